@@ -1,0 +1,138 @@
+//! The collection envelope and a decoder that keeps each record's raw JSON.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// `meta.pagination` of every collection response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pagination {
+    pub total: i64,
+    pub count: i64,
+    pub per_page: i64,
+    pub current_page: i64,
+    pub total_pages: i64,
+    #[serde(default)]
+    pub links: Links,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Links {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    #[serde(default)]
+    pub current: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// A typed record plus the JSON it came from, so fields this version does not model
+/// still reach the mirror's `raw` column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raw<T> {
+    pub value: T,
+    pub raw: serde_json::Value,
+}
+
+/// One page of a collection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Collection<T> {
+    pub data: Vec<T>,
+    pub pagination: Pagination,
+}
+
+/// A response body that does not match the contract. `path` names the offending field
+/// (`data[3].date_modified`) so the operator can see what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct DecodeError {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    data: Vec<serde_json::Value>,
+    meta: Meta,
+}
+
+#[derive(Deserialize)]
+struct Meta {
+    pagination: Pagination,
+}
+
+/// Decodes `{"data": [...], "meta": {"pagination": ...}}`, every record typed and raw.
+pub fn decode_collection<T: DeserializeOwned>(body: &[u8]) -> Result<Collection<Raw<T>>, DecodeError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let envelope: Envelope = serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
+        path: display_path(&e.path().to_string()),
+        message: e.inner().to_string(),
+    })?;
+    let data = envelope
+        .data
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| decode_record(&raw).map(|value| Raw { value, raw }).map_err(|e| e.under(&format!("data[{i}]"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Collection { data, pagination: envelope.meta.pagination })
+}
+
+/// Decodes one record, naming the field that broke it.
+pub fn decode_record<T: DeserializeOwned>(raw: &serde_json::Value) -> Result<T, DecodeError> {
+    serde_path_to_error::deserialize(raw).map_err(|e| DecodeError {
+        path: display_path(&e.path().to_string()),
+        message: e.inner().to_string(),
+    })
+}
+
+impl DecodeError {
+    fn under(self, prefix: &str) -> Self {
+        let path = if self.path.is_empty() { prefix.to_owned() } else { format!("{prefix}.{}", self.path) };
+        DecodeError { path, ..self }
+    }
+}
+
+fn display_path(path: &str) -> String {
+    if path == "." { String::new() } else { path.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Customer;
+
+    const PAGE: &str = r#"{"data":[{"id":1,"email":"a@example.com","first_name":null,
+        "date_modified":"2024-01-03T10:00:03Z","date_created":"2024-01-01T00:00:00+00:00",
+        "brand_new_field":{"x":1}}],
+        "meta":{"pagination":{"total":1,"count":1,"per_page":250,"current_page":1,"total_pages":1,"links":{"current":"?page=1"}}}}"#;
+
+    #[test]
+    fn unknown_fields_and_nulls_are_tolerated_and_kept_raw() {
+        let page = decode_collection::<Customer>(PAGE.as_bytes()).unwrap();
+        let c = &page.data[0];
+        assert_eq!(c.value.id, 1);
+        assert_eq!(c.value.first_name, None);
+        assert_eq!(c.value.addresses, None);
+        assert_eq!(c.raw["brand_new_field"]["x"], 1);
+        assert_eq!(page.pagination.total_pages, 1);
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_record_and_field() {
+        let bad = PAGE.replace(r#""date_modified":"2024-01-03T10:00:03Z""#, r#""date_modified":17"#);
+        let err = decode_collection::<Customer>(bad.as_bytes()).unwrap_err();
+        assert_eq!(err.path, "data[0].date_modified");
+    }
+
+    #[test]
+    fn a_truncated_body_is_an_error_not_a_short_page() {
+        let err = decode_collection::<Customer>(&PAGE.as_bytes()[..PAGE.len() - 20]).unwrap_err();
+        assert!(err.message.contains("EOF"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_pagination_block_is_named() {
+        let err = decode_collection::<Customer>(br#"{"data":[],"meta":{}}"#).unwrap_err();
+        assert_eq!(err.path, "meta");
+        assert!(err.message.contains("pagination"), "{err}");
+    }
+}

@@ -1,0 +1,22 @@
+//! Typed payloads of BigCommerce's Customers V3 API.
+//!
+//! This crate only knows JSON: no HTTP, no SQL. It is shared by the client (which
+//! decodes responses into these types), the store (which writes them to PostgreSQL)
+//! and the simulator (which serves them).
+//!
+//! - [`customer`]: customers and what `include=` adds to them.
+//! - [`address`]: customer addresses.
+//! - [`collection`]: the `{data, meta.pagination}` envelope and decoding that keeps
+//!   every record's raw JSON (unknown fields land in `raw`, never get lost).
+//!
+//! Every optional field tolerates `null` and absence: the real API omits fields it
+//! was not asked to include and sends `null` where the spec says string.
+
+pub mod address;
+pub mod collection;
+pub mod customer;
+pub mod time;
+
+pub use address::Address;
+pub use collection::{Collection, DecodeError, Links, Pagination, Raw, decode_collection, decode_record};
+pub use customer::{Authentication, AttributeValue, Customer, FormFieldValue, StoreCredit};
