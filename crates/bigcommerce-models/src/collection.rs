@@ -47,6 +47,9 @@ pub struct Collection<T> {
 pub struct DecodeError {
     pub path: String,
     pub message: String,
+    /// The body is not well-formed JSON (cut short, garbled) as opposed to well-formed
+    /// JSON of the wrong shape: the first may be a transport fault worth retrying.
+    pub malformed: bool,
 }
 
 #[derive(Deserialize)]
@@ -65,15 +68,23 @@ pub fn decode_collection<T: DeserializeOwned>(body: &[u8]) -> Result<Collection<
     let de = &mut serde_json::Deserializer::from_slice(body);
     let envelope: Envelope = serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
         path: display_path(&e.path().to_string()),
+        malformed: e.inner().is_syntax() || e.inner().is_eof(),
         message: e.inner().to_string(),
     })?;
     let data = envelope
         .data
         .into_iter()
         .enumerate()
-        .map(|(i, raw)| decode_record(&raw).map(|value| Raw { value, raw }).map_err(|e| e.under(&format!("data[{i}]"))))
+        .map(|(i, raw)| {
+            decode_record(&raw)
+                .map(|value| Raw { value, raw })
+                .map_err(|e| e.under(&format!("data[{i}]")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Collection { data, pagination: envelope.meta.pagination })
+    Ok(Collection {
+        data,
+        pagination: envelope.meta.pagination,
+    })
 }
 
 /// Decodes one record, naming the field that broke it.
@@ -81,18 +92,27 @@ pub fn decode_record<T: DeserializeOwned>(raw: &serde_json::Value) -> Result<T, 
     serde_path_to_error::deserialize(raw).map_err(|e| DecodeError {
         path: display_path(&e.path().to_string()),
         message: e.inner().to_string(),
+        malformed: false,
     })
 }
 
 impl DecodeError {
     fn under(self, prefix: &str) -> Self {
-        let path = if self.path.is_empty() { prefix.to_owned() } else { format!("{prefix}.{}", self.path) };
+        let path = if self.path.is_empty() {
+            prefix.to_owned()
+        } else {
+            format!("{prefix}.{}", self.path)
+        };
         DecodeError { path, ..self }
     }
 }
 
 fn display_path(path: &str) -> String {
-    if path == "." { String::new() } else { path.to_owned() }
+    if path == "." {
+        String::new()
+    } else {
+        path.to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -118,15 +138,20 @@ mod tests {
 
     #[test]
     fn a_wrong_type_names_the_record_and_field() {
-        let bad = PAGE.replace(r#""date_modified":"2024-01-03T10:00:03Z""#, r#""date_modified":17"#);
+        let bad = PAGE.replace(
+            r#""date_modified":"2024-01-03T10:00:03Z""#,
+            r#""date_modified":17"#,
+        );
         let err = decode_collection::<Customer>(bad.as_bytes()).unwrap_err();
         assert_eq!(err.path, "data[0].date_modified");
+        assert!(!err.malformed);
     }
 
     #[test]
     fn a_truncated_body_is_an_error_not_a_short_page() {
         let err = decode_collection::<Customer>(&PAGE.as_bytes()[..PAGE.len() - 20]).unwrap_err();
         assert!(err.message.contains("EOF"), "{err}");
+        assert!(err.malformed);
     }
 
     #[test]

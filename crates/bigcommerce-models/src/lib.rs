@@ -19,4 +19,4 @@ pub mod time;
 
 pub use address::Address;
 pub use collection::{Collection, DecodeError, Links, Pagination, Raw, decode_collection, decode_record};
-pub use customer::{Authentication, AttributeValue, Customer, FormFieldValue, StoreCredit};
+pub use customer::{AttributeValue, Authentication, Customer, FormFieldValue, StoreCredit};

@@ -43,7 +43,10 @@ mod tests {
         let full = parse_filter("2024-01-03T10:00:03").unwrap();
         assert_eq!(to_api(full), "2024-01-03T10:00:03Z");
         assert_eq!(parse_filter("2024-01-03T10:00:03+00:00"), Some(full));
-        assert_eq!(to_api(parse_filter("2024-01-03").unwrap()), "2024-01-03T00:00:00Z");
+        assert_eq!(
+            to_api(parse_filter("2024-01-03").unwrap()),
+            "2024-01-03T00:00:00Z"
+        );
         assert_eq!(parse_filter("yesterday"), None);
     }
 

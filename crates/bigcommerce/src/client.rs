@@ -1,0 +1,194 @@
+//! [`BigCommerceClient`]: one per store. Every request goes through the store's rate
+//! limiter and the retry policy, and counts toward [`BigCommerceClient::requests`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bigcommerce_models::{Address, Collection, Customer, Raw, decode_collection};
+use reqwest::StatusCode;
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+
+use crate::config::ClientConfig;
+use crate::error::ClientError;
+use crate::limiter::{Announcement, RateLimiter};
+use crate::query::{AddressQuery, CustomerQuery};
+use crate::retry::{self, Decision};
+
+/// The longest slice of an error body kept in an error message.
+const ERROR_BODY_LIMIT: usize = 300;
+
+#[derive(Clone)]
+pub struct BigCommerceClient {
+    http: reqwest::Client,
+    /// `{api_url}/stores/{hash}/v3`.
+    base_url: String,
+    token: SecretString,
+    config: Arc<ClientConfig>,
+    limiter: Arc<RateLimiter>,
+    /// Requests sent, retries included: what a pass cost the store's quota.
+    requests: Arc<AtomicU64>,
+}
+
+impl fmt::Debug for BigCommerceClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BigCommerceClient")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BigCommerceClient {
+    pub fn new(config: ClientConfig) -> Result<Self, ClientError> {
+        if config.store_hash.trim().is_empty() {
+            return Err(ClientError::Config("the store hash is empty".into()));
+        }
+        if !(config.api_url.starts_with("http://") || config.api_url.starts_with("https://")) {
+            return Err(ClientError::Config(format!(
+                "the API URL `{}` must start with http:// or https://",
+                config.api_url
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.request_timeout)
+            .user_agent(concat!("bcsync/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(BigCommerceClient {
+            http,
+            base_url: config.base_url(),
+            token: config.access_token.clone(),
+            limiter: Arc::new(RateLimiter::new(config.quota_share)),
+            config: Arc::new(config),
+            requests: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    pub fn store_hash(&self) -> &str {
+        &self.config.store_hash
+    }
+
+    /// Requests sent so far by this client and its clones.
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// `GET /customers`.
+    pub async fn list_customers(&self, q: &CustomerQuery) -> Result<Collection<Raw<Customer>>, ClientError> {
+        self.get_collection("/customers", &q.pairs()).await
+    }
+
+    /// `GET /customers/addresses`.
+    pub async fn list_addresses(&self, q: &AddressQuery) -> Result<Collection<Raw<Address>>, ClientError> {
+        self.get_collection("/customers/addresses", &q.pairs()).await
+    }
+
+    /// GETs one page of a collection, retrying what the retry policy allows.
+    pub async fn get_collection<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Collection<Raw<T>>, ClientError> {
+        let endpoint = describe("GET", path, query);
+        let started = Instant::now();
+        let mut delays = retry::backoff_delays(self.config.max_attempts);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let result = self.attempt(path, query, &endpoint).await.and_then(|body| {
+                decode_collection::<T>(&body).map_err(|source| ClientError::Decode {
+                    endpoint: endpoint.clone(),
+                    source,
+                })
+            });
+            let err = match result {
+                Ok(page) => return Ok(page),
+                Err(err) => err,
+            };
+            let wait = match retry::decide(&err) {
+                Decision::Fatal => return Err(err),
+                Decision::WaitFor(d) => d,
+                Decision::Backoff => delays.next().unwrap_or(self.config.max_retry_time),
+            };
+            let elapsed = started.elapsed();
+            if attempts >= self.config.max_attempts || elapsed + wait > self.config.max_retry_time {
+                return Err(ClientError::GaveUp {
+                    endpoint,
+                    attempts,
+                    elapsed,
+                    last: Box::new(err),
+                });
+            }
+            tracing::warn!(%endpoint, attempt = attempts, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt: wait for the limiter, send, read the body.
+    async fn attempt(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        endpoint: &str,
+    ) -> Result<bytes::Bytes, ClientError> {
+        self.limiter.acquire().await;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let transport = |source| ClientError::Transport {
+            endpoint: endpoint.to_owned(),
+            source,
+        };
+        let response = self
+            .http
+            .get(format!("{}{}", self.base_url, path))
+            .query(query)
+            .header("X-Auth-Token", self.token.expose_secret())
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .map_err(transport)?;
+        let announced = Announcement::from_headers(response.headers());
+        if let Some(a) = announced {
+            self.limiter.observe(a);
+        }
+        let status = response.status();
+        let endpoint = endpoint.to_owned();
+        match status {
+            s if s.is_success() => response.bytes().await.map_err(transport),
+            StatusCode::UNAUTHORIZED => Err(ClientError::Unauthorized { endpoint }),
+            StatusCode::FORBIDDEN => Err(ClientError::Forbidden { endpoint }),
+            StatusCode::TOO_MANY_REQUESTS => Err(ClientError::RateLimited {
+                endpoint,
+                with_headers: announced.is_some(),
+                reset: announced.map(|a| a.reset),
+            }),
+            _ => {
+                let body = response.text().await.unwrap_or_default();
+                Err(ClientError::Status {
+                    endpoint,
+                    status: status.as_u16(),
+                    body: excerpt(&body),
+                })
+            }
+        }
+    }
+}
+
+/// `GET /customers?page=2&limit=250`: how errors and logs name a request.
+fn describe(method: &str, path: &str, query: &[(&str, String)]) -> String {
+    let qs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if qs.is_empty() {
+        format!("{method} {path}")
+    } else {
+        format!("{method} {path}?{}", qs.join("&"))
+    }
+}
+
+fn excerpt(body: &str) -> String {
+    let trimmed = body.trim();
+    match trimmed.char_indices().nth(ERROR_BODY_LIMIT) {
+        Some((cut, _)) => format!("{}…", &trimmed[..cut]),
+        None => trimmed.to_owned(),
+    }
+}

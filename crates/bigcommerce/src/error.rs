@@ -1,0 +1,78 @@
+//! Client errors. Each names the endpoint (method, path and query; never the token).
+
+use std::time::Duration;
+
+use bigcommerce_models::DecodeError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("{endpoint}: BigCommerce rejected the access token (401 Unauthorized)")]
+    Unauthorized { endpoint: String },
+
+    #[error("{endpoint}: the access token lacks the scope for this resource (403 Forbidden)")]
+    Forbidden { endpoint: String },
+
+    #[error("{endpoint}: HTTP {status}: {body}")]
+    Status {
+        endpoint: String,
+        status: u16,
+        body: String,
+    },
+
+    #[error("{endpoint}: rate limited (429{})", if *.with_headers { "" } else { " without rate-limit headers" })]
+    RateLimited {
+        endpoint: String,
+        with_headers: bool,
+        reset: Option<Duration>,
+    },
+
+    #[error("{endpoint}: {source}")]
+    Transport {
+        endpoint: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    #[error("{endpoint}: unexpected response body at `{}`: {}", .source.path, .source.message)]
+    Decode {
+        endpoint: String,
+        #[source]
+        source: DecodeError,
+    },
+
+    #[error("{endpoint}: gave up after {attempts} attempts in {elapsed:?}; last error: {last}")]
+    GaveUp {
+        endpoint: String,
+        attempts: u32,
+        elapsed: Duration,
+        last: Box<ClientError>,
+    },
+
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+impl ClientError {
+    /// The endpoint the error is about, if any.
+    pub fn endpoint(&self) -> Option<&str> {
+        match self {
+            ClientError::Unauthorized { endpoint }
+            | ClientError::Forbidden { endpoint }
+            | ClientError::Status { endpoint, .. }
+            | ClientError::RateLimited { endpoint, .. }
+            | ClientError::Transport { endpoint, .. }
+            | ClientError::Decode { endpoint, .. }
+            | ClientError::GaveUp { endpoint, .. } => Some(endpoint),
+            ClientError::Config(_) => None,
+        }
+    }
+
+    /// True for a wrong or revoked token: nothing will work until an operator acts.
+    pub fn is_auth(&self) -> bool {
+        match self {
+            ClientError::Unauthorized { .. } => true,
+            ClientError::GaveUp { last, .. } => last.is_auth(),
+            _ => false,
+        }
+    }
+}
