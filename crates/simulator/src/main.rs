@@ -1,1 +1,92 @@
-fn main() {}
+//! `bcsync-sim`: serves a simulated BigCommerce store until Ctrl-C.
+
+use std::net::SocketAddr;
+
+use bcsync_simulator::{SimConfig, Simulator};
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bcsync-sim",
+    version,
+    about = "A simulated BigCommerce Customers V3 API"
+)]
+struct Args {
+    /// Customers to generate.
+    #[arg(long, default_value_t = 1_000)]
+    customers: usize,
+    /// Seed for the data and for fault injection.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Requests allowed per window (default: unlimited).
+    #[arg(long)]
+    quota: Option<u32>,
+    /// Rate-limit window in milliseconds.
+    #[arg(long, default_value_t = 30_000)]
+    window_ms: u64,
+    /// Delay before each answer, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Chance (0 to 1) that a GET gets an injected fault.
+    #[arg(long, default_value_t = 0.0, value_parser = probability)]
+    fault_rate: f64,
+    #[arg(long, default_value = "abc123")]
+    store_hash: String,
+    /// Expected X-Auth-Token.
+    #[arg(long, default_value = "sim-token")]
+    token: String,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Make address writes bump the owning customer's date_modified.
+    #[arg(long)]
+    address_edits_touch_customer: bool,
+}
+
+fn probability(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("{s:?} is not a number between 0 and 1")),
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    let cfg = SimConfig {
+        store_hash: args.store_hash,
+        token: args.token,
+        customers: args.customers,
+        seed: args.seed,
+        quota: args.quota,
+        window_ms: args.window_ms,
+        latency_ms: args.latency_ms,
+        fault_rate: args.fault_rate,
+        address_edits_touch_customer: args.address_edits_touch_customer,
+    };
+    let sim = Simulator::start_on(cfg, args.listen).await?;
+    println!(
+        "bcsync-sim: {} customers at {} (store hash {}, X-Auth-Token set)",
+        sim.customer_count(),
+        sim.base_url(),
+        sim.store_hash()
+    );
+    stopped().await?;
+    sim.shutdown().await;
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM where there is one (containers and service managers send it).
+async fn stopped() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}

@@ -1,0 +1,56 @@
+//! `/stores/{hash}/v3/customers/addresses`: list, create, update, delete.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use bigcommerce_models::Address;
+
+use super::customers::query_pairs;
+use super::errors::ApiError;
+use super::params::{self, Pairs};
+use super::{body, render};
+use crate::data::convert::address;
+use crate::shared::Shared;
+use crate::state::AddressInput;
+
+pub(crate) async fn list(
+    State(app): State<Arc<Shared>>,
+    q: Result<Query<Pairs>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let pairs = query_pairs(q)?;
+    let q = params::address_query(&pairs)?;
+    let (total, recs) = {
+        let state = &app.inner.lock().state;
+        let page = state.address_page(&q.filter, q.paging);
+        (page.total, state.address_views(&page.ids))
+    };
+    let data: Vec<Address> = recs.iter().map(|a| address(a, q.formfields)).collect();
+    Ok(render::collection(&data, total, q.paging, &pairs))
+}
+
+pub(crate) async fn create(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
+    let items = body::items::<AddressInput>(&body)?;
+    let created = app.inner.lock().state.create_addresses(items)?;
+    Ok(render::written(&created))
+}
+
+pub(crate) async fn update(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
+    let items = body::items::<AddressInput>(&body)?;
+    let updated = app.inner.lock().state.update_addresses(items)?;
+    Ok(render::written(&updated))
+}
+
+/// Without `id:in` nothing is deleted (204), like `DELETE /customers`.
+pub(crate) async fn delete(
+    State(app): State<Arc<Shared>>,
+    q: Result<Query<Pairs>, QueryRejection>,
+) -> Result<StatusCode, ApiError> {
+    if let Some(ids) = params::ids(&query_pairs(q)?, "id:in")? {
+        app.inner.lock().state.delete_addresses(&ids);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

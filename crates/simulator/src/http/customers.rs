@@ -1,0 +1,60 @@
+//! `/stores/{hash}/v3/customers`: list, create, update, delete.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::errors::ApiError;
+use super::params::{self, Pairs};
+use super::{body, render};
+use crate::data::convert::Row;
+use crate::shared::Shared;
+use crate::state::CustomerInput;
+
+pub(crate) fn query_pairs(q: Result<Query<Pairs>, QueryRejection>) -> Result<Pairs, ApiError> {
+    q.map(|Query(p)| p)
+        .map_err(|e| ApiError::bad_param("query", e.body_text()))
+}
+
+pub(crate) async fn list(
+    State(app): State<Arc<Shared>>,
+    q: Result<Query<Pairs>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let pairs = query_pairs(q)?;
+    let q = params::customer_query(&pairs)?;
+    let (total, views) = {
+        let inner = app.inner.lock();
+        let page = inner.state.customer_page(&q.filter, q.order, q.paging);
+        (page.total, inner.state.customer_views(&page.ids, &q.include))
+    };
+    // Building and serialising the models happens outside the lock.
+    let rows: Vec<Row> = views.into_iter().map(|v| v.into_row(&q.include)).collect();
+    Ok(render::collection(&rows, total, q.paging, &pairs))
+}
+
+pub(crate) async fn create(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
+    let items = body::items::<CustomerInput>(&body)?;
+    let created = app.inner.lock().state.create_customers(items)?;
+    Ok(render::written(&created))
+}
+
+pub(crate) async fn update(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
+    let items = body::items::<CustomerInput>(&body)?;
+    let updated = app.inner.lock().state.update_customers(items)?;
+    Ok(render::written(&updated))
+}
+
+/// Without `id:in` nothing is deleted and the answer is still 204 (per the spec).
+pub(crate) async fn delete(
+    State(app): State<Arc<Shared>>,
+    q: Result<Query<Pairs>, QueryRejection>,
+) -> Result<StatusCode, ApiError> {
+    if let Some(ids) = params::ids(&query_pairs(q)?, "id:in")? {
+        app.inner.lock().state.delete_customers(&ids);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,95 @@
+//! API errors, answered as the spec's `ErrorResponse` JSON.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::state::WriteError;
+
+const TYPE: &str = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes";
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ApiError {
+    #[error("You are not authorized to access this resource (missing or wrong X-Auth-Token).")]
+    Unauthorized,
+    #[error("The requested resource was not found.")]
+    NotFound,
+    #[error("The requested method is not allowed on this resource.")]
+    MethodNotAllowed,
+    #[error("Too many requests.")]
+    TooManyRequests,
+    #[error("The request body is not valid JSON: {0}")]
+    MalformedBody(String),
+    #[error("Invalid value for query parameter {param}.")]
+    BadParam { param: String, reason: String },
+    #[error("{title}")]
+    Unprocessable {
+        title: String,
+        errors: BTreeMap<String, String>,
+    },
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("Injected server error {0}.")]
+    Injected(u16),
+}
+
+impl ApiError {
+    pub(crate) fn bad_param(param: &str, reason: impl Into<String>) -> Self {
+        ApiError::BadParam {
+            param: param.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadParam { .. } | ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Write(WriteError::TooMany { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Write(WriteError::Invalid { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Injected(code) => {
+                StatusCode::from_u16(*code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+        }
+    }
+
+    fn errors(&self) -> BTreeMap<String, String> {
+        match self {
+            ApiError::BadParam { param, reason } => BTreeMap::from([(param.clone(), reason.clone())]),
+            ApiError::Unprocessable { errors, .. } | ApiError::Write(WriteError::Invalid { errors, .. }) => {
+                errors.clone()
+            }
+            _ => BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    status: u16,
+    title: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    errors: BTreeMap<String, String>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = ErrorBody {
+            status: status.as_u16(),
+            title: self.to_string(),
+            kind: TYPE,
+            errors: self.errors(),
+        };
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,152 @@
+//! `POST`, `PUT` and `DELETE /customers/addresses`. An address that would duplicate
+//! another of the same customer is silently left out, as the spec describes. These
+//! writes leave the customer's `date_modified` alone unless configured otherwise.
+
+use bigcommerce_models::Address;
+
+use super::input::upsert_fields;
+use super::input::{AddressInput, Problems, WriteError, check_address, check_batch, field_recs, text_or};
+use super::{SimState, now};
+use crate::data::convert::address;
+use crate::data::{AddressRec, AddressType, Secs, text};
+
+impl SimState {
+    /// Creates addresses; exact duplicates are skipped and absent from the result.
+    pub fn create_addresses(&mut self, items: Vec<AddressInput>) -> Result<Vec<Address>, WriteError> {
+        const TITLE: &str = "Create customer addresses failed.";
+        check_batch(&items, usize::MAX, TITLE)?;
+        let mut p = Problems::default();
+        for (i, a) in items.iter().enumerate() {
+            match a.customer_id {
+                None => p.add(format!("{i}.customer_id"), "is required"),
+                Some(id) if self.customer_rec(id).is_none() => {
+                    p.add(format!("{i}.customer_id"), "customer not found")
+                }
+                Some(_) => {}
+            }
+            check_address(&mut p, &i.to_string(), a, true);
+        }
+        p.finish(TITLE)?;
+        let t = now();
+        let created: Vec<i64> = items
+            .iter()
+            .filter_map(|a| self.add_address_unchecked(a, t))
+            .collect();
+        Ok(created.iter().filter_map(|id| self.address(*id)).collect())
+    }
+
+    /// Adds one validated address unless it duplicates one its customer already has.
+    pub(super) fn add_address_unchecked(&mut self, a: &AddressInput, t: Secs) -> Option<i64> {
+        let empty = text("");
+        let rec = AddressRec {
+            id: self.next_address_id(),
+            customer_id: a.customer_id?,
+            first_name: text_or(&a.first_name, &empty),
+            last_name: text_or(&a.last_name, &empty),
+            company: text_or(&a.company, &empty),
+            address1: text_or(&a.address1, &empty),
+            address2: text_or(&a.address2, &empty),
+            city: text_or(&a.city, &empty),
+            state_or_province: text_or(&a.state_or_province, &empty),
+            postal_code: text_or(&a.postal_code, &empty),
+            country_code: text(&a.country_code.as_deref().unwrap_or_default().to_ascii_uppercase()),
+            phone: text_or(&a.phone, &empty),
+            address_type: a
+                .address_type
+                .as_deref()
+                .and_then(AddressType::parse)
+                .unwrap_or(AddressType::Residential),
+            form_fields: field_recs(a.form_fields.as_deref().unwrap_or_default()).into_boxed_slice(),
+        };
+        if self.duplicates(&rec) {
+            return None;
+        }
+        let (id, owner) = (rec.id, rec.customer_id);
+        self.insert_address(rec);
+        self.address_touched(owner, t);
+        Some(id)
+    }
+
+    /// Updates addresses by `id`; an edit that would duplicate a sibling is skipped.
+    pub fn update_addresses(&mut self, items: Vec<AddressInput>) -> Result<Vec<Address>, WriteError> {
+        const TITLE: &str = "Update customer addresses failed.";
+        check_batch(&items, usize::MAX, TITLE)?;
+        let mut p = Problems::default();
+        for (i, a) in items.iter().enumerate() {
+            match a.id {
+                None => p.add(format!("{i}.id"), "is required"),
+                Some(id) if self.address_rec(id).is_none() => p.add(format!("{i}.id"), "address not found"),
+                Some(_) => {}
+            }
+            check_address(&mut p, &i.to_string(), a, false);
+        }
+        p.finish(TITLE)?;
+        let t = now();
+        let mut updated = Vec::new();
+        for a in &items {
+            let Some(cur) = a.id.and_then(|id| self.address_rec(id)) else {
+                continue;
+            };
+            let mut next = cur.clone();
+            next.first_name = text_or(&a.first_name, &cur.first_name);
+            next.last_name = text_or(&a.last_name, &cur.last_name);
+            next.company = text_or(&a.company, &cur.company);
+            next.address1 = text_or(&a.address1, &cur.address1);
+            next.address2 = text_or(&a.address2, &cur.address2);
+            next.city = text_or(&a.city, &cur.city);
+            next.state_or_province = text_or(&a.state_or_province, &cur.state_or_province);
+            next.postal_code = text_or(&a.postal_code, &cur.postal_code);
+            if let Some(cc) = &a.country_code {
+                next.country_code = text(&cc.to_ascii_uppercase());
+            }
+            next.phone = text_or(&a.phone, &cur.phone);
+            if let Some(kind) = a.address_type.as_deref().and_then(AddressType::parse) {
+                next.address_type = kind;
+            }
+            if let Some(fields) = &a.form_fields {
+                next.form_fields = upsert_fields(&cur.form_fields, fields);
+            }
+            if self.duplicates(&next) {
+                continue;
+            }
+            let (id, owner) = (next.id, next.customer_id);
+            if let Some(slot) = self.address_mut(id) {
+                *slot = next;
+            }
+            self.address_touched(owner, t);
+            updated.push(id);
+        }
+        Ok(updated.iter().filter_map(|id| self.address(*id)).collect())
+    }
+
+    /// Deletes addresses; unknown ids are ignored. Returns how many were removed.
+    pub fn delete_addresses(&mut self, ids: &[i64]) -> usize {
+        let t = now();
+        let mut removed = 0;
+        for id in ids {
+            if let Some(rec) = self.remove_address(*id) {
+                self.address_touched(rec.customer_id, t);
+                removed += 1;
+            }
+        }
+        removed
+    }
+
+    /// Whether another address of the same customer has the same core fields.
+    fn duplicates(&self, rec: &AddressRec) -> bool {
+        let Some(owner) = self.customer_rec(rec.customer_id) else {
+            return false;
+        };
+        owner
+            .address_ids
+            .iter()
+            .filter(|id| **id != rec.id)
+            .filter_map(|id| self.address_rec(*id))
+            .any(|other| other.same_core(rec))
+    }
+
+    /// One address as the API shows it, with its form fields.
+    pub fn address(&self, id: i64) -> Option<Address> {
+        self.address_rec(id).map(|a| address(a, true))
+    }
+}

@@ -1,0 +1,88 @@
+//! HTTP-level tests of the simulator, one binary for all of them (keeps link time down).
+
+mod data;
+mod faults;
+mod limits;
+mod listing;
+mod writes;
+
+use bcsync_simulator::{SimConfig, Simulator};
+use reqwest::{Client, Method, RequestBuilder, Response};
+use serde_json::Value;
+
+pub const RATE_HEADERS: [&str; 4] = [
+    "x-rate-limit-time-window-ms",
+    "x-rate-limit-time-reset-ms",
+    "x-rate-limit-requests-quota",
+    "x-rate-limit-requests-left",
+];
+
+/// A started simulator and a client for it.
+pub struct Harness {
+    pub sim: Simulator,
+    pub client: Client,
+}
+
+impl Harness {
+    pub async fn start(cfg: SimConfig) -> Harness {
+        Harness {
+            sim: Simulator::start(cfg).await.unwrap(),
+            client: Client::new(),
+        }
+    }
+
+    /// `path` is relative to `/stores/{hash}/v3`, query string included.
+    pub fn url(&self, path: &str) -> String {
+        format!(
+            "{}/stores/{}/v3{}",
+            self.sim.base_url(),
+            self.sim.store_hash(),
+            path
+        )
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .header("X-Auth-Token", self.sim.token())
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path).send().await.unwrap()
+    }
+
+    /// GET that must answer 200 with JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), 200, "GET {path}");
+        r.json().await.unwrap()
+    }
+
+    pub async fn send_json(&self, method: Method, path: &str, body: Value) -> Response {
+        self.request(method, path).json(&body).send().await.unwrap()
+    }
+}
+
+pub fn has_rate_headers(r: &Response) -> bool {
+    RATE_HEADERS.iter().all(|h| r.headers().contains_key(*h))
+}
+
+pub fn header_u64(r: &Response, name: &str) -> u64 {
+    r.headers()[name].to_str().unwrap().parse().unwrap()
+}
+
+/// The ids of a page's `data`.
+pub fn ids(page: &Value) -> Vec<i64> {
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_handle_can_be_shared_across_tasks() {
+    fn check<T: Send + Sync>() {}
+    check::<Simulator>();
+}
