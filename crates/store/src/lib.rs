@@ -1,1 +1,99 @@
-//! placeholder
+//! The PostgreSQL mirror of a BigCommerce store's Customers V3 data.
+//!
+//! The store writes the shared model types ([`bigcommerce_models`]) into schema
+//! `bigcommerce` and knows nothing of HTTP. Everything goes through [`Store`], a cheap
+//! clone around a connection pool.
+//!
+//! Layout:
+//! - [`connect`](Store::connect) / [`migrate`](Store::migrate) (here and in `connect.rs`):
+//!   the pool, with a URL that is redacted in every error, and the embedded migrations
+//!   of the workspace's top-level `migrations/` folder (see its README before changing
+//!   the schema).
+//! - `page.rs`: [`Store::write_customer_page`], one transaction per page: the bulk
+//!   upserts of `customers.rs` and `addresses.rs`, the soft delete of addresses missing
+//!   from complete sets, and the checkpoint of `sync_state.rs`.
+//! - `sync_state.rs`: watermarks ([`Store::watermark`], [`Store::clear_watermark`]).
+//! - `sweep.rs`: resumable sweeps of listings without a date filter
+//!   ([`Store::write_address_sweep_page`], [`Store::sweep_position`]).
+//! - `runs.rs`: the `sync_runs` journal ([`Store::start_run`], [`Store::finish_run`],
+//!   [`Store::record_run`]).
+//! - `deletes.rs`: resync deletions and live-row counts.
+//! - `dedup.rs`: one record per id within a page.
+//! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
+//!
+//! Rules every write follows: rows are compared by their `raw` JSON, so re-reading the
+//! same data changes nothing (not even `synced_at`); deletes are soft (`deleted_at`) and
+//! a row that reappears is undeleted; one statement per table per page, never per row.
+
+mod addresses;
+mod connect;
+mod customers;
+mod dedup;
+mod deletes;
+mod error;
+mod page;
+mod runs;
+mod sweep;
+mod sync_state;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use deletes::Table;
+pub use error::StoreError;
+pub use page::{CustomerPage, PageStats};
+pub use runs::{RunOutcome, RunSummary};
+pub use sweep::AddressSweepPage;
+
+use std::sync::LazyLock;
+
+use sqlx::PgPool;
+use sqlx::migrate::Migrator;
+
+/// The workspace's `migrations/` folder, embedded at compile time, with two settings
+/// that matter in production:
+/// - the bookkeeping table lives in our schema (`bigcommerce._sqlx_migrations`), so a
+///   database shared with another sqlx application does not mix both histories;
+/// - migrations applied by a newer version are ignored rather than refused, so the
+///   running (older) version keeps working and restarting during a rolling deploy
+///   (expand/contract, see `migrations/README.md`). A changed checksum of a migration
+///   both versions know still fails: applied files are never edited.
+pub(crate) static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
+    let mut migrator = sqlx::migrate!("../../migrations");
+    migrator.set_ignore_missing(true);
+    migrator.create_schema("bigcommerce");
+    migrator.dangerous_set_table_name("bigcommerce._sqlx_migrations");
+    migrator
+});
+
+/// The mirror. Cloning shares the pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: PgPool,
+}
+
+impl Store {
+    /// Opens a pool (at most 5 connections, 10 s to acquire one) and checks that one
+    /// connection can be made. Errors show the URL with its password masked.
+    pub async fn connect(database_url: &str) -> Result<Store, StoreError> {
+        Ok(Store {
+            pool: connect::connect(database_url).await?,
+        })
+    }
+
+    pub fn from_pool(pool: PgPool) -> Store {
+        Store { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Applies the migrations not applied yet; a no-op when the schema is current.
+    /// Safe to run from several processes at once (sqlx takes an advisory lock).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|source| StoreError::Migrate { source })
+    }
+}

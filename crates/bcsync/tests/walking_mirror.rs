@@ -1,0 +1,294 @@
+//! End to end: the simulator → the real `bcsync` binary → a real PostgreSQL.
+
+mod common;
+
+use bcsync_simulator::{SimConfig, burst_size};
+use common::{App, show, spawn_app};
+use serde_json::json;
+
+/// Writes to the simulator through its HTTP API, as a merchant's other app would.
+struct Api<'a> {
+    app: &'a App,
+    http: reqwest::Client,
+}
+
+impl<'a> Api<'a> {
+    fn new(app: &'a App) -> Self {
+        Api {
+            app,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let url = format!(
+            "{}/stores/{}/v3{path}",
+            self.app.sim.base_url(),
+            self.app.sim.store_hash()
+        );
+        let mut req = self
+            .http
+            .request(method.clone(), url)
+            .header("X-Auth-Token", self.app.sim.token());
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        assert!(status.is_success(), "{method} {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+async fn last_run(app: &App) -> (String, i64, i64) {
+    sqlx::query_as(
+        "SELECT outcome, rows_written, requests FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn sync_mirrors_customers_and_addresses_then_follows_api_changes() {
+    let app = spawn_app(SimConfig::default().with_customers(1_200).with_seed(7)).await;
+    let customers = app.sim.customers();
+    assert!(
+        burst_size(1_200) > 250,
+        "the fixture must hold a >250 same-second burst"
+    );
+    let crowded = customers
+        .iter()
+        .find(|c| c.address_count.unwrap_or(0) > 10)
+        .expect("a customer with >10 addresses");
+
+    app.run_ok(&["sync"]).await;
+    app.assert_mirror_exact().await;
+    assert_eq!(last_run(&app).await.0, "succeeded");
+
+    // Change, add and edit through the API.
+    let api = Api::new(&app);
+    let plain = customers.iter().find(|c| c.address_count == Some(1)).unwrap();
+    api.send(
+        reqwest::Method::PUT,
+        "/customers",
+        Some(json!([{"id": plain.id, "first_name": "Renamed", "company": "NewCo"}])),
+    )
+    .await;
+    api.send(
+        reqwest::Method::POST,
+        "/customers",
+        Some(json!([{"email": "new.person@example.com", "first_name": "New", "last_name": "Person",
+            "addresses": [{"first_name": "New", "last_name": "Person", "address1": "1 Main St", "city": "Austin",
+                "country_code": "US", "state_or_province": "Texas", "postal_code": "78701"}]}])),
+    )
+    .await;
+    api.send(
+        reqwest::Method::POST,
+        "/customers/addresses",
+        Some(json!([{"customer_id": crowded.id, "first_name": "Extra", "last_name": "Address", "address1": "9 Side St",
+            "city": "Boston", "country_code": "US", "state_or_province": "Massachusetts", "postal_code": "02101"}])),
+    )
+    .await;
+    let some_address = app.sim.addresses()[3].clone();
+    api.send(
+        reqwest::Method::PUT,
+        "/customers/addresses",
+        Some(json!([{"id": some_address.id, "city": "Edited City"}])),
+    )
+    .await;
+    let doomed = app.sim.addresses()[7].id;
+    api.send(
+        reqwest::Method::DELETE,
+        &format!("/customers/addresses?id:in={doomed}"),
+        None,
+    )
+    .await;
+
+    app.run_ok(&["sync"]).await;
+    app.assert_mirror_exact().await;
+
+    // A pass with nothing new writes nothing.
+    app.run_ok(&["sync"]).await;
+    let (outcome, written, _) = last_run(&app).await;
+    assert_eq!((outcome.as_str(), written), ("succeeded", 0));
+}
+
+#[tokio::test]
+async fn changes_made_while_a_pass_pages_are_not_lost() {
+    let app = spawn_app(SimConfig::default().with_customers(3_000).with_seed(11)).await;
+    let mut by_age = app.sim.customers();
+    by_age.sort_by_key(|c| (c.date_modified, c.id));
+    // Rows from the start of the listing (already read) and from further on (not yet
+    // read) are edited while the pass pages: both kinds shift offsets.
+    let early: Vec<i64> = by_age[..40].iter().map(|c| c.id).collect();
+    let later: Vec<i64> = by_age[1_000..1_040].iter().map(|c| c.id).collect();
+    let burst_second = bcsync_simulator::burst_date_modified();
+    let in_burst: Vec<i64> = by_age
+        .iter()
+        .filter(|c| c.date_modified == burst_second)
+        .take(30)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(in_burst.len(), 30);
+    app.sim.on_request(move |n, state| {
+        let edit = |ids: &[i64], state: &mut bcsync_simulator::SimState, tag: &str| {
+            for id in ids {
+                state.update_customer(*id, |c| c.notes = Some(format!("edited during request {tag}")));
+            }
+        };
+        match n {
+            3 => edit(&early, state, "3"),
+            5 => edit(&later, state, "5"),
+            7 => edit(&in_burst, state, "7"),
+            _ => {}
+        }
+    });
+    app.run_ok(&["sync"]).await;
+    app.sim.clear_on_request();
+    app.run_ok(&["sync"]).await;
+    app.assert_mirror_exact().await;
+}
+
+#[tokio::test]
+async fn a_killed_pass_followed_by_another_leaves_an_exact_mirror() {
+    let app = spawn_app(
+        SimConfig::default()
+            .with_customers(4_000)
+            .with_seed(3)
+            .with_latency_ms(15),
+    )
+    .await;
+    let mut child = app.command(&["sync"]).spawn().unwrap();
+    // Wait until some pages have committed, then kill -9.
+    for _ in 0..400 {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
+        if n >= 500 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    child.start_kill().unwrap();
+    let status = child.wait().await.unwrap();
+    assert!(!status.success(), "the pass was killed before it finished");
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert!(
+        stored > 0 && (stored as usize) < 4_000,
+        "killed mid-way: {stored} rows"
+    );
+
+    // Upstream moves on while bcsync is down.
+    let ids: Vec<i64> = app.sim.customers().iter().step_by(97).map(|c| c.id).collect();
+    app.sim.touch_customers(&ids);
+    app.sim.set_latency_ms(0);
+    app.run_ok(&["sync"]).await;
+    app.assert_mirror_exact().await;
+}
+
+#[tokio::test]
+async fn resync_marks_deleted_customers_and_their_addresses() {
+    let app = spawn_app(SimConfig::default().with_customers(600).with_seed(5)).await;
+    app.run_ok(&["sync"]).await;
+    let gone: Vec<i64> = app
+        .sim
+        .customers()
+        .iter()
+        .filter(|c| c.address_count.unwrap_or(0) > 0)
+        .take(5)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(app.sim.delete_customers(&gone), 5);
+    app.run_ok(&["resync"]).await;
+    app.assert_mirror_exact().await;
+    let marked: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM bigcommerce.customers WHERE deleted_at IS NOT NULL ORDER BY id")
+            .fetch_all(app.pool())
+            .await
+            .unwrap();
+    let mut expected = gone.clone();
+    expected.sort();
+    assert_eq!(
+        marked, expected,
+        "exactly the deleted customers are soft-deleted, never removed"
+    );
+    let orphan_addresses: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM bigcommerce.customer_addresses WHERE customer_id = ANY($1) AND deleted_at IS NULL",
+    )
+    .bind(&gone)
+    .fetch_one(app.pool())
+    .await
+    .unwrap();
+    assert_eq!(orphan_addresses, 0);
+}
+
+#[tokio::test]
+async fn a_pass_survives_injected_faults_and_stays_exact() {
+    let app = spawn_app(
+        SimConfig::default()
+            .with_customers(1_500)
+            .with_seed(9)
+            .with_fault_rate(0.1),
+    )
+    .await;
+    app.run_ok(&["sync"]).await;
+    app.sim.set_fault_rate(0.0);
+    app.assert_mirror_exact().await;
+}
+
+#[tokio::test]
+async fn a_malformed_record_fails_the_pass_naming_it_and_keeps_what_was_stored() {
+    let app = spawn_app(SimConfig::default().with_customers(800).with_seed(13)).await;
+    app.run_ok(&["sync"]).await;
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    let watermark_before: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT watermark FROM bigcommerce.sync_state")
+            .fetch_optional(app.pool())
+            .await
+            .unwrap();
+
+    let victim = app.sim.customers()[10].id;
+    app.sim.touch_customers(&[victim]);
+    app.sim
+        .corrupt_customer_field(victim, "date_created", json!(12345));
+    let out = app.run(&["sync"]).await;
+    assert!(!out.status.success(), "{}", show(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/customers") && stderr.contains("date_created"),
+        "{stderr}"
+    );
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    let watermark_after: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT watermark FROM bigcommerce.sync_state")
+            .fetch_optional(app.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        watermark_before, watermark_after,
+        "the watermark never passes an unstored row"
+    );
+    assert_eq!(last_run(&app).await.0, "failed");
+
+    app.sim.clear_corruptions();
+    app.run_ok(&["sync"]).await;
+    app.assert_mirror_exact().await;
+}

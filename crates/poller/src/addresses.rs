@@ -1,0 +1,125 @@
+//! Complete address sets for a page of customers.
+//!
+//! `include=addresses` carries at most 10 addresses per customer, with `address_count`
+//! telling how many exist. Customers with more get theirs from
+//! `/customers/addresses?customer_id:in=`, a few customers per request.
+
+use std::collections::{HashMap, HashSet};
+
+use bigcommerce::models::{Address, Customer, Raw};
+use bigcommerce::{AddressQuery, BigCommerceClient};
+
+use crate::error::PollError;
+use crate::options::PollOptions;
+
+/// The cap on addresses embedded in a customer.
+pub const INCLUDED_ADDRESS_CAP: usize = 10;
+
+/// Every address of the page's customers, and the customers whose set is complete.
+#[derive(Debug, Default)]
+pub struct AddressSets {
+    pub addresses: Vec<Raw<Address>>,
+    pub complete_for: Vec<i64>,
+}
+
+pub async fn complete_address_sets(
+    client: &BigCommerceClient,
+    customers: &[Raw<Customer>],
+    opts: &PollOptions,
+) -> Result<AddressSets, PollError> {
+    let mut sets = AddressSets::default();
+    let mut need_more = Vec::new();
+    for c in customers {
+        let Some(included) = &c.value.addresses else {
+            continue;
+        };
+        let count = c.value.address_count.map(|n| n.max(0) as usize);
+        let complete = match count {
+            Some(n) => n <= included.len(),
+            None => included.len() < INCLUDED_ADDRESS_CAP,
+        };
+        if !complete {
+            need_more.push(c.value.id);
+            continue;
+        }
+        sets.complete_for.push(c.value.id);
+        let raws = c.raw.get("addresses").and_then(|v| v.as_array());
+        for (i, a) in included.iter().enumerate() {
+            let raw = raws
+                .and_then(|r| r.get(i))
+                .cloned()
+                .unwrap_or(serde_json::Value::Null);
+            sets.addresses.push(Raw {
+                value: a.clone(),
+                raw,
+            });
+        }
+    }
+    for batch in need_more.chunks(opts.address_batch.max(1)) {
+        sets.addresses.extend(fetch_all_for(client, batch, opts).await?);
+        sets.complete_for.extend_from_slice(batch);
+    }
+    Ok(sets)
+}
+
+/// Reads every address of `customer_ids`, paging by number. Addresses change rarely,
+/// but a delete while paging would shift later rows back a page: the listing is read
+/// again until one full scan sees as many distinct addresses as its stable total.
+async fn fetch_all_for(
+    client: &BigCommerceClient,
+    customer_ids: &[i64],
+    opts: &PollOptions,
+) -> Result<Vec<Raw<Address>>, PollError> {
+    let mut last = Vec::new();
+    for _ in 0..opts.max_second_rescans.max(1) {
+        let mut found: HashMap<i64, Raw<Address>> = HashMap::new();
+        let mut totals = HashSet::new();
+        let mut page = 1;
+        loop {
+            let q = AddressQuery {
+                customer_id_in: customer_ids.to_vec(),
+                include_formfields: true,
+                page,
+                limit: opts.page_size,
+                ..Default::default()
+            };
+            let resp = client.list_addresses(&q).await?;
+            totals.insert(resp.pagination.total);
+            for a in resp.data {
+                found.insert(a.value.id, a);
+            }
+            if i64::from(page) >= resp.pagination.total_pages {
+                break;
+            }
+            page += 1;
+        }
+        let settled = totals.len() == 1 && totals.iter().all(|t| *t as usize == found.len());
+        last = found.into_values().collect();
+        if settled {
+            break;
+        }
+        tracing::debug!(
+            customers = customer_ids.len(),
+            "addresses changed while paging; reading again"
+        );
+    }
+    last.sort_by_key(|a| a.value.id);
+    Ok(last)
+}
+
+/// The sub-resources of a customer record that live in tables of their own. They
+/// change without the customer's `date_modified` moving, so copies kept in the
+/// customer's `raw` would go stale and make an address edit look like a customer edit.
+const CHILD_FIELDS: [&str; 4] = ["addresses", "address_count", "attributes", "attribute_count"];
+
+/// Removes [`CHILD_FIELDS`] from customers before they are stored (after their
+/// addresses were taken out).
+pub fn detach_children(customers: &mut [Raw<Customer>]) {
+    for c in customers {
+        if let Some(obj) = c.raw.as_object_mut() {
+            for field in CHILD_FIELDS {
+                obj.remove(field);
+            }
+        }
+    }
+}

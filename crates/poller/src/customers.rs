@@ -1,0 +1,183 @@
+//! One pass over `/customers`: the keyset walk by `date_modified` (see the crate docs).
+
+use std::collections::HashSet;
+
+use bcsync_store::Store;
+use bigcommerce::models::{Collection, Customer, Raw};
+use bigcommerce::query::CUSTOMER_INCLUDES;
+use bigcommerce::{BigCommerceClient, CustomerQuery};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::CUSTOMERS_RESOURCE;
+use crate::addresses::{complete_address_sets, detach_children};
+use crate::error::PollError;
+use crate::options::PollOptions;
+use crate::stats::PassStats;
+use crate::writer::{PageWrite, Writer};
+
+const SORT: &str = "date_modified:asc";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// From the stored watermark (less the overlap): what changed since the last pass.
+    Incremental,
+    /// Everything from the start, ignoring the watermark; collects every id seen so the
+    /// reconciler can compare id sets.
+    Full,
+}
+
+#[derive(Debug, Default)]
+pub struct PassOutcome {
+    pub stats: PassStats,
+    /// Every customer id listed, in [`Mode::Full`] only (empty otherwise).
+    pub seen_ids: Vec<i64>,
+    /// The watermark after the pass.
+    pub watermark: Option<DateTime<Utc>>,
+}
+
+/// Runs one pass. Pages already committed stay committed when a later request fails.
+pub async fn sync_customers(
+    client: &BigCommerceClient,
+    store: &Store,
+    mode: Mode,
+    opts: &PollOptions,
+) -> Result<PassOutcome, PollError> {
+    let store_hash = client.store_hash().to_owned();
+    let requests_before = client.requests();
+    let previous = store.watermark(&store_hash, CUSTOMERS_RESOURCE).await?;
+    let mut pass = Pass {
+        client,
+        opts,
+        writer: Writer::spawn(store.clone(), store_hash, opts.channel_depth),
+        // A watermark never moves back: rows up to it were read by an earlier pass,
+        // and any that changed since carry a later date_modified.
+        floor: previous,
+        collect_ids: mode == Mode::Full,
+        outcome: PassOutcome::default(),
+    };
+    let start = match mode {
+        Mode::Incremental => previous.map(|w| w - TimeDelta::from_std(opts.overlap).unwrap_or_default()),
+        Mode::Full => None,
+    };
+    let walked = pass.walk(start).await;
+    // Let the pages already queued commit even when fetching failed.
+    let written = pass.writer.finish().await;
+    let mut outcome = pass.outcome;
+    walked?;
+    let read = outcome.stats;
+    outcome.stats = PassStats {
+        customers_read: read.customers_read,
+        addresses_read: read.addresses_read,
+        requests: client.requests() - requests_before,
+        ..written?
+    };
+    Ok(outcome)
+}
+
+struct Pass<'a> {
+    client: &'a BigCommerceClient,
+    opts: &'a PollOptions,
+    writer: Writer,
+    floor: Option<DateTime<Utc>>,
+    collect_ids: bool,
+    outcome: PassOutcome,
+}
+
+impl Pass<'_> {
+    async fn walk(&mut self, start: Option<DateTime<Utc>>) -> Result<(), PollError> {
+        let mut cursor = start;
+        loop {
+            let page = self.fetch(cursor, None, 1).await?;
+            let (Some(first), Some(last)) = (page.data.first(), page.data.last()) else {
+                return Ok(());
+            };
+            let (first, last) = (first.value.date_modified, last.value.date_modified);
+            if page.pagination.total_pages <= 1 {
+                return self.commit(page.data, last).await;
+            }
+            if first == last {
+                // A whole page shares one second: walk that second by page number,
+                // then go on from the next second.
+                self.scan_second(last).await?;
+                cursor = Some(last + TimeDelta::seconds(1));
+                continue;
+            }
+            // Rows before `last` are all on this page; rows at `last` may go on, so
+            // the next request starts at `last` again (inclusive) and re-reads them.
+            self.commit(page.data, last).await?;
+            cursor = Some(last);
+        }
+    }
+
+    /// Reads every customer modified in `second`, by page number. Rows can leave the
+    /// second while it is read (modified again), shifting the rows behind them back a
+    /// page; a scan counts as complete only when its total held still and it saw that
+    /// many distinct customers.
+    async fn scan_second(&mut self, second: DateTime<Utc>) -> Result<(), PollError> {
+        let attempts = self.opts.max_second_rescans.max(1);
+        for _ in 0..attempts {
+            let mut seen = HashSet::new();
+            let mut totals = HashSet::new();
+            let mut page_no = 1;
+            loop {
+                let page = self.fetch(Some(second), Some(second), page_no).await?;
+                totals.insert(page.pagination.total);
+                seen.extend(page.data.iter().map(|c| c.value.id));
+                let last_page = i64::from(page_no) >= page.pagination.total_pages;
+                self.commit(page.data, second).await?;
+                if last_page {
+                    break;
+                }
+                page_no += 1;
+            }
+            if totals.len() == 1 && totals.iter().all(|t| *t as usize <= seen.len()) {
+                return Ok(());
+            }
+            tracing::info!(%second, "customers of one second changed while being read; reading it again");
+        }
+        Err(PollError::Unsettled { second, attempts })
+    }
+
+    async fn fetch(
+        &self,
+        min: Option<DateTime<Utc>>,
+        max: Option<DateTime<Utc>>,
+        page: u32,
+    ) -> Result<Collection<Raw<Customer>>, PollError> {
+        let q = CustomerQuery {
+            date_modified_min: min,
+            date_modified_max: max,
+            sort: Some(SORT),
+            include: Some(CUSTOMER_INCLUDES),
+            page,
+            limit: self.opts.page_size,
+            ..Default::default()
+        };
+        Ok(self.client.list_customers(&q).await?)
+    }
+
+    /// Completes the page's address sets and queues it with the watermark it earns.
+    async fn commit(
+        &mut self,
+        mut customers: Vec<Raw<Customer>>,
+        covered: DateTime<Utc>,
+    ) -> Result<(), PollError> {
+        let sets = complete_address_sets(self.client, &customers, self.opts).await?;
+        detach_children(&mut customers);
+        let watermark = self.floor.map_or(covered, |f| f.max(covered));
+        self.floor = Some(watermark);
+        self.outcome.watermark = Some(watermark);
+        self.outcome.stats.customers_read += customers.len() as u64;
+        self.outcome.stats.addresses_read += sets.addresses.len() as u64;
+        if self.collect_ids {
+            self.outcome.seen_ids.extend(customers.iter().map(|c| c.value.id));
+        }
+        let page = PageWrite {
+            customers,
+            addresses: sets.addresses,
+            complete_address_sets_for: sets.complete_for,
+            watermark: Some(watermark),
+        };
+        self.writer.send(page).await
+    }
+}

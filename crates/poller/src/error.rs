@@ -1,0 +1,23 @@
+//! Poller errors.
+
+use bcsync_store::StoreError;
+use bigcommerce::ClientError;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PollError {
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("customers modified at {second} kept changing while being read ({attempts} scans); try again")]
+    Unsettled { second: DateTime<Utc>, attempts: u32 },
+    #[error("the store writer stopped unexpectedly")]
+    WriterGone,
+}
+
+impl PollError {
+    pub fn is_auth(&self) -> bool {
+        matches!(self, PollError::Client(e) if e.is_auth())
+    }
+}

@@ -1,0 +1,31 @@
+//! Poller settings.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct PollOptions {
+    /// How far before the stored watermark an incremental pass starts. The filter is
+    /// inclusive and rows can commit late within a second, so a few seconds of
+    /// re-reading buys certainty for the price of rarely more than one request.
+    pub overlap: Duration,
+    /// Rows per request: the API's maximum, to spend the fewest requests.
+    pub page_size: u32,
+    /// Customer ids per `/customers/addresses?customer_id:in=` request.
+    pub address_batch: usize,
+    /// How often one crowded second may be re-read before the pass gives up on it.
+    pub max_second_rescans: u32,
+    /// Pages fetched ahead of the store writer (memory = page × depth).
+    pub channel_depth: usize,
+}
+
+impl Default for PollOptions {
+    fn default() -> Self {
+        PollOptions {
+            overlap: Duration::from_secs(5),
+            page_size: 250,
+            address_batch: 25,
+            max_second_rescans: 8,
+            channel_depth: 2,
+        }
+    }
+}

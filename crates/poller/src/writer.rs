@@ -1,0 +1,70 @@
+//! The store side of a pass: a task that commits pages in order, one transaction each.
+
+use bcsync_store::{CustomerPage, Store};
+use bigcommerce::models::{Address, Customer, Raw};
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::CUSTOMERS_RESOURCE;
+use crate::error::PollError;
+use crate::stats::PassStats;
+
+/// One page ready to commit: customers, their complete address sets, and the
+/// watermark that becomes true once these rows are stored.
+#[derive(Debug, Default)]
+pub struct PageWrite {
+    pub customers: Vec<Raw<Customer>>,
+    pub addresses: Vec<Raw<Address>>,
+    pub complete_address_sets_for: Vec<i64>,
+    pub watermark: Option<DateTime<Utc>>,
+}
+
+pub struct Writer {
+    tx: mpsc::Sender<PageWrite>,
+    task: JoinHandle<Result<PassStats, PollError>>,
+}
+
+impl Writer {
+    pub fn spawn(store: Store, store_hash: String, depth: usize) -> Writer {
+        let (tx, mut rx) = mpsc::channel::<PageWrite>(depth.max(1));
+        let task = tokio::spawn(async move {
+            let mut stats = PassStats::default();
+            while let Some(w) = rx.recv().await {
+                let page = CustomerPage {
+                    store_hash: &store_hash,
+                    customers: &w.customers,
+                    addresses: &w.addresses,
+                    complete_address_sets_for: &w.complete_address_sets_for,
+                    checkpoint: w.watermark.map(|ts| (CUSTOMERS_RESOURCE, ts)),
+                };
+                let page_stats = store.write_customer_page(&page).await?;
+                stats.add_page(&page_stats);
+            }
+            Ok(stats)
+        });
+        Writer { tx, task }
+    }
+
+    /// Queues a page; waits while the writer is `depth` pages behind.
+    pub async fn send(&mut self, page: PageWrite) -> Result<(), PollError> {
+        if self.tx.send(page).await.is_err() {
+            // The writer ended early: its own error explains why.
+            return Err(self.take_error().await);
+        }
+        Ok(())
+    }
+
+    /// Waits for every queued page to commit.
+    pub async fn finish(self) -> Result<PassStats, PollError> {
+        drop(self.tx);
+        self.task.await.map_err(|_| PollError::WriterGone)?
+    }
+
+    async fn take_error(&mut self) -> PollError {
+        match (&mut self.task).await {
+            Ok(Err(e)) => e,
+            _ => PollError::WriterGone,
+        }
+    }
+}

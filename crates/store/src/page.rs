@@ -1,0 +1,67 @@
+//! One page of customers and addresses, committed all or nothing.
+
+use bigcommerce_models::{Address, Customer, Raw};
+use chrono::{DateTime, Utc};
+
+use crate::error::failed;
+use crate::{Store, StoreError, addresses, customers, sync_state};
+
+/// What one `write_customer_page` call stores.
+#[derive(Debug, Clone, Copy)]
+pub struct CustomerPage<'a> {
+    pub store_hash: &'a str,
+    pub customers: &'a [Raw<Customer>],
+    pub addresses: &'a [Raw<Address>],
+    /// Customers whose `addresses` above are their complete set: any other live address of theirs is soft-deleted.
+    pub complete_address_sets_for: &'a [i64],
+    /// (resource, new watermark) committed in the same transaction.
+    pub checkpoint: Option<(&'a str, DateTime<Utc>)>,
+}
+
+/// What a page changed. Rows whose content was already stored count nowhere; a
+/// soft-deleted row that reappears counts as updated.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PageStats {
+    pub customers_inserted: u64,
+    pub customers_updated: u64,
+    pub addresses_inserted: u64,
+    pub addresses_updated: u64,
+    pub addresses_deleted: u64,
+}
+
+impl Store {
+    /// ONE transaction: bulk-upsert customers, upsert addresses, soft-delete the missing addresses of
+    /// customers whose complete address set is given, and advance the watermark if Some. Either all or nothing.
+    ///
+    /// At most six round trips (begin, three statements, checkpoint, commit) whatever
+    /// the page size. Duplicate ids within the page keep their last occurrence.
+    pub async fn write_customer_page(&self, page: &CustomerPage<'_>) -> Result<PageStats, StoreError> {
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .map_err(failed("beginning the transaction of a customer page"))?;
+        let (customers_inserted, customers_updated) =
+            customers::upsert(&mut tx, page.store_hash, page.customers).await?;
+        let (addresses_inserted, addresses_updated) =
+            addresses::upsert(&mut tx, page.store_hash, page.addresses).await?;
+        let keep: Vec<i64> = page.addresses.iter().map(|a| a.value.id).collect();
+        let addresses_deleted =
+            addresses::delete_missing(&mut tx, page.store_hash, page.complete_address_sets_for, &keep)
+                .await?;
+        if let Some((resource, watermark)) = page.checkpoint {
+            sync_state::set_watermark(&mut tx, page.store_hash, resource, watermark).await?;
+        }
+        // An error above drops `tx`, which rolls back: neither rows nor watermark stay.
+        tx.commit().await.map_err(failed(
+            "committing a customer page (customers, addresses, sync_state)",
+        ))?;
+        Ok(PageStats {
+            customers_inserted,
+            customers_updated,
+            addresses_inserted,
+            addresses_updated,
+            addresses_deleted,
+        })
+    }
+}

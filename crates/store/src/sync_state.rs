@@ -1,0 +1,86 @@
+//! `bigcommerce.sync_state`: where each resource's poller resumes.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+use crate::error::failed;
+use crate::{Store, StoreError};
+
+impl Store {
+    /// The stored watermark of `resource` (the poller resumes from it, inclusive); `None`
+    /// when the resource was never synced or its watermark was cleared.
+    pub async fn watermark(
+        &self,
+        store_hash: &str,
+        resource: &str,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let row: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
+            "SELECT watermark FROM bigcommerce.sync_state WHERE store_hash = $1 AND resource = $2",
+        )
+        .bind(store_hash)
+        .bind(resource)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(failed("reading the watermark from bigcommerce.sync_state"))?;
+        Ok(row.flatten())
+    }
+
+    /// Forgets the watermark, so that the next pass starts from the beginning. The row
+    /// stays (with a NULL watermark) so `updated_at` tells when that was asked for.
+    pub async fn clear_watermark(&self, store_hash: &str, resource: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE bigcommerce.sync_state SET watermark = NULL, updated_at = now() \
+             WHERE store_hash = $1 AND resource = $2",
+        )
+        .bind(store_hash)
+        .bind(resource)
+        .execute(self.pool())
+        .await
+        .map_err(failed("clearing the watermark in bigcommerce.sync_state"))?;
+        Ok(())
+    }
+}
+
+/// Sets the watermark to exactly `watermark`, forward or back: the caller decides (a
+/// resync may restart from an earlier point). Called inside the page's transaction so
+/// the checkpoint never runs ahead of the rows it covers.
+pub(crate) async fn set_watermark(
+    conn: &mut PgConnection,
+    store_hash: &str,
+    resource: &str,
+    watermark: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO bigcommerce.sync_state (store_hash, resource, watermark, updated_at) \
+         VALUES ($1, $2, $3, now()) \
+         ON CONFLICT (store_hash, resource) DO UPDATE SET watermark = EXCLUDED.watermark, updated_at = now()",
+    )
+    .bind(store_hash)
+    .bind(resource)
+    .bind(watermark)
+    .execute(conn)
+    .await
+    .map_err(failed("advancing the watermark in bigcommerce.sync_state"))?;
+    Ok(())
+}
+
+/// Stores a sweep's next position, inside the transaction of the page it follows.
+pub(crate) async fn set_position(
+    conn: &mut PgConnection,
+    store_hash: &str,
+    resource: &str,
+    position: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO bigcommerce.sync_state (store_hash, resource, position, updated_at) \
+         VALUES ($1, $2, $3, now()) \
+         ON CONFLICT (store_hash, resource) DO UPDATE SET position = EXCLUDED.position, updated_at = now()",
+    )
+    .bind(store_hash)
+    .bind(resource)
+    .bind(position)
+    .execute(conn)
+    .await
+    .map_err(failed("storing a sweep position in bigcommerce.sync_state"))?;
+    Ok(())
+}
