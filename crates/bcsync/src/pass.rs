@@ -128,7 +128,7 @@ pub async fn run_pass(
         .record_run(store_hash, kind.as_str(), started_at, &summary)
         .await
         .context("recording the pass in bigcommerce.sync_runs")?;
-    Ok(result.with_context(|| format!("{} of store {store_hash} failed", kind.as_str()))?)
+    result.with_context(|| format!("{} of store {store_hash} failed", kind.as_str()))
 }
 
 /// After the customers: a resync compares id sets; a sync sweeps a slice of addresses.

@@ -147,7 +147,7 @@ async fn print_mirror(store: &Store, sim: &Simulator) -> anyhow::Result<()> {
         sim.addresses().len()
     );
     println!("   addresses in Springfield: {springfield}");
-    let sample: Vec<(i64, Option<String>, Option<String>, Option<String>, i64)> = sqlx::query_as(
+    let sample: Vec<SampleRow> = sqlx::query_as(
         "SELECT c.id, c.email, c.first_name, c.last_name,
                 (SELECT count(*) FROM bigcommerce.customer_addresses a
                  WHERE a.store_hash = c.store_hash AND a.customer_id = c.id AND a.deleted_at IS NULL)
@@ -180,6 +180,9 @@ async fn print_mirror(store: &Store, sim: &Simulator) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// id, email, first name, last name, live addresses.
+type SampleRow = (i64, Option<String>, Option<String>, Option<String>, i64);
 
 /// A token that differs per run; the demo never shows it.
 fn rand_u64() -> u64 {
