@@ -83,3 +83,23 @@ async fn a_database_password_never_shows_in_errors() {
     assert!(!all.contains("hunter2-db-secret"), "{all}");
     assert!(all.contains("PostgreSQL"), "{all}");
 }
+
+#[tokio::test]
+async fn the_token_never_appears_in_logs_even_at_trace_level() {
+    let secret = "tok-e2e-7c1d9b-never-print";
+    let app = spawn_app(SimConfig::default().with_customers(300).with_token(secret)).await;
+    let out = app
+        .command(&["sync", "-vv"])
+        .env("RUST_LOG", "trace")
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(all.lines().count() > 20, "trace logging produced output");
+    assert!(!all.contains(secret), "the token leaked into the logs");
+}

@@ -85,10 +85,11 @@ async fn fetch_all_for(
             };
             let resp = client.list_addresses(&q).await?;
             totals.insert(resp.pagination.total);
+            let empty = resp.data.is_empty();
             for a in resp.data {
                 found.insert(a.value.id, a);
             }
-            if i64::from(page) >= resp.pagination.total_pages {
+            if empty || i64::from(page) >= resp.pagination.total_pages {
                 break;
             }
             page += 1;

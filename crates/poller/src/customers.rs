@@ -92,6 +92,7 @@ impl Pass<'_> {
                 return Ok(());
             };
             let (first, last) = (first.value.date_modified, last.value.date_modified);
+            check_order(&page, cursor)?;
             if page.pagination.total_pages <= 1 {
                 return self.commit(page.data, last).await;
             }
@@ -121,9 +122,15 @@ impl Pass<'_> {
             let mut page_no = 1;
             loop {
                 let page = self.fetch(Some(second), Some(second), page_no).await?;
+                if page.data.iter().any(|c| c.value.date_modified != second) {
+                    return Err(PollError::Contract(format!(
+                        "GET /customers?date_modified:min={second}&date_modified:max={second} returned rows \
+                         modified at other times"
+                    )));
+                }
                 totals.insert(page.pagination.total);
                 seen.extend(page.data.iter().map(|c| c.value.id));
-                let last_page = i64::from(page_no) >= page.pagination.total_pages;
+                let last_page = i64::from(page_no) >= page.pagination.total_pages || page.data.is_empty();
                 self.commit(page.data, second).await?;
                 if last_page {
                     break;
@@ -180,4 +187,24 @@ impl Pass<'_> {
         };
         self.writer.send(page).await
     }
+}
+
+/// The keyset walk only terminates if the API honours `date_modified:min` and the
+/// ascending sort; a server that ignores either would have it re-read the same page
+/// forever (a known failure of another connector), so both are checked.
+fn check_order(page: &Collection<Raw<Customer>>, cursor: Option<DateTime<Utc>>) -> Result<(), PollError> {
+    let dates: Vec<DateTime<Utc>> = page.data.iter().map(|c| c.value.date_modified).collect();
+    if let Some(min) = cursor
+        && dates.iter().any(|d| *d < min)
+    {
+        return Err(PollError::Contract(format!(
+            "GET /customers?date_modified:min={min} returned rows modified before {min}"
+        )));
+    }
+    if dates.windows(2).any(|w| w[0] > w[1]) {
+        return Err(PollError::Contract(
+            "GET /customers?sort=date_modified:asc returned rows out of date_modified order".to_owned(),
+        ));
+    }
+    Ok(())
 }

@@ -12,6 +12,8 @@ pub enum PollError {
     Store(#[from] StoreError),
     #[error("customers modified at {second} kept changing while being read ({attempts} scans); try again")]
     Unsettled { second: DateTime<Utc>, attempts: u32 },
+    #[error("the API broke its contract: {0}")]
+    Contract(String),
     #[error("the store writer stopped unexpectedly")]
     WriterGone,
 }

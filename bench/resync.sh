@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): an unthrottled end-to-end `bcsync resync` of N simulated
+# customers with their addresses into PostgreSQL. Prints customers/s, rows/s and the
+# peak RSS of the bcsync process.
+#
+#   bench/resync.sh [N=100000]
+#
+# Uses $DATABASE_URL when set (its bigcommerce schema is dropped first), else a
+# throwaway cluster from the system's PostgreSQL binaries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-100000}"
+work="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+cargo build --release --quiet -p bcsync -p bcsync-simulator -p throwaway-pg --bins
+bin=target/release
+
+# The simulator prints "bcsync-sim: N customers at http://HOST:PORT (...)" when ready.
+"$bin/bcsync-sim" --customers "$n" --seed 1 --store-hash bench1 --token bench-token \
+    --listen 127.0.0.1:0 >"$work/sim.out" 2>"$work/sim.err" &
+for _ in $(seq 1 600); do grep -q "http://" "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
+api_url="$(grep -o 'http://[0-9.:]*' "$work/sim.out" | head -n 1)"
+[ -n "$api_url" ] || { echo "simulator did not start:"; cat "$work/sim.err"; exit 1; }
+
+if [ -z "${DATABASE_URL:-}" ]; then
+    mkfifo "$work/pg.in"
+    "$bin/throwaway-pg" bcsync_bench <"$work/pg.in" >"$work/pg.out" 2>"$work/pg.err" &
+    exec 3>"$work/pg.in" # held open: the cluster lives until this script ends
+    for _ in $(seq 1 300); do [ -s "$work/pg.out" ] && break; sleep 0.1; done
+    DATABASE_URL="$(head -n 1 "$work/pg.out")"
+    [ -n "$DATABASE_URL" ] || { echo "PostgreSQL did not start:"; cat "$work/pg.err"; exit 1; }
+else
+    psql "$DATABASE_URL" -qc 'DROP SCHEMA IF EXISTS bigcommerce CASCADE' >/dev/null
+fi
+export DATABASE_URL BIGCOMMERCE_API_URL="$api_url" BIGCOMMERCE_STORE_HASH=bench1 \
+    BIGCOMMERCE_ACCESS_TOKEN=bench-token RUST_LOG=info
+"$bin/bcsync" migrate >/dev/null
+
+python3 bench/measure.py "$bin/bcsync" resync 2>"$work/run.err"
+measure="$(grep '^MEASURE' "$work/run.err" | tail -n 1)"
+wall="$(echo "$measure" | cut -d' ' -f2)"
+rss_kib="$(echo "$measure" | cut -d' ' -f3)"
+counts="$(psql "$DATABASE_URL" -Atc "SELECT (SELECT count(*) FROM bigcommerce.customers),
+    (SELECT count(*) FROM bigcommerce.customer_addresses), (SELECT requests FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1)")"
+customers="$(echo "$counts" | cut -d'|' -f1)"
+addresses="$(echo "$counts" | cut -d'|' -f2)"
+requests="$(echo "$counts" | cut -d'|' -f3)"
+[ "$customers" = "$n" ] || { echo "expected $n customers in the mirror, found $customers"; cat "$work/run.err"; exit 1; }
+
+python3 - "$n" "$customers" "$addresses" "$requests" "$wall" "$rss_kib" <<'PY'
+import sys
+n, customers, addresses, requests, wall, rss = sys.argv[1:]
+customers, addresses, wall, rss = int(customers), int(addresses), float(wall), int(rss)
+print(f"| customers | addresses | requests | wall s | customers/s | rows/s | peak RSS MiB |")
+print(f"|---:|---:|---:|---:|---:|---:|---:|")
+print(f"| {customers} | {addresses} | {requests} | {wall:.1f} | {customers/wall:,.0f} | {(customers+addresses)/wall:,.0f} | {rss/1024:.1f} |")
+PY
