@@ -34,7 +34,7 @@ else
     psql "$DATABASE_URL" -qc 'DROP SCHEMA IF EXISTS bigcommerce CASCADE' >/dev/null
 fi
 export DATABASE_URL BIGCOMMERCE_API_URL="$api_url" BIGCOMMERCE_STORE_HASH=bench1 \
-    BIGCOMMERCE_ACCESS_TOKEN=bench-token RUST_LOG=info
+    BIGCOMMERCE_ACCESS_TOKEN=bench-token
 "$bin/bcsync" migrate >/dev/null
 
 python3 bench/measure.py "$bin/bcsync" resync 2>"$work/run.err"

@@ -9,29 +9,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-have_postgres() {
-    command -v initdb >/dev/null 2>&1 && return 0
-    local initdb
-    for initdb in /usr/lib/postgresql/*/bin/initdb; do
-        [ -x "$initdb" ] && return 0
-    done
-    return 1
-}
-
-if ! have_postgres; then
-    echo "test.sh: PostgreSQL server binaries (initdb) not found; installing postgresql with apt-get" >&2
-    sudo=()
-    if [ "$(id -u)" -ne 0 ]; then
-        if ! command -v sudo >/dev/null 2>&1; then
-            echo "test.sh: not root and no sudo; install PostgreSQL first: apt-get install -y postgresql" >&2
-            exit 1
-        fi
-        sudo=(sudo)
-    fi
-    # ${sudo[@]+…}: an empty array is an "unbound variable" under `set -u` in older bash.
-    ${sudo[@]+"${sudo[@]}"} apt-get update
-    ${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
-fi
+# shellcheck source=lib/ensure-postgres.sh
+. scripts/lib/ensure-postgres.sh
+ensure_postgres
 
 # A caller may point the tests at a server of its own; pass it through untouched.
 if [ -n "${BCSYNC_TEST_DATABASE_URL:-}" ]; then
