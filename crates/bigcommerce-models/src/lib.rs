@@ -6,6 +6,8 @@
 //!
 //! - [`customer`]: customers and what `include=` adds to them.
 //! - [`address`]: customer addresses.
+//! - [`resources`]: attribute definitions, form field values, consent, stored
+//!   instruments, metafields and settings.
 //! - [`collection`]: the `{data, meta.pagination}` envelope and decoding that keeps
 //!   every record's raw JSON (unknown fields land in `raw`, never get lost).
 //!
@@ -15,6 +17,7 @@
 pub mod address;
 pub mod collection;
 pub mod customer;
+pub mod resources;
 pub mod time;
 
 pub use address::Address;
