@@ -1,13 +1,18 @@
-//! One pass for one store: poll, reconcile (resync only), record it in `sync_runs`.
+//! One pass for one store: customers first, then every other resource, each step on
+//! its own (a failing resource does not stop the others), recorded in `sync_runs`.
+
+mod steps;
 
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use bcsync_poller::{Mode, PassOutcome as PollOutcome, PassStats, PollOptions, sync_customers};
-use bcsync_reconciler::{SweepOptions, SweepStats, sweep_addresses};
+use bcsync_poller::{Mode, PassStats, PollOptions, ResourceStats, sync_customers};
+use bcsync_reconciler::SweepOptions;
 use bcsync_store::{RunOutcome, RunSummary, Store};
 use bigcommerce::BigCommerceClient;
 use chrono::{DateTime, Utc};
+
+pub use steps::{StepReport, StepStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PassKind {
@@ -16,7 +21,7 @@ pub enum PassKind {
 }
 
 impl PassKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             PassKind::Sync => "sync",
             PassKind::Resync => "resync",
@@ -24,52 +29,81 @@ impl PassKind {
     }
 }
 
-/// How a pass reads: the poller's settings and the address sweep's slice.
-#[derive(Debug, Clone, Default)]
+/// How a pass reads: the poller's settings and the sweeps' slices.
+#[derive(Debug, Clone)]
 pub struct PassOptions {
     pub poll: PollOptions,
     pub sweep: SweepOptions,
+    /// Pages of form field values and of metafields swept per pass.
+    pub listing_pages: u32,
+    /// Customers (beyond the changed ones) whose consent and stored instruments a
+    /// pass re-reads.
+    pub customer_slice: usize,
+    /// Channels whose settings are read besides those the customers mention.
+    pub channels: Vec<i64>,
+}
+
+impl Default for PassOptions {
+    fn default() -> Self {
+        PassOptions {
+            poll: PollOptions::default(),
+            sweep: SweepOptions::default(),
+            listing_pages: 4,
+            customer_slice: 100,
+            channels: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug)]
 pub struct PassReport {
     pub stats: PassStats,
-    pub sweep: SweepStats,
     pub customers_deleted: u64,
+    pub steps: Vec<StepReport>,
     pub elapsed: Duration,
     pub watermark: Option<DateTime<Utc>>,
 }
 
 impl PassReport {
+    pub fn requests(&self) -> u64 {
+        self.stats.requests + self.steps.iter().map(|s| s.stats.requests).sum::<u64>()
+    }
+
+    pub fn failures(&self) -> Vec<&StepReport> {
+        self.steps
+            .iter()
+            .filter(|s| matches!(s.status, StepStatus::Failed(_)))
+            .collect()
+    }
+
     pub fn summary_line(&self, kind: PassKind) -> String {
         let s = &self.stats;
         let secs = self.elapsed.as_secs_f64().max(1e-9);
+        let steps: Vec<String> = self.steps.iter().map(StepReport::short).collect();
         format!(
-            "{} done in {:.1}s: {} requests, {} customers read ({:.0}/s), {} addresses read, \
-             customers {} new / {} changed / {} deleted, addresses {} new / {} changed / {} deleted, \
-             address sweep {} read / {} changed / {} deleted, watermark {}",
+            "{} done in {:.1}s: {} requests; customers {} read ({:.0}/s) {} new {} changed {} deleted; \
+             addresses {} read {} new {} changed {} deleted; {}; watermark {}",
             kind.as_str(),
             secs,
-            s.requests + self.sweep.requests,
+            self.requests(),
             s.customers_read,
             s.customers_read as f64 / secs,
-            s.addresses_read,
             s.customers_inserted,
             s.customers_updated,
             self.customers_deleted,
+            s.addresses_read,
             s.addresses_inserted,
             s.addresses_updated,
             s.addresses_deleted,
-            self.sweep.addresses_read,
-            self.sweep.addresses_inserted + self.sweep.addresses_updated,
-            self.sweep.addresses_deleted,
+            steps.join("; "),
             self.watermark.map_or("none".to_owned(), |w| w.to_rfc3339()),
         )
     }
 }
 
 /// Runs a pass and records it. A rejected token records nothing: the operator gets one
-/// line and the mirror is untouched.
+/// line and the mirror is untouched. A failed resource fails the pass (after every
+/// other resource had its turn).
 pub async fn run_pass(
     client: &BigCommerceClient,
     store: &Store,
@@ -78,104 +112,86 @@ pub async fn run_pass(
 ) -> anyhow::Result<PassReport> {
     let started_at = Utc::now();
     let clock = Instant::now();
-    let requests_before = client.requests();
     let store_hash = client.store_hash();
+    let previous = store
+        .watermark(store_hash, bcsync_poller::CUSTOMERS_RESOURCE)
+        .await?;
     let mode = if kind == PassKind::Resync {
         Mode::Full
     } else {
         Mode::Incremental
     };
-    let result = match sync_customers(client, store, mode, &opts.poll).await {
-        Ok(outcome) => {
-            finish_pass(client, store, kind, opts, &outcome)
-                .await
-                .map(|(sweep, customers_deleted)| PassReport {
-                    stats: outcome.stats,
-                    sweep,
-                    customers_deleted,
-                    elapsed: clock.elapsed(),
-                    watermark: outcome.watermark,
-                })
-        }
+    let before = client.requests();
+    let (customers, mut steps) = match sync_customers(client, store, mode, &opts.poll).await {
+        Ok(outcome) => (Some(outcome), Vec::new()),
         Err(e) if e.is_auth() => {
             let hint = format!("store {store_hash}: check {}", crate::settings::ACCESS_TOKEN);
             return Err(anyhow::Error::new(e).context(hint));
         }
-        Err(e) => Err(anyhow::Error::new(e)),
+        Err(e) => {
+            let stats = ResourceStats {
+                requests: client.requests() - before,
+                ..Default::default()
+            };
+            (None, vec![StepReport::failed("customers", stats, &e)])
+        }
     };
-    let summary = match &result {
-        Ok(r) => RunSummary {
-            outcome: RunOutcome::Succeeded,
-            error: None,
-            rows_read: r.stats.customers_read + r.stats.addresses_read,
-            rows_written: r.stats.rows_written() + r.sweep.addresses_inserted + r.sweep.addresses_updated,
-            rows_deleted: r.stats.addresses_deleted + r.customers_deleted + r.sweep.addresses_deleted,
-            requests: r.stats.requests + r.sweep.requests,
-            details: serde_json::json!({
-                "customers": stats_json(&r.stats),
-                "customers_deleted": r.customers_deleted,
-                "address_sweep": sweep_json(&r.sweep),
-            }),
+    let outcome = customers.unwrap_or_default();
+    // Per-customer resources follow the customers that changed, unless this pass read
+    // them all (first pass, resync): then the sweep alone paces them.
+    let changed = if kind == PassKind::Sync && previous.is_some() {
+        &outcome.changed_ids[..]
+    } else {
+        &[]
+    };
+    steps.extend(steps::other_resources(client, store, kind, opts, changed).await);
+    let mut customers_deleted = 0;
+    if kind == PassKind::Resync && steps.iter().all(|s| s.name != "customers") {
+        customers_deleted = bcsync_reconciler::reconcile_customer_ids(store, store_hash, &outcome.seen_ids)
+            .await
+            .context("marking deleted customers")?
+            .customers_deleted;
+    }
+    let report = PassReport {
+        stats: outcome.stats,
+        customers_deleted,
+        steps,
+        elapsed: clock.elapsed(),
+        watermark: outcome.watermark,
+    };
+    let failures: Vec<String> = report.failures().iter().map(|s| s.describe()).collect();
+    let summary = RunSummary {
+        outcome: if failures.is_empty() {
+            RunOutcome::Succeeded
+        } else {
+            RunOutcome::Failed
         },
-        Err(e) => RunSummary {
-            outcome: RunOutcome::Failed,
-            error: Some(format!("{e:#}")),
-            requests: client.requests() - requests_before,
-            ..RunSummary::default()
-        },
+        error: (!failures.is_empty()).then(|| failures.join("; ")),
+        rows_read: report.stats.customers_read
+            + report.stats.addresses_read
+            + report.steps.iter().map(|s| s.stats.read).sum::<u64>(),
+        rows_written: report.stats.rows_written()
+            + report
+                .steps
+                .iter()
+                .map(|s| s.stats.inserted + s.stats.updated)
+                .sum::<u64>(),
+        rows_deleted: report.stats.addresses_deleted
+            + customers_deleted
+            + report.steps.iter().map(|s| s.stats.deleted).sum::<u64>(),
+        requests: report.requests(),
+        details: steps::details_json(&report),
     };
     store
         .record_run(store_hash, kind.as_str(), started_at, &summary)
         .await
         .context("recording the pass in bigcommerce.sync_runs")?;
-    result.with_context(|| format!("{} of store {store_hash} failed", kind.as_str()))
-}
-
-/// After the customers: a resync compares id sets; a sync sweeps a slice of addresses.
-async fn finish_pass(
-    client: &BigCommerceClient,
-    store: &Store,
-    kind: PassKind,
-    opts: &PassOptions,
-    outcome: &PollOutcome,
-) -> anyhow::Result<(SweepStats, u64)> {
-    match kind {
-        PassKind::Resync => {
-            let deleted =
-                bcsync_reconciler::reconcile_customer_ids(store, client.store_hash(), &outcome.seen_ids)
-                    .await
-                    .context("marking deleted customers")?;
-            Ok((SweepStats::default(), deleted.customers_deleted))
-        }
-        PassKind::Sync => {
-            let sweep = sweep_addresses(client, store, &opts.sweep)
-                .await
-                .context("sweeping addresses")?;
-            Ok((sweep, 0))
-        }
+    if !failures.is_empty() {
+        anyhow::bail!(
+            "{} of store {store_hash} failed: {}",
+            kind.as_str(),
+            failures.join("; ")
+        );
     }
-}
-
-fn sweep_json(s: &SweepStats) -> serde_json::Value {
-    serde_json::json!({
-        "requests": s.requests,
-        "addresses_read": s.addresses_read,
-        "addresses_inserted": s.addresses_inserted,
-        "addresses_updated": s.addresses_updated,
-        "addresses_deleted": s.addresses_deleted,
-        "cycles_completed": s.cycles_completed,
-    })
-}
-
-fn stats_json(s: &PassStats) -> serde_json::Value {
-    serde_json::json!({
-        "pages": s.pages,
-        "customers_read": s.customers_read,
-        "customers_inserted": s.customers_inserted,
-        "customers_updated": s.customers_updated,
-        "addresses_read": s.addresses_read,
-        "addresses_inserted": s.addresses_inserted,
-        "addresses_updated": s.addresses_updated,
-        "addresses_deleted": s.addresses_deleted,
-    })
+    Ok(report)
 }

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
+use bigcommerce::models::Exclusions;
+
 use crate::pass::PassOptions;
 use bigcommerce::ClientConfig;
 use secrecy::SecretString;
@@ -16,6 +18,10 @@ pub const API_URL: &str = "BIGCOMMERCE_API_URL";
 pub const OVERLAP_SECS: &str = "BCSYNC_OVERLAP_SECS";
 pub const QUOTA_SHARE: &str = "BCSYNC_QUOTA_SHARE";
 pub const ADDRESS_SWEEP_PAGES: &str = "BCSYNC_ADDRESS_SWEEP_PAGES";
+pub const LISTING_SWEEP_PAGES: &str = "BCSYNC_LISTING_SWEEP_PAGES";
+pub const CUSTOMER_SLICE: &str = "BCSYNC_CUSTOMER_SLICE";
+pub const CHANNELS: &str = "BCSYNC_CHANNELS";
+pub const EXCLUDE: &str = "BCSYNC_EXCLUDE";
 
 const DEFAULT_API_URL: &str = "https://api.bigcommerce.com";
 
@@ -53,6 +59,25 @@ impl Settings {
         }
         if let Some(pages) = whole_number(ADDRESS_SWEEP_PAGES, 0..=100_000)? {
             pass.sweep.pages_per_pass = pages as u32;
+        }
+        if let Some(pages) = whole_number(LISTING_SWEEP_PAGES, 0..=100_000)? {
+            pass.listing_pages = pages as u32;
+        }
+        if let Some(n) = whole_number(CUSTOMER_SLICE, 0..=10_000_000)? {
+            pass.customer_slice = n as usize;
+        }
+        if let Some(list) = optional(CHANNELS)? {
+            pass.channels = list
+                .split(',')
+                .map(|c| {
+                    c.trim()
+                        .parse::<i64>()
+                        .with_context(|| format!("{CHANNELS}: `{c}` is not a channel id"))
+                })
+                .collect::<anyhow::Result<_>>()?;
+        }
+        if let Some(list) = optional(EXCLUDE)? {
+            pass.poll.exclusions = Exclusions::parse(list.split(',')).context(EXCLUDE)?;
         }
         Ok(Settings {
             database_url,

@@ -65,12 +65,7 @@ struct Meta {
 
 /// Decodes `{"data": [...], "meta": {"pagination": ...}}`, every record typed and raw.
 pub fn decode_collection<T: DeserializeOwned>(body: &[u8]) -> Result<Collection<Raw<T>>, DecodeError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    let envelope: Envelope = serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
-        path: display_path(&e.path().to_string()),
-        malformed: e.inner().is_syntax() || e.inner().is_eof(),
-        message: e.inner().to_string(),
-    })?;
+    let envelope: Envelope = parse(body)?;
     let data = envelope
         .data
         .into_iter()
@@ -84,6 +79,42 @@ pub fn decode_collection<T: DeserializeOwned>(body: &[u8]) -> Result<Collection<
     Ok(Collection {
         data,
         pagination: envelope.meta.pagination,
+    })
+}
+
+/// Decodes a bare JSON array of records (`GET /customers/{id}/stored-instruments`).
+pub fn decode_array<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<Raw<T>>, DecodeError> {
+    let items: Vec<serde_json::Value> = parse(body)?;
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            decode_record(&raw)
+                .map(|value| Raw { value, raw })
+                .map_err(|e| e.under(&format!("[{i}]")))
+        })
+        .collect()
+}
+
+/// Decodes a single object (`GET /customers/{id}/consent`, `/customers/settings`). The
+/// spec gives these bare; the live API wraps them in `{"data": {...}, "meta": {}}`.
+/// Both are accepted.
+pub fn decode_object<T: DeserializeOwned>(body: &[u8]) -> Result<Raw<T>, DecodeError> {
+    let mut raw: serde_json::Value = parse(body)?;
+    let wrapped = raw.get("data").is_some_and(serde_json::Value::is_object) && raw.get("meta").is_some();
+    if wrapped {
+        raw = raw["data"].take();
+    }
+    let value = decode_record(&raw).map_err(|e| if wrapped { e.under("data") } else { e })?;
+    Ok(Raw { value, raw })
+}
+
+fn parse<V: DeserializeOwned>(body: &[u8]) -> Result<V, DecodeError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
+        path: display_path(&e.path().to_string()),
+        malformed: e.inner().is_syntax() || e.inner().is_eof(),
+        message: e.inner().to_string(),
     })
 }
 
@@ -152,6 +183,21 @@ mod tests {
         let err = decode_collection::<Customer>(&PAGE.as_bytes()[..PAGE.len() - 20]).unwrap_err();
         assert!(err.message.contains("EOF"), "{err}");
         assert!(err.malformed);
+    }
+
+    #[test]
+    fn objects_decode_bare_or_wrapped_and_arrays_name_the_element() {
+        use crate::{Consent, StoredInstrument};
+        let bare = decode_object::<Consent>(br#"{"allow":["analytics"],"deny":[]}"#).unwrap();
+        let wrapped =
+            decode_object::<Consent>(br#"{"data":{"allow":["analytics"],"deny":[]},"meta":{}}"#).unwrap();
+        assert_eq!(bare.value, wrapped.value);
+        let err = decode_array::<StoredInstrument>(
+            br#"[{"type":"stored_card","token":"a"},{"type":"stored_card"}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.path, "[1]");
+        assert!(err.message.contains("token"), "{err}");
     }
 
     #[test]

@@ -17,9 +17,18 @@
 pub mod address;
 pub mod collection;
 pub mod customer;
+pub mod exclusions;
 pub mod resources;
 pub mod time;
 
 pub use address::Address;
-pub use collection::{Collection, DecodeError, Links, Pagination, Raw, decode_collection, decode_record};
+pub use collection::{
+    Collection, DecodeError, Links, Pagination, Raw, decode_array, decode_collection, decode_object,
+    decode_record,
+};
 pub use customer::{AttributeValue, Authentication, Customer, FormFieldValue, StoreCredit};
+pub use exclusions::{ExclusionError, Exclusions};
+pub use resources::{
+    AttributeDefinition, Consent, CustomerGroupSettings, CustomerSettings, FormFieldRecord, Metafield,
+    PrivacySettings, StoredInstrument,
+};

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bigcommerce_models::{Address, Collection, Customer, Raw, decode_collection};
+use bigcommerce_models::{Address, Collection, Customer, DecodeError, Raw, decode_collection};
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -91,6 +91,17 @@ impl BigCommerceClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Collection<Raw<T>>, ClientError> {
+        self.get_decoded(path, query, decode_collection::<T>).await
+    }
+
+    /// GETs `path` and decodes the body with `decode`. A body that fails to decode
+    /// counts as a failed attempt, so a truncated body is retried like a 5xx.
+    pub async fn get_decoded<R>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        decode: impl Fn(&[u8]) -> Result<R, DecodeError>,
+    ) -> Result<R, ClientError> {
         let endpoint = describe("GET", path, query);
         let started = Instant::now();
         let mut delays = retry::backoff_delays(self.config.max_attempts);
@@ -98,7 +109,7 @@ impl BigCommerceClient {
         loop {
             attempts += 1;
             let result = self.attempt(path, query, &endpoint).await.and_then(|body| {
-                decode_collection::<T>(&body).map_err(|source| ClientError::Decode {
+                decode(&body).map_err(|source| ClientError::Decode {
                     endpoint: endpoint.clone(),
                     source,
                 })

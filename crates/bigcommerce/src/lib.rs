@@ -4,6 +4,7 @@
 //! - [`config`]: where to connect and how patient to be; the token is a secret.
 //! - [`client`]: [`BigCommerceClient`], one per store: builds requests, decodes pages.
 //! - [`query`]: typed list queries (`date_modified:min`, `include`, paging...).
+//! - [`resources`]: the endpoints beyond customers and addresses.
 //! - [`limiter`]: one rate limiter per store, fed by the `X-Rate-Limit-*` headers.
 //! - [`retry`]: the single place that decides what is retriable and how long to wait.
 //! - [`error`]: [`ClientError`], which names the endpoint and tells retriable from fatal.
@@ -13,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod limiter;
 pub mod query;
+pub mod resources;
 pub mod retry;
 
 pub use bigcommerce_models as models;
@@ -20,3 +22,4 @@ pub use client::BigCommerceClient;
 pub use config::ClientConfig;
 pub use error::ClientError;
 pub use query::{AddressQuery, CustomerQuery};
+pub use resources::ListQuery;

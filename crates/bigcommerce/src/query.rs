@@ -79,7 +79,7 @@ impl AddressQuery {
     }
 }
 
-fn paging(q: &mut Vec<(&'static str, String)>, page: u32, limit: u32) {
+pub(crate) fn paging(q: &mut Vec<(&'static str, String)>, page: u32, limit: u32) {
     q.push(("page", page.max(1).to_string()));
     q.push(("limit", limit.clamp(1, MAX_LIMIT).to_string()));
 }

@@ -9,8 +9,9 @@ use bigcommerce::{BigCommerceClient, CustomerQuery};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::CUSTOMERS_RESOURCE;
-use crate::addresses::{complete_address_sets, detach_children};
+use crate::addresses::{AddressSets, complete_address_sets, detach_children};
 use crate::error::PollError;
+use crate::exclude::{exclude, form_field_records};
 use crate::options::PollOptions;
 use crate::stats::PassStats;
 use crate::writer::{PageWrite, Writer};
@@ -29,8 +30,12 @@ pub enum Mode {
 #[derive(Debug, Default)]
 pub struct PassOutcome {
     pub stats: PassStats,
-    /// Every customer id listed, in [`Mode::Full`] only (empty otherwise).
+    /// Every customer id read in the pass: in [`Mode::Full`] the complete id set (for
+    /// delete detection), otherwise the customers that changed.
     pub seen_ids: Vec<i64>,
+    /// Customers modified after the previous watermark: what changed since the last
+    /// pass (the overlap's re-reads excluded).
+    pub changed_ids: Vec<i64>,
     /// The watermark after the pass.
     pub watermark: Option<DateTime<Utc>>,
 }
@@ -52,7 +57,7 @@ pub async fn sync_customers(
         // A watermark never moves back: rows up to it were read by an earlier pass,
         // and any that changed since carry a later date_modified.
         floor: previous,
-        collect_ids: mode == Mode::Full,
+        previous,
         outcome: PassOutcome::default(),
     };
     let start = match mode {
@@ -79,7 +84,8 @@ struct Pass<'a> {
     opts: &'a PollOptions,
     writer: Writer,
     floor: Option<DateTime<Utc>>,
-    collect_ids: bool,
+    /// The watermark the pass started from.
+    previous: Option<DateTime<Utc>>,
     outcome: PassOutcome,
 }
 
@@ -169,20 +175,36 @@ impl Pass<'_> {
         mut customers: Vec<Raw<Customer>>,
         covered: DateTime<Utc>,
     ) -> Result<(), PollError> {
-        let sets = complete_address_sets(self.client, &customers, self.opts).await?;
+        let ex = &self.opts.exclusions;
+        let sets = if ex.skips("addresses") {
+            AddressSets::default()
+        } else {
+            complete_address_sets(self.client, &customers, self.opts).await?
+        };
         detach_children(&mut customers);
+        let form_fields =
+            (!ex.skips("form_field_values")).then(|| form_field_records(&customers, &sets.addresses));
+        let (customers, addresses) = (
+            exclude(ex, "customers", customers)?,
+            exclude(ex, "addresses", sets.addresses)?,
+        );
         let watermark = self.floor.map_or(covered, |f| f.max(covered));
         self.floor = Some(watermark);
         self.outcome.watermark = Some(watermark);
         self.outcome.stats.customers_read += customers.len() as u64;
-        self.outcome.stats.addresses_read += sets.addresses.len() as u64;
-        if self.collect_ids {
-            self.outcome.seen_ids.extend(customers.iter().map(|c| c.value.id));
-        }
+        self.outcome.stats.addresses_read += addresses.len() as u64;
+        self.outcome.seen_ids.extend(customers.iter().map(|c| c.value.id));
+        let since = self.previous;
+        let changed = customers
+            .iter()
+            .filter(|c| since.is_none_or(|w| c.value.date_modified > w));
+        self.outcome.changed_ids.extend(changed.map(|c| c.value.id));
         let page = PageWrite {
+            form_field_owners: customers.iter().map(|c| c.value.id).collect(),
             customers,
-            addresses: sets.addresses,
+            addresses,
             complete_address_sets_for: sets.complete_for,
+            form_fields,
             watermark: Some(watermark),
         };
         self.writer.send(page).await

@@ -11,19 +11,24 @@
 //!
 //! - [`customers`]: the keyset walk and the same-second scan.
 //! - [`addresses`]: completes the address sets that `include=addresses` caps at 10.
+//! - [`resources`]: attribute definitions and values, also by `date_modified:min`.
+//! - [`exclude`]: the operator's exclusions; form field values carried by a page.
 //! - [`writer`]: the store side: one transaction per page, behind a bounded channel
 //!   so fetching the next page overlaps writing this one and memory stays flat.
 
 pub mod addresses;
 pub mod customers;
 pub mod error;
+pub mod exclude;
 pub mod options;
+pub mod resources;
 pub mod stats;
 pub mod writer;
 
 pub use customers::{Mode, PassOutcome, sync_customers};
 pub use error::PollError;
 pub use options::PollOptions;
+pub use resources::{ResourceStats, sync_attribute_definitions, sync_attribute_values};
 pub use stats::PassStats;
 
 /// `sync_state.resource` of the customers watermark.

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use bigcommerce::models::Exclusions;
+
 #[derive(Debug, Clone)]
 pub struct PollOptions {
     /// How far before the stored watermark an incremental pass starts. The filter is
@@ -16,6 +18,8 @@ pub struct PollOptions {
     pub max_second_rescans: u32,
     /// Pages fetched ahead of the store writer (memory = page × depth).
     pub channel_depth: usize,
+    /// Resources and fields the operator keeps out of the mirror.
+    pub exclusions: Exclusions,
 }
 
 impl Default for PollOptions {
@@ -26,6 +30,7 @@ impl Default for PollOptions {
             address_batch: 25,
             max_second_rescans: 8,
             channel_depth: 2,
+            exclusions: Exclusions::default(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The store side of a pass: a task that commits pages in order, one transaction each.
 
-use bcsync_store::{CustomerPage, Store};
+use bcsync_store::{CustomerPage, RecordPage, Resource, Scope, Store};
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
@@ -17,6 +17,10 @@ pub struct PageWrite {
     pub customers: Vec<Raw<Customer>>,
     pub addresses: Vec<Raw<Address>>,
     pub complete_address_sets_for: Vec<i64>,
+    /// Form field values carried by the page (None: the resource is excluded).
+    pub form_fields: Option<Vec<serde_json::Value>>,
+    /// Customers whose own form field values are all in `form_fields`.
+    pub form_field_owners: Vec<i64>,
     pub watermark: Option<DateTime<Utc>>,
 }
 
@@ -31,6 +35,19 @@ impl Writer {
         let task = tokio::spawn(async move {
             let mut stats = PassStats::default();
             while let Some(w) = rx.recv().await {
+                // Before the customers and their checkpoint: if the process dies in
+                // between, the page is simply read again.
+                if let Some(records) = &w.form_fields {
+                    store
+                        .write_records(&RecordPage {
+                            store_hash: &store_hash,
+                            resource: Resource::FormFieldValues,
+                            records,
+                            scope: Scope::Customers(&w.form_field_owners),
+                            checkpoint: None,
+                        })
+                        .await?;
+                }
                 let page = CustomerPage {
                     store_hash: &store_hash,
                     customers: &w.customers,

@@ -7,6 +7,10 @@
 //! - [`address_sweep`]: every pass re-reads a bounded slice of `/customers/addresses`
 //!   in id order, resuming where the last pass stopped, so every address is re-checked
 //!   within a bounded number of passes, edits and deletes included.
+//! - [`listing_sweeps`]: the same for form field values and metafields.
+//! - [`per_customer`]: consent and stored instruments, one call per customer, for the
+//!   customers that changed plus a slice of the rest per pass.
+//! - [`settings`]: store-wide and per-channel customer settings, every pass.
 //!
 //! Count bisection for routine delete detection and the change log arrive with the
 //! reconciler issue.
@@ -14,6 +18,9 @@
 pub mod address_sweep;
 pub mod deletes;
 pub mod error;
+pub mod listing_sweeps;
+pub mod per_customer;
+pub mod settings;
 
 pub use address_sweep::{SweepOptions, SweepStats, sweep_addresses};
 pub use deletes::{DeleteStats, reconcile_customer_ids};

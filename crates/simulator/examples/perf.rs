@@ -55,5 +55,31 @@ async fn main() {
             );
         }
     }
+    // The sub-resource listings walk indexes, not the customer rows; time a deep page.
+    let v3 = format!("{}/stores/{}/v3", sim.base_url(), sim.store_hash());
+    for path in [
+        "/customers/attribute-values?limit=250&page=1000",
+        "/customers/attribute-values?limit=250&date_modified:min=2023-12-01",
+        "/customers/form-field-values?limit=250&page=1000",
+        "/customers/form-field-values?limit=250&field_type=numbers",
+        "/customers/metafields?limit=250&page=100&direction=desc",
+        "/customers/77/stored-instruments",
+    ] {
+        let t = Instant::now();
+        let body = client
+            .get(format!("{v3}{path}"))
+            .header("X-Auth-Token", sim.token())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        println!(
+            "{:>8.2} ms  {:>7} bytes  {path}",
+            t.elapsed().as_secs_f64() * 1e3,
+            body.len()
+        );
+    }
     sim.shutdown().await;
 }

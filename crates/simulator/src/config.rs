@@ -22,6 +22,9 @@ pub struct SimConfig {
     pub fault_rate: f64,
     /// Whether address writes bump the owner's `date_modified` (off: the API may not).
     pub address_edits_touch_customer: bool,
+    /// Whether the token has the stored payment instruments scope; without it
+    /// `GET /customers/{id}/stored-instruments` answers 403.
+    pub instruments_scope: bool,
 }
 
 impl Default for SimConfig {
@@ -36,6 +39,7 @@ impl Default for SimConfig {
             latency_ms: 0,
             fault_rate: 0.0,
             address_edits_touch_customer: false,
+            instruments_scope: true,
         }
     }
 }
@@ -85,6 +89,11 @@ impl SimConfig {
 
     pub fn with_address_edits_touch_customer(mut self, on: bool) -> Self {
         self.address_edits_touch_customer = on;
+        self
+    }
+
+    pub fn with_instruments_scope(mut self, on: bool) -> Self {
+        self.instruments_scope = on;
         self
     }
 }

@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 
-/// Which endpoint a request addressed (the part after `/stores/{hash}/v3`).
+/// Which endpoint a request addressed (the part after `/stores/{hash}/v3`), by shape:
+/// `{id}` segments are not checked here (a bad one is still counted, as a 404).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum PathKind {
@@ -15,6 +16,23 @@ pub enum PathKind {
     Addresses,
     /// Anything else (answered 404).
     Other,
+    /// `/customers/attributes`
+    Attributes,
+    /// `/customers/attribute-values`
+    AttributeValues,
+    /// `/customers/form-field-values`
+    FormFieldValues,
+    /// `/customers/{id}/consent`
+    Consent,
+    /// `/customers/{id}/stored-instruments`
+    StoredInstruments,
+    /// `/customers/metafields`, `/customers/{id}/metafields` and
+    /// `/customers/{id}/metafields/{metafield_id}`
+    Metafields,
+    /// `/customers/settings`
+    Settings,
+    /// `/customers/settings/channels/{channel_id}`
+    ChannelSettings,
 }
 
 impl PathKind {
@@ -23,9 +41,19 @@ impl PathKind {
             .split_once("/v3/")
             .map_or("", |(_, t)| t)
             .trim_end_matches('/');
-        match tail {
-            "customers" => PathKind::Customers,
-            "customers/addresses" => PathKind::Addresses,
+        let parts: Vec<&str> = tail.split('/').collect();
+        match parts.as_slice() {
+            ["customers"] => PathKind::Customers,
+            ["customers", "addresses"] => PathKind::Addresses,
+            ["customers", "attributes"] => PathKind::Attributes,
+            ["customers", "attribute-values"] => PathKind::AttributeValues,
+            ["customers", "form-field-values"] => PathKind::FormFieldValues,
+            ["customers", "metafields"] => PathKind::Metafields,
+            ["customers", "settings"] => PathKind::Settings,
+            ["customers", "settings", "channels", _] => PathKind::ChannelSettings,
+            ["customers", _, "consent"] => PathKind::Consent,
+            ["customers", _, "stored-instruments"] => PathKind::StoredInstruments,
+            ["customers", _, "metafields"] | ["customers", _, "metafields", _] => PathKind::Metafields,
             _ => PathKind::Other,
         }
     }
@@ -83,5 +111,45 @@ impl Counters {
     pub(crate) fn reset(&self) {
         self.too_many.store(0, Ordering::SeqCst);
         self.by_key.lock().clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PathKind;
+
+    #[test]
+    fn paths_map_to_their_endpoint_family() {
+        let cases = [
+            ("/stores/h/v3/customers", PathKind::Customers),
+            ("/stores/h/v3/customers/addresses/", PathKind::Addresses),
+            ("/stores/h/v3/customers/attributes", PathKind::Attributes),
+            (
+                "/stores/h/v3/customers/attribute-values",
+                PathKind::AttributeValues,
+            ),
+            (
+                "/stores/h/v3/customers/form-field-values",
+                PathKind::FormFieldValues,
+            ),
+            ("/stores/h/v3/customers/7/consent", PathKind::Consent),
+            (
+                "/stores/h/v3/customers/7/stored-instruments",
+                PathKind::StoredInstruments,
+            ),
+            ("/stores/h/v3/customers/metafields", PathKind::Metafields),
+            ("/stores/h/v3/customers/7/metafields", PathKind::Metafields),
+            ("/stores/h/v3/customers/7/metafields/3", PathKind::Metafields),
+            ("/stores/h/v3/customers/settings", PathKind::Settings),
+            (
+                "/stores/h/v3/customers/settings/channels/2",
+                PathKind::ChannelSettings,
+            ),
+            ("/stores/h/v3/customers/nope", PathKind::Other),
+            ("/stores/h/v3/orders", PathKind::Other),
+        ];
+        for (path, kind) in cases {
+            assert_eq!(PathKind::of(path), kind, "{path}");
+        }
     }
 }

@@ -40,6 +40,10 @@ struct Args {
     /// Make address writes bump the owning customer's date_modified.
     #[arg(long)]
     address_edits_touch_customer: bool,
+    /// Act as a token without store_stored_payment_instruments_read_only: stored
+    /// instruments answer 403.
+    #[arg(long)]
+    no_instruments_scope: bool,
 }
 
 fn probability(s: &str) -> Result<f64, String> {
@@ -62,6 +66,7 @@ async fn main() -> std::io::Result<()> {
         latency_ms: args.latency_ms,
         fault_rate: args.fault_rate,
         address_edits_touch_customer: args.address_edits_touch_customer,
+        instruments_scope: !args.no_instruments_scope,
     };
     let sim = Simulator::start_on(cfg, args.listen).await?;
     println!(

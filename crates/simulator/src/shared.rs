@@ -21,6 +21,8 @@ pub(crate) struct Control {
     pub limiter: RateLimiter,
     pub faults: FaultInjector,
     pub latency_ms: u64,
+    /// Whether the token has `store_stored_payment_instruments_read_only` (else 403).
+    pub instruments_scope: bool,
 }
 
 pub(crate) struct Shared {

@@ -1,5 +1,8 @@
 //! The handle a test or the binary holds: starts the server, reaches into its state,
-//! turns its knobs and reads its counters.
+//! turns its knobs and reads its counters. The customer sub-resources' accessors are in
+//! `resources`.
+
+mod resources;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -52,6 +55,7 @@ impl Simulator {
                 limiter: RateLimiter::new(cfg.quota, cfg.window_ms),
                 faults: FaultInjector::new(cfg.fault_rate, cfg.seed),
                 latency_ms: cfg.latency_ms,
+                instruments_scope: cfg.instruments_scope,
             }),
             counters: Counters::default(),
         });

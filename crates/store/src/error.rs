@@ -1,6 +1,8 @@
 //! Store errors. Each names the table and operation that failed, so a log line says what
 //! the mirror was doing without a backtrace; none ever carries the database password.
 
+use crate::Resource;
+
 /// Everything the store can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -26,6 +28,33 @@ pub enum StoreError {
 
     #[error("finishing sync run {run_id}: no such row in bigcommerce.sync_runs")]
     RunNotFound { run_id: i64 },
+
+    /// A record of a [`RecordPage`](crate::RecordPage) lacks a key (or otherwise
+    /// required) column once extracted from its JSON. The whole page is refused:
+    /// nothing of it is written, its checkpoint included. `fields` names the JSON
+    /// field(s) the column is extracted from.
+    #[error(
+        "records[{index}] of a {resource:?} page has no {column} ({fields} absent or null), which \
+         bigcommerce.{table} requires: nothing of the page was written"
+    )]
+    MissingKey {
+        resource: Resource,
+        table: &'static str,
+        column: &'static str,
+        fields: &'static str,
+        /// Position of the record in `RecordPage::records`.
+        index: usize,
+    },
+
+    /// A [`Scope`](crate::Scope) that cannot judge this resource's rows (e.g. an id
+    /// range for a table without ids). A bug of the caller; nothing was written.
+    #[error("scope {scope} does not apply to {resource:?}: bigcommerce.{table} has no {missing}")]
+    ScopeNotApplicable {
+        resource: Resource,
+        table: &'static str,
+        scope: &'static str,
+        missing: &'static str,
+    },
 }
 
 impl StoreError {

@@ -1,7 +1,8 @@
 //! The PostgreSQL mirror of a BigCommerce store's Customers V3 data.
 //!
-//! The store writes the shared model types ([`bigcommerce_models`]) into schema
-//! `bigcommerce` and knows nothing of HTTP. Everything goes through [`Store`], a cheap
+//! The store writes customers and addresses as the shared model types
+//! ([`bigcommerce_models`]) and the other resources as the raw JSON records the client
+//! validated, into schema `bigcommerce`, and knows nothing of HTTP. Everything goes through [`Store`], a cheap
 //! clone around a connection pool.
 //!
 //! Layout:
@@ -12,7 +13,14 @@
 //! - `page.rs`: [`Store::write_customer_page`], one transaction per page: the bulk
 //!   upserts of `customers.rs` and `addresses.rs`, the soft delete of addresses missing
 //!   from complete sets, and the checkpoint of `sync_state.rs`.
-//! - `sync_state.rs`: watermarks ([`Store::watermark`], [`Store::clear_watermark`]).
+//! - `records.rs`: [`Store::write_records`], the generic writer of the other resources
+//!   ([`Resource`]): a page of raw JSON records, the soft deletes its [`Scope`] implies
+//!   and its checkpoint, one transaction. `resources.rs` holds each resource's column
+//!   spec (table, columns extracted from the JSON, key, applicable scopes) and
+//!   `record_sql.rs` the statements generated from it. Also the reads the sweeps need
+//!   ([`Store::customer_ids_after`], [`Store::channel_ids`], [`Store::count_live_records`]).
+//! - `sync_state.rs`: watermarks and positions ([`Store::watermark`],
+//!   [`Store::clear_watermark`], [`Store::sync_state`]).
 //! - `sweep.rs`: resumable sweeps of listings without a date filter
 //!   ([`Store::write_address_sweep_page`], [`Store::sweep_position`]).
 //! - `runs.rs`: the `sync_runs` journal ([`Store::start_run`], [`Store::finish_run`],
@@ -32,6 +40,9 @@ mod dedup;
 mod deletes;
 mod error;
 mod page;
+mod record_sql;
+mod records;
+mod resources;
 mod runs;
 mod sweep;
 mod sync_state;
@@ -41,6 +52,8 @@ pub mod testing;
 pub use deletes::Table;
 pub use error::StoreError;
 pub use page::{CustomerPage, PageStats};
+pub use records::{RecordCheckpoint, RecordPage, RecordStats, Scope};
+pub use resources::Resource;
 pub use runs::{RunOutcome, RunSummary};
 pub use sweep::AddressSweepPage;
 

@@ -25,6 +25,26 @@ impl Store {
         Ok(row.flatten())
     }
 
+    /// The stored watermark and position of `resource`, read at once; `(None, None)`
+    /// when it never ran.
+    pub async fn sync_state(
+        &self,
+        store_hash: &str,
+        resource: &str,
+    ) -> Result<(Option<DateTime<Utc>>, Option<i64>), StoreError> {
+        let row: Option<(Option<DateTime<Utc>>, Option<i64>)> = sqlx::query_as(
+            "SELECT watermark, position FROM bigcommerce.sync_state WHERE store_hash = $1 AND resource = $2",
+        )
+        .bind(store_hash)
+        .bind(resource)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(failed(
+            "reading the state of a resource from bigcommerce.sync_state",
+        ))?;
+        Ok(row.unwrap_or_default())
+    }
+
     /// Forgets the watermark, so that the next pass starts from the beginning. The row
     /// stays (with a NULL watermark) so `updated_at` tells when that was asked for.
     pub async fn clear_watermark(&self, store_hash: &str, resource: &str) -> Result<(), StoreError> {
@@ -82,5 +102,30 @@ pub(crate) async fn set_position(
     .execute(conn)
     .await
     .map_err(failed("storing a sweep position in bigcommerce.sync_state"))?;
+    Ok(())
+}
+
+/// Sets both the watermark and the position to exactly what is given (`None` clears):
+/// the checkpoint of a [`RecordPage`](crate::RecordPage), inside its transaction.
+pub(crate) async fn set_checkpoint(
+    conn: &mut PgConnection,
+    store_hash: &str,
+    resource: &str,
+    watermark: Option<DateTime<Utc>>,
+    position: Option<i64>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO bigcommerce.sync_state (store_hash, resource, watermark, position, updated_at) \
+         VALUES ($1, $2, $3, $4, now()) \
+         ON CONFLICT (store_hash, resource) DO UPDATE \
+         SET watermark = EXCLUDED.watermark, position = EXCLUDED.position, updated_at = now()",
+    )
+    .bind(store_hash)
+    .bind(resource)
+    .bind(watermark)
+    .bind(position)
+    .execute(conn)
+    .await
+    .map_err(failed("storing a checkpoint in bigcommerce.sync_state"))?;
     Ok(())
 }

@@ -27,7 +27,20 @@ async fn migrating_an_up_to_date_database_is_a_no_op() {
     .unwrap();
     assert_eq!(
         tables,
-        ["customer_addresses", "customers", "sync_runs", "sync_state"]
+        [
+            "customer_addresses",
+            "customer_attribute_values",
+            "customer_attributes",
+            "customer_channel_settings",
+            "customer_consents",
+            "customer_form_field_values",
+            "customer_metafields",
+            "customer_settings",
+            "customer_stored_instruments",
+            "customers",
+            "sync_runs",
+            "sync_state"
+        ]
     );
 }
 

@@ -44,8 +44,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         SecretString::from(token),
     ))?;
     let mut opts = PassOptions::default();
-    // Small demo store: sweep every address in one pass.
+    // Small demo store: sweep everything in one pass.
     opts.sweep.pages_per_pass = 1_000;
+    opts.listing_pages = 1_000;
+    opts.customer_slice = args.customers;
 
     let first = run_pass(&client, &store, PassKind::Sync, &opts).await?;
     println!(

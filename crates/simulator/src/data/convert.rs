@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::hash::mix;
 use super::pools::country_name;
 use super::{AddressRec, AttrRec, CustomerRec, FieldRec, Secs};
 
@@ -153,7 +154,7 @@ pub(crate) fn address(a: &AddressRec, formfields: bool) -> Address {
     }
 }
 
-fn attribute(customer_id: i64, a: &AttrRec) -> AttributeValue {
+pub(crate) fn attribute(customer_id: i64, a: &AttrRec) -> AttributeValue {
     AttributeValue {
         id: Some(a.id),
         attribute_id: a.attribute_id,
@@ -186,12 +187,6 @@ fn segments(group: i64) -> Vec<String> {
 
 /// A stable UUID-shaped id derived from `(salt, n)` (splitmix64), so it needs no storage.
 fn uuid_like(salt: u64, n: u64) -> String {
-    let mix = |mut z: u64| {
-        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
     let (a, b) = (mix(salt ^ n.rotate_left(17)), mix(n ^ salt.rotate_left(29)));
     format!(
         "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",

@@ -2,11 +2,16 @@
 //!
 //! Rows are plain structs of `Arc<str>` and numbers: pooled strings (names, cities) are
 //! shared, so a million customers cost a few hundred bytes each, and nothing is turned
-//! into JSON until a response asks for it (see [`convert`]).
+//! into JSON until a response asks for it (see [`convert`] and [`convert_resources`]).
+//! Stored instruments are not even rows: [`instruments`] derives them when asked.
 
 pub(crate) mod convert;
+pub(crate) mod convert_resources;
 pub(crate) mod generate;
+pub(crate) mod hash;
+pub(crate) mod instruments;
 mod pools;
+pub(crate) mod records;
 
 use std::sync::Arc;
 

@@ -198,7 +198,7 @@ pub(super) const HEARD_FROM: &[&str] = &["Search engine", "A friend", "Instagram
 pub(super) const INTERESTS: &[&str] = &["Running", "Hiking", "Cycling", "Yoga", "Swimming"];
 pub(super) const DELIVERY_NOTES: &[&str] = &["Leave at door", "Ring twice", "Deliver to reception"];
 
-/// Customer attribute definitions (`attribute_id`, name, type); later endpoints serve them.
+/// Customer attribute definitions (`attribute_id`, name, type) a generated store starts with.
 pub(super) const ATTRIBUTES: &[(i64, &str, &str)] = &[
     (1, "Loyalty tier", "string"),
     (2, "Date joined", "date"),
@@ -239,3 +239,58 @@ pub(crate) fn country_name(code: &str) -> &'static str {
         _ => "",
     }
 }
+
+/// Metafields an app might keep on a customer: (namespace, key, possible values).
+pub(super) const METAFIELDS: &[(&str, &str, &[&str])] = &[
+    (
+        "Sales Department",
+        "Staff Name",
+        &["Ronaldo", "Ada", "Grace", "Linus"],
+    ),
+    ("Sales Department", "Region", &["North", "South", "EMEA", "APAC"]),
+    ("Loyalty", "points", &["0", "120", "980", "15000"]),
+    ("Loyalty", "tier_expires", &["2024-06-30", "2024-12-31"]),
+    ("Integrations", "erp_id", &["ERP-1001", "ERP-2002", "ERP-3003"]),
+    (
+        "Integrations",
+        "crm_sync",
+        &["{\"synced\":true}", "{\"synced\":false}"],
+    ),
+];
+
+pub(super) const APP_CLIENT_IDS: &[&str] = &[
+    "ramciw4fnoz87it3ynjfif2zrkil5p",
+    "b7q2m0xk1c9s8d3f4g5h6j7k8l9z0x1",
+];
+
+/// (brand, issuer identification number) of generated cards.
+pub(super) const CARD_BRANDS: &[(&str, &str)] = &[
+    ("VISA", "411111"),
+    ("MASTERCARD", "555555"),
+    ("AMEX", "378282"),
+    ("DISCOVER", "601111"),
+];
+
+pub(super) const BANK_ISSUERS: &[&str] = &["DE001", "NL002", "GB003", "US004"];
+
+/// The short code of the states and provinces in [`PLACES`] ("" where there is none).
+pub(super) fn state_code(state: &str) -> &'static str {
+    match state {
+        "Texas" => "TX",
+        "California" => "CA",
+        "New York" => "NY",
+        "Illinois" => "IL",
+        "Washington" => "WA",
+        "Florida" => "FL",
+        "Ohio" => "OH",
+        "Ontario" => "ON",
+        "British Columbia" => "BC",
+        "New South Wales" => "NSW",
+        "Berlin" => "BE",
+        "Nordrhein-Westfalen" => "NW",
+        _ => "",
+    }
+}
+
+/// Generated metafields are readable by other apps more often than not.
+pub(super) const METAFIELD_PERMISSIONS: [&str; 4] = ["read", "read", "write", "app_only"];

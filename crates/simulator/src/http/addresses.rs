@@ -7,13 +7,14 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use bigcommerce_models::Address;
 
 use super::customers::query_pairs;
 use super::errors::ApiError;
 use super::params::{self, Pairs};
 use super::{body, render};
+use crate::counters::PathKind;
 use crate::data::convert::address;
+use crate::data::convert_resources::patched;
 use crate::shared::Shared;
 use crate::state::AddressInput;
 
@@ -23,12 +24,17 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     let pairs = query_pairs(q)?;
     let q = params::address_query(&pairs)?;
-    let (total, recs) = {
+    let (total, recs, patches) = {
         let state = &app.inner.lock().state;
         let page = state.address_page(&q.filter, q.paging);
-        (page.total, state.address_views(&page.ids))
+        let patches = state.patches(PathKind::Addresses, page.ids.iter().copied());
+        (page.total, state.address_views(&page.ids), patches)
     };
-    let data: Vec<Address> = recs.iter().map(|a| address(a, q.formfields)).collect();
+    let data: Vec<_> = recs
+        .iter()
+        .zip(&patches)
+        .map(|(a, p)| patched(address(a, q.formfields), p.as_ref()))
+        .collect();
     Ok(render::collection(&data, total, q.paging, &pairs))
 }
 

@@ -9,12 +9,15 @@ use serde::Serialize;
 
 use crate::state::WriteError;
 
-const TYPE: &str = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes";
+pub(crate) const TYPE: &str = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes";
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ApiError {
     #[error("You are not authorized to access this resource (missing or wrong X-Auth-Token).")]
     Unauthorized,
+    /// The token lacks a scope this endpoint needs.
+    #[error("You don't have a required scope to access the endpoint (token lacks {0}).")]
+    Forbidden(&'static str),
     #[error("The requested resource was not found.")]
     NotFound,
     #[error("The requested method is not allowed on this resource.")]
@@ -47,6 +50,7 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,

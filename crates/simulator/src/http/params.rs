@@ -30,7 +30,7 @@ pub(crate) struct AddressQuery {
     pub formfields: bool,
 }
 
-fn get<'a>(pairs: &'a Pairs, key: &str) -> Option<&'a str> {
+pub(crate) fn get<'a>(pairs: &'a Pairs, key: &str) -> Option<&'a str> {
     pairs
         .iter()
         .rev()
@@ -38,7 +38,7 @@ fn get<'a>(pairs: &'a Pairs, key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn items(value: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn items(value: &str) -> impl Iterator<Item = &str> {
     value.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -84,7 +84,7 @@ pub(crate) fn ids(pairs: &Pairs, key: &str) -> Result<Option<Vec<i64>>, ApiError
 }
 
 /// A comma list of text values, lower-cased for case-insensitive matching.
-fn texts(pairs: &Pairs, key: &str) -> Option<Vec<String>> {
+pub(crate) fn texts(pairs: &Pairs, key: &str) -> Option<Vec<String>> {
     let list: Vec<String> = items(get(pairs, key)?).map(str::to_lowercase).collect();
     (!list.is_empty()).then_some(list)
 }
@@ -104,7 +104,7 @@ fn date(pairs: &Pairs, key: &str) -> Result<Option<Secs>, ApiError> {
 }
 
 /// `name`, `name:min`, `name:max` as one inclusive window.
-fn window(pairs: &Pairs, name: &str) -> Result<DateRange, ApiError> {
+pub(crate) fn window(pairs: &Pairs, name: &str) -> Result<DateRange, ApiError> {
     let mut r = DateRange::default();
     if let Some(t) = date(pairs, name)? {
         r.at_least(t);

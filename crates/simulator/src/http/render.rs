@@ -1,7 +1,8 @@
-//! Response bodies: the collection envelope with its pagination links, and the
-//! `{data, meta: {}}` answer of writes.
+//! Response bodies: the collection envelope with its pagination links, the
+//! `{data, meta: {}}` answer of writes, bare objects and arrays (consent, stored
+//! instruments, settings) and the metafield batch answer.
 
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bigcommerce_models::{Links, Pagination};
 use serde::Serialize;
@@ -58,6 +59,41 @@ pub(crate) fn collection<T: Serialize>(data: &[T], total: usize, p: Paging, pair
 /// What `POST`/`PUT` answer: the written rows and an empty `meta`.
 pub(crate) fn written<T: Serialize>(data: &[T]) -> Response {
     json_bytes(serde_json::to_vec(&json!({ "data": data, "meta": {} })).unwrap_or_default())
+}
+
+/// A bare JSON document: an object or an array, no envelope.
+pub(crate) fn bare<T: Serialize>(value: &T) -> Response {
+    json_bytes(serde_json::to_vec(value).unwrap_or_default())
+}
+
+/// A metafield batch: 200 when every item went through, else 422 with one error per
+/// refused item (`errors: {"<index>": "<why>"}`); the others are applied either way.
+pub(crate) fn batch<T: Serialize>(done: &[T], failed: &[(usize, String)]) -> Response {
+    let errors: Vec<_> = failed
+        .iter()
+        .map(|(i, why)| {
+            json!({
+                "status": 422,
+                "title": why,
+                "type": super::errors::TYPE,
+                "errors": { i.to_string(): why },
+            })
+        })
+        .collect();
+    let body = json!({
+        "data": done,
+        "errors": errors,
+        "meta": {
+            "total": done.len() + failed.len(),
+            "success": done.len(),
+            "failed": failed.len(),
+        },
+    });
+    let mut response = json_bytes(serde_json::to_vec(&body).unwrap_or_default());
+    if !failed.is_empty() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
 }
 
 /// `?<other params>&page=N&limit=L`

@@ -54,7 +54,8 @@ impl SimState {
 
     /// Edits a customer through its model. `date_modified` becomes now unless `f` set
     /// it; `id`, `addresses`, the counts, `shopper_profile_id` and `segment_ids` are
-    /// ignored. Returns false for an unknown id.
+    /// ignored. Attribute values keep their ids (a new one for a value without an id or
+    /// with another customer's). Returns false for an unknown id.
     pub fn update_customer(&mut self, id: i64, f: impl FnOnce(&mut Customer)) -> bool {
         let Some(before) = self.customer(id) else {
             return false;
@@ -66,7 +67,15 @@ impl SimState {
             let list = after.attributes.clone().unwrap_or_default();
             list.into_iter()
                 .map(|a| AttrRec {
-                    id: a.id.unwrap_or_else(|| self.take_attribute_value_id()),
+                    // An id another customer's value holds would make two values one.
+                    id: a
+                        .id
+                        .filter(|v| {
+                            self.attribute_value_index
+                                .get(v)
+                                .is_none_or(|k| k.customer_id == id)
+                        })
+                        .unwrap_or_else(|| self.take_attribute_value_id()),
                     attribute_id: a.attribute_id,
                     value: text(a.attribute_value.as_deref().unwrap_or_default()),
                     date_created: a.date_created.map_or(t, |d| d.timestamp()),
@@ -111,9 +120,14 @@ impl SimState {
             let credit = after.store_credit_amounts.iter().flatten();
             rec.store_credit = credit.map(|s| s.amount.unwrap_or(0.0)).collect();
         }
+        let mut dropped = Vec::new();
         if let Some(attributes) = attributes {
+            let kept: Vec<i64> = attributes.iter().map(|a| a.id).collect();
+            dropped.extend(rec.attributes.iter().map(|a| a.id).filter(|a| !kept.contains(a)));
             rec.attributes = attributes.into_boxed_slice();
         }
+        self.attribute_values_dropped(dropped);
+        self.customer_changed(id);
         if after.date_created != before.date_created {
             self.set_created(id, after.date_created.timestamp());
         }
@@ -173,6 +187,7 @@ impl SimState {
             rec.form_fields = field_recs(after.form_fields.as_deref().unwrap_or_default()).into_boxed_slice();
         }
         let owner = rec.customer_id;
+        self.address_fields_changed(id);
         self.address_touched(owner, now());
         true
     }
@@ -190,9 +205,10 @@ impl SimState {
         true
     }
 
-    /// Undoes every [`SimState::corrupt_customer_field`].
+    /// Undoes every [`SimState::corrupt_customer_field`] and [`SimState::corrupt_record`].
     pub fn clear_corruptions(&mut self) {
         self.corruptions.clear();
+        self.record_corruptions.clear();
     }
 
     pub fn address_edits_touch_customer(&self) -> bool {

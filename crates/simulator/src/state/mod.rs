@@ -4,23 +4,41 @@
 //! through the methods here, so a test that edits the state sees exactly what the API
 //! would do. Rows sit in slot vectors indexed by `id - 1` (ids only grow); ordered
 //! indexes over ids and timestamps make paging cheap at a million rows.
+//!
+//! The sub-resources have one home each: attribute values and form field values live
+//! on their customer or address (what `include=` shows), and the listings of
+//! `/customers/attribute-values` and `/customers/form-field-values` walk small indexes
+//! of who has any (`links` keeps those in step with every write).
 
 mod access;
+pub(crate) mod attribute_values;
+pub(crate) mod attributes;
+mod consent;
+mod corrupt;
 pub(crate) mod filter;
+pub(crate) mod form_fields;
 pub(crate) mod index;
 mod input;
+mod links;
+pub(crate) mod metafields;
+pub(crate) mod metafields_write;
 mod query;
+pub(crate) mod settings;
 mod write_addresses;
 mod write_customers;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use bigcommerce_models::resources::CustomerSettings;
 use serde_json::{Map, Value};
 
 pub use input::{AddressInput, AttributeInput, AuthenticationInput, CustomerInput, WriteError};
 
-use crate::data::generate::generate;
-use crate::data::{AddressRec, CustomerRec, Secs};
+use crate::counters::PathKind;
+use crate::data::generate::{self, generate};
+use crate::data::records::{AttrDefRec, ConsentRec, FieldType, MetafieldRec};
+use crate::data::{AddressRec, CustomerRec, FieldRec, Secs, Text};
+use attribute_values::ValueKey;
 use index::{SortedIndex, TimeIndex};
 
 /// The simulated store. Tests get `&mut SimState` inside `Simulator::on_request` hooks
@@ -37,6 +55,34 @@ pub struct SimState {
     /// Per-customer JSON fields that replace the real ones when served.
     corruptions: HashMap<i64, Map<String, Value>>,
     address_edits_touch_customer: bool,
+    attribute_defs: BTreeMap<i64, AttrDefRec>,
+    next_attribute_id: i64,
+    /// Attribute value id → its customer and what the filters look at; the values
+    /// themselves live on the customer.
+    attribute_value_index: BTreeMap<i64, ValueKey>,
+    /// Customers and addresses with form field values, and how many each has.
+    field_customers: BTreeMap<i64, u32>,
+    field_addresses: BTreeMap<i64, u32>,
+    /// What the sign-up form says each field is (`field_type` filter).
+    field_types: HashMap<Text, FieldType>,
+    /// Consent by customer slot (`id - 1`), kept for deleted slots too so it stays aligned.
+    consents: Vec<ConsentRec>,
+    /// Seed and generated customer count, from which stored instruments are derived.
+    seed: u64,
+    generated_customers: i64,
+    /// A customer's instruments once a test edited them (replacing the derived ones).
+    instruments: HashMap<i64, Vec<Value>>,
+    metafields: BTreeMap<i64, MetafieldRec>,
+    /// (customer id, metafield id), for a customer's metafields without a full walk.
+    metafield_owner: BTreeSet<(i64, i64)>,
+    next_metafield_id: i64,
+    settings: CustomerSettings,
+    /// Channels the store knows: channel 1 and every channel a customer ever named.
+    channels: BTreeSet<i64>,
+    /// Channel settings that were written; the others are the generated defaults.
+    channel_settings: BTreeMap<i64, CustomerSettings>,
+    /// Fields of one sub-resource record replaced when served (`corrupt_record`).
+    record_corruptions: HashMap<(PathKind, i64), Map<String, Value>>,
 }
 
 /// Now, truncated to the second like every timestamp the API keeps.
@@ -50,7 +96,44 @@ impl SimState {
         let g = generate(customers, seed);
         let modified = g.customers.iter().map(|c| (c.date_modified, c.id)).collect();
         let created = g.customers.iter().map(|c| (c.date_created, c.id)).collect();
+        let values = g
+            .customers
+            .iter()
+            .flat_map(|c| c.attributes.iter().map(|a| (a.id, ValueKey::of(c.id, a))));
+        let counted = |f: &[FieldRec]| u32::try_from(f.len()).unwrap_or(u32::MAX);
+        let mut channels = BTreeSet::from([1]);
+        for c in &g.customers {
+            channels.insert(c.origin_channel_id);
+            channels.extend(c.channel_ids.iter().flatten().copied());
+        }
         SimState {
+            attribute_value_index: values.collect(),
+            field_customers: g
+                .customers
+                .iter()
+                .filter(|c| !c.form_fields.is_empty())
+                .map(|c| (c.id, counted(&c.form_fields)))
+                .collect(),
+            field_addresses: g
+                .addresses
+                .iter()
+                .filter(|a| !a.form_fields.is_empty())
+                .map(|a| (a.id, counted(&a.form_fields)))
+                .collect(),
+            next_attribute_id: g.attribute_defs.iter().map(|a| a.id).max().unwrap_or(0) + 1,
+            attribute_defs: g.attribute_defs.into_iter().map(|a| (a.id, a)).collect(),
+            field_types: g.field_types.into_iter().collect(),
+            consents: g.consents,
+            seed,
+            generated_customers: customers as i64,
+            instruments: HashMap::new(),
+            metafield_owner: g.metafields.iter().map(|m| (m.customer_id, m.id)).collect(),
+            next_metafield_id: g.metafields.len() as i64 + 1,
+            metafields: g.metafields.into_iter().map(|m| (m.id, m)).collect(),
+            settings: generate::settings(),
+            channels,
+            channel_settings: BTreeMap::new(),
+            record_corruptions: HashMap::new(),
             customer_ids: SortedIndex::build(g.customers.iter().map(|c| c.id).collect()),
             address_ids: SortedIndex::build(g.addresses.iter().map(|a| a.id).collect()),
             by_modified: TimeIndex::build(modified),
@@ -97,16 +180,25 @@ impl SimState {
         id
     }
 
-    /// Adds a customer whose id is [`Self::next_customer_id`].
+    /// Adds a customer whose id is [`Self::next_customer_id`]. It has not answered the
+    /// consent question yet and has no stored instruments.
     fn insert_customer(&mut self, rec: CustomerRec) {
         debug_assert_eq!(rec.id, self.next_customer_id());
-        self.customer_ids.insert(rec.id);
-        self.by_modified.insert(rec.date_modified, rec.id);
-        self.by_created.insert(rec.date_created, rec.id);
+        let id = rec.id;
+        self.customer_ids.insert(id);
+        self.by_modified.insert(rec.date_modified, id);
+        self.by_created.insert(rec.date_created, id);
+        self.consents.push(ConsentRec {
+            allow: 0,
+            deny: 0,
+            updated_at: rec.date_created,
+        });
         self.customers.push(Some(rec));
+        self.customer_changed(id);
     }
 
-    /// Removes a customer and its addresses.
+    /// Removes a customer with everything that hangs off it: addresses, attribute and
+    /// form field values, instruments and metafields (its consent is unreachable).
     fn remove_customer(&mut self, id: i64) -> bool {
         let Some(rec) = self.customer_rec(id).cloned() else {
             return false;
@@ -119,6 +211,22 @@ impl SimState {
         self.by_created.remove(rec.date_created, id);
         self.corruptions.remove(&id);
         self.customers[(id - 1) as usize] = None;
+        for a in rec.attributes.iter() {
+            self.attribute_value_index.remove(&a.id);
+        }
+        self.field_customers.remove(&id);
+        self.instruments.remove(&id);
+        let owned: Vec<i64> = self.metafields_of(id).collect();
+        for m in owned {
+            self.remove_metafield(m);
+        }
+        for kind in [
+            PathKind::Consent,
+            PathKind::StoredInstruments,
+            PathKind::FormFieldValues,
+        ] {
+            self.record_corruptions.remove(&(kind, id));
+        }
         true
     }
 
@@ -146,12 +254,14 @@ impl SimState {
         if let Some(c) = self.customer_mut(owner) {
             c.address_ids.push(id);
         }
+        self.address_fields_changed(id);
     }
 
     fn remove_address(&mut self, id: i64) -> Option<AddressRec> {
         let slot = usize::try_from(id.checked_sub(1)?).ok()?;
         let rec = self.addresses.get_mut(slot)?.take()?;
         self.address_ids.remove(&id);
+        self.field_addresses.remove(&id);
         if let Some(c) = self.customer_mut(rec.customer_id) {
             c.address_ids.retain(|a| *a != id);
         }

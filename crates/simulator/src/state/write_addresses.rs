@@ -113,6 +113,7 @@ impl SimState {
             if let Some(slot) = self.address_mut(id) {
                 *slot = next;
             }
+            self.address_fields_changed(id);
             self.address_touched(owner, t);
             updated.push(id);
         }

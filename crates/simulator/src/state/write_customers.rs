@@ -157,6 +157,7 @@ impl SimState {
                 rec.force_password_reset = v;
             }
             self.set_modified(id, t);
+            self.customer_changed(id);
             updated.push(id);
         }
         Ok(updated.into_iter().filter_map(|id| self.written(id)).collect())

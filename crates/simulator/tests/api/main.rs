@@ -1,13 +1,22 @@
 //! HTTP-level tests of the simulator, one binary for all of them (keeps link time down).
 
+mod attribute_values;
+mod attributes;
+mod cascade;
+mod consent;
 mod data;
 mod faults;
+mod form_fields;
 mod limits;
 mod listing;
+mod metafields;
+mod settings;
 mod writes;
 
 use bcsync_simulator::{SimConfig, Simulator};
+use chrono::{DateTime, Utc};
 use reqwest::{Client, Method, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 pub const RATE_HEADERS: [&str; 4] = [
@@ -61,6 +70,31 @@ impl Harness {
     pub async fn send_json(&self, method: Method, path: &str, body: Value) -> Response {
         self.request(method, path).json(&body).send().await.unwrap()
     }
+
+    /// Every page of a collection (`path` has a query string), following `links.next`,
+    /// each record decoded as `T`.
+    pub async fn all<T: DeserializeOwned>(&self, path: &str) -> Vec<T> {
+        let base = path.split_once('?').map_or(path, |(p, _)| p);
+        let mut out = Vec::new();
+        let mut next = Some(path.to_owned());
+        while let Some(url) = next {
+            let page = self.get_json(&url).await;
+            out.extend(data::<T>(&page));
+            next = page["meta"]["pagination"]["links"]["next"]
+                .as_str()
+                .map(|q| format!("{base}{q}"));
+        }
+        out
+    }
+}
+
+/// A page's `data`, decoded.
+pub fn data<T: DeserializeOwned>(page: &Value) -> Vec<T> {
+    serde_json::from_value(page["data"].clone()).unwrap()
+}
+
+pub fn now_s() -> DateTime<Utc> {
+    bigcommerce_models::time::truncate_to_second(Utc::now())
 }
 
 pub fn has_rate_headers(r: &Response) -> bool {

@@ -1,6 +1,8 @@
 //! Builders shared by the store's integration tests.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod records;
+
 use bcsync_store::{CustomerPage, PageStats, Store};
 use bigcommerce_models::{Address, Customer, Raw};
 use chrono::{DateTime, TimeZone, Utc};

@@ -6,9 +6,13 @@ use std::fmt::Write as _;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+mod extras;
 mod parts;
 
+pub(crate) use extras::{channel_settings, settings};
+
 use super::pools::{self, FIRST_NAMES, LAST_NAMES};
+use super::records::{AttrDefRec, ConsentRec, FieldType, MetafieldRec};
 use super::{AddressRec, CustomerRec, Secs, Text, text};
 use parts::{Pools, address, attributes, form_fields, pick};
 
@@ -23,6 +27,11 @@ pub(crate) struct Generated {
     pub customers: Vec<CustomerRec>,
     pub addresses: Vec<AddressRec>,
     pub next_attribute_value_id: i64,
+    pub attribute_defs: Vec<AttrDefRec>,
+    pub field_types: Vec<(Text, FieldType)>,
+    /// One per customer, in customer order.
+    pub consents: Vec<ConsentRec>,
+    pub metafields: Vec<MetafieldRec>,
 }
 
 /// How many customers share the [`BURST_AT`] second: more than a 250-row page once
@@ -39,6 +48,10 @@ pub(crate) fn generate(n: usize, seed: u64) -> Generated {
         customers: Vec::with_capacity(n),
         addresses: Vec::new(),
         next_attribute_value_id: 1,
+        attribute_defs: extras::attribute_defs(),
+        field_types: extras::field_types(&pools.field_names),
+        consents: Vec::new(),
+        metafields: Vec::new(),
     };
     let slot = (SPAN / n.max(1) as Secs).max(1);
     let mut buf = String::new();
@@ -63,6 +76,8 @@ pub(crate) fn generate(n: usize, seed: u64) -> Generated {
         g.customers.push(c);
     }
     apply_burst(&mut g.customers);
+    g.consents = extras::consents(seed, &g.customers);
+    g.metafields = extras::metafields(seed, &g.customers);
     g
 }
 

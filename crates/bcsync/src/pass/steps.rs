@@ -1,0 +1,222 @@
+//! The resource steps after customers, each isolated: an error fails that step only.
+
+use std::future::Future;
+
+use bcsync_poller::{ResourceStats, sync_attribute_definitions, sync_attribute_values};
+use bcsync_reconciler::listing_sweeps::{sweep_form_fields, sweep_metafields};
+use bcsync_reconciler::per_customer::{PerCustomer, StepOutcome, advance, customers_to_read, refresh};
+use bcsync_reconciler::settings::{sync_channel_settings, sync_settings};
+use bcsync_reconciler::sweep_addresses;
+use bcsync_store::Store;
+use bigcommerce::BigCommerceClient;
+
+use super::{PassKind, PassOptions, PassReport};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepStatus {
+    Succeeded,
+    /// Not read in this pass (excluded, or the token lacks the scope).
+    Skipped(String),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct StepReport {
+    pub name: &'static str,
+    pub status: StepStatus,
+    pub stats: ResourceStats,
+}
+
+impl StepReport {
+    pub fn failed(name: &'static str, stats: ResourceStats, err: &dyn std::fmt::Display) -> Self {
+        tracing::error!(resource = name, error = %err, "resource step failed; the pass goes on");
+        StepReport {
+            name,
+            status: StepStatus::Failed(format!("{err:#}")),
+            stats,
+        }
+    }
+
+    /// `name: error`, for the pass's error line.
+    pub fn describe(&self) -> String {
+        match &self.status {
+            StepStatus::Failed(e) => format!("{}: {e}", self.name),
+            StepStatus::Skipped(why) => format!("{} skipped: {why}", self.name),
+            StepStatus::Succeeded => format!("{} ok", self.name),
+        }
+    }
+
+    /// `metafields 12 read 1 changed` for the summary line.
+    pub fn short(&self) -> String {
+        let s = &self.stats;
+        match &self.status {
+            StepStatus::Succeeded => format!(
+                "{} {} read {} new {} changed {} deleted",
+                self.name, s.read, s.inserted, s.updated, s.deleted
+            ),
+            StepStatus::Skipped(_) => format!("{} skipped", self.name),
+            StepStatus::Failed(_) => format!("{} FAILED", self.name),
+        }
+    }
+}
+
+/// Runs one step, turning its error into a failed report.
+async fn step<E: std::fmt::Display>(
+    name: &'static str,
+    client: &BigCommerceClient,
+    fut: impl Future<Output = Result<ResourceStats, E>>,
+) -> StepReport {
+    let before = client.requests();
+    match fut.await {
+        Ok(stats) => StepReport {
+            name,
+            status: StepStatus::Succeeded,
+            stats,
+        },
+        Err(e) => StepReport::failed(
+            name,
+            ResourceStats {
+                requests: client.requests() - before,
+                ..Default::default()
+            },
+            &e,
+        ),
+    }
+}
+
+fn skipped(name: &'static str) -> StepReport {
+    StepReport {
+        name,
+        status: StepStatus::Skipped("excluded by configuration".into()),
+        stats: Default::default(),
+    }
+}
+
+/// Every resource after customers, in a fixed order.
+pub async fn other_resources(
+    client: &BigCommerceClient,
+    store: &Store,
+    kind: PassKind,
+    opts: &PassOptions,
+    changed: &[i64],
+) -> Vec<StepReport> {
+    let ex = &opts.poll.exclusions;
+    let full = kind == PassKind::Resync;
+    let mut steps = Vec::new();
+    macro_rules! run {
+        ($name:literal, $fut:expr) => {
+            steps.push(if ex.skips($name) {
+                skipped($name)
+            } else {
+                step($name, client, $fut).await
+            })
+        };
+    }
+    if kind == PassKind::Sync {
+        run!("addresses", async {
+            let s = sweep_addresses(client, store, &opts.sweep).await?;
+            Ok::<_, bcsync_reconciler::ReconcileError>(ResourceStats {
+                requests: s.requests,
+                read: s.addresses_read,
+                inserted: s.addresses_inserted,
+                updated: s.addresses_updated,
+                deleted: s.addresses_deleted,
+            })
+        });
+    }
+    run!(
+        "attributes",
+        sync_attribute_definitions(client, store, &opts.poll)
+    );
+    run!(
+        "attribute_values",
+        sync_attribute_values(client, store, &opts.poll, full)
+    );
+    run!(
+        "form_field_values",
+        sweep_form_fields(client, store, opts.listing_pages, ex)
+    );
+    run!(
+        "metafields",
+        sweep_metafields(client, store, opts.listing_pages, ex)
+    );
+    run!("settings", sync_settings(client, store, ex));
+    run!(
+        "channel_settings",
+        sync_channel_settings(client, store, &opts.channels, ex)
+    );
+    let kinds = [PerCustomer::Consents, PerCustomer::StoredInstruments]
+        .into_iter()
+        .filter(|k| !ex.skips(k.name()));
+    let kinds: Vec<PerCustomer> = kinds.collect();
+    if kinds.is_empty() {
+        return steps;
+    }
+    let slice = match customers_to_read(store, client.store_hash(), changed, opts.customer_slice).await {
+        Ok(slice) => slice,
+        Err(e) => {
+            steps.push(StepReport::failed("consents", ResourceStats::default(), &e));
+            return steps;
+        }
+    };
+    let mut all_read = true;
+    for kind in kinds {
+        let name = kind.name();
+        let before = client.requests();
+        let result = refresh(client, store, kind, &slice.ids, ex).await;
+        all_read &= result.is_ok();
+        steps.push(match result {
+            Ok(StepOutcome::Synced(stats)) => StepReport {
+                name,
+                status: StepStatus::Succeeded,
+                stats,
+            },
+            Ok(StepOutcome::Skipped { reason }) => StepReport {
+                name,
+                status: StepStatus::Skipped(reason),
+                stats: ResourceStats {
+                    requests: client.requests() - before,
+                    ..Default::default()
+                },
+            },
+            Err(e) => StepReport::failed(
+                name,
+                ResourceStats {
+                    requests: client.requests() - before,
+                    ..Default::default()
+                },
+                &e,
+            ),
+        });
+    }
+    if all_read && let Err(e) = advance(store, client.store_hash(), slice.next_position).await {
+        steps.push(StepReport::failed("consents", ResourceStats::default(), &e));
+    }
+    steps
+}
+
+/// `sync_runs.details`: per resource, what the step did.
+pub fn details_json(report: &PassReport) -> serde_json::Value {
+    let s = &report.stats;
+    let mut details = serde_json::json!({
+        "customers": {
+            "status": if report.steps.iter().any(|st| st.name == "customers") { "failed" } else { "succeeded" },
+            "requests": s.requests, "pages": s.pages, "read": s.customers_read,
+            "inserted": s.customers_inserted, "updated": s.customers_updated, "deleted": report.customers_deleted,
+            "addresses_read": s.addresses_read, "addresses_inserted": s.addresses_inserted,
+            "addresses_updated": s.addresses_updated, "addresses_deleted": s.addresses_deleted,
+        }
+    });
+    for st in report.steps.iter().filter(|st| st.name != "customers") {
+        let (status, reason) = match &st.status {
+            StepStatus::Succeeded => ("succeeded", None),
+            StepStatus::Skipped(r) => ("skipped", Some(r.clone())),
+            StepStatus::Failed(e) => ("failed", Some(e.clone())),
+        };
+        details[st.name] = serde_json::json!({
+            "status": status, "reason": reason, "requests": st.stats.requests, "read": st.stats.read,
+            "inserted": st.stats.inserted, "updated": st.stats.updated, "deleted": st.stats.deleted,
+        });
+    }
+    details
+}

@@ -1,0 +1,336 @@
+//! Issue "every readable resource": each table of the mirror equals the simulator.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use bcsync_simulator::{PathKind, SimConfig};
+use common::{App, show, spawn_app};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+/// Slices large enough that one pass reads everything of a small store.
+const READ_ALL: [(&str, &str); 3] = [
+    ("BCSYNC_ADDRESS_SWEEP_PAGES", "1000"),
+    ("BCSYNC_LISTING_SWEEP_PAGES", "1000"),
+    ("BCSYNC_CUSTOMER_SLICE", "100000"),
+];
+
+async fn sync_all(app: &App, extra: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = app.command(&["sync"]);
+    for (k, v) in READ_ALL.iter().chain(extra) {
+        cmd.env(k, v);
+    }
+    cmd.output().await.unwrap()
+}
+
+async fn rows(app: &App, sql: &str) -> Vec<Value> {
+    let sql = format!("SELECT to_jsonb(t) AS j FROM ({sql}) t");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(app.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.get::<Value, _>("j"))
+        .collect()
+}
+
+/// Every live row of every resource table equals the simulator's truth.
+async fn assert_resources_exact(app: &App) {
+    let sim = &app.sim;
+    let live = "store_hash = 'abc123' AND deleted_at IS NULL";
+
+    let want: Vec<Value> = sim
+        .attribute_definitions()
+        .iter()
+        .map(|a| json!({"id": a.id, "name": a.name, "type": a.attribute_type}))
+        .collect();
+    let got = rows(
+        app,
+        &format!("SELECT id, name, type FROM bigcommerce.customer_attributes WHERE {live} ORDER BY id"),
+    )
+    .await;
+    assert_eq!(got, want, "customer_attributes");
+
+    let want: Vec<Value> = sim
+        .attribute_values()
+        .iter()
+        .map(|v| json!({"id": v.id, "attribute_id": v.attribute_id, "customer_id": v.customer_id, "attribute_value": v.attribute_value}))
+        .collect();
+    let got = rows(
+        app,
+        &format!("SELECT id, attribute_id, customer_id, attribute_value FROM bigcommerce.customer_attribute_values WHERE {live} ORDER BY id"),
+    )
+    .await;
+    assert_eq!(got.len(), want.len(), "customer_attribute_values count");
+    assert_eq!(got, want, "customer_attribute_values");
+
+    let mut want: Vec<Value> = sim
+        .form_field_values()
+        .iter()
+        .map(|f| json!({"customer_id": f.customer_id, "address_id": f.address_id, "name": f.name, "value": f.value}))
+        .collect();
+    want.sort_by_key(|v| v.to_string());
+    let mut got = rows(
+        app,
+        &format!("SELECT customer_id, address_id, name, value FROM bigcommerce.customer_form_field_values WHERE {live}"),
+    )
+    .await;
+    got.sort_by_key(|v| v.to_string());
+    assert_eq!(got, want, "customer_form_field_values");
+
+    let want: Vec<Value> = sim
+        .consents()
+        .iter()
+        .map(|(id, c)| json!({"customer_id": id, "allow": c.allow.clone().unwrap_or_default(), "deny": c.deny.clone().unwrap_or_default()}))
+        .collect();
+    let got = rows(
+        app,
+        &format!("SELECT customer_id, coalesce(allow, '{{}}') AS allow, coalesce(deny, '{{}}') AS deny FROM bigcommerce.customer_consents WHERE {live} ORDER BY customer_id"),
+    )
+    .await;
+    assert_eq!(got, want, "customer_consents");
+
+    let mut want: Vec<Value> = sim
+        .stored_instruments()
+        .iter()
+        .map(|(id, i)| json!({"customer_id": id, "token": i["token"], "type": i["type"], "is_default": i["is_default"]}))
+        .collect();
+    want.sort_by_key(|v| v.to_string());
+    let mut got = rows(
+        app,
+        &format!("SELECT customer_id, token, type, is_default FROM bigcommerce.customer_stored_instruments WHERE {live}"),
+    )
+    .await;
+    got.sort_by_key(|v| v.to_string());
+    assert_eq!(got, want, "customer_stored_instruments");
+
+    let want: Vec<Value> = sim
+        .metafields()
+        .iter()
+        .map(|m| json!({"id": m.id, "key": m.key, "value": m.value, "namespace": m.namespace, "resource_id": m.resource_id}))
+        .collect();
+    let got = rows(
+        app,
+        &format!("SELECT id, key, value, namespace, resource_id FROM bigcommerce.customer_metafields WHERE {live} ORDER BY id"),
+    )
+    .await;
+    assert_eq!(got, want, "customer_metafields");
+
+    let s = sim.settings();
+    let got = rows(
+        app,
+        &format!(
+            "SELECT privacy_settings, customer_group_settings FROM bigcommerce.customer_settings WHERE {live}"
+        ),
+    )
+    .await;
+    assert_eq!(
+        got,
+        vec![
+            json!({"privacy_settings": s.privacy_settings, "customer_group_settings": s.customer_group_settings})
+        ],
+        "customer_settings"
+    );
+
+    let want: BTreeMap<i64, Value> = sim
+        .channel_settings()
+        .into_iter()
+        .map(|(id, s)| {
+            (
+                id,
+                json!({"allow_global_logins": s.allow_global_logins, "privacy_settings": s.privacy_settings}),
+            )
+        })
+        .collect();
+    let got: BTreeMap<i64, Value> = rows(
+        app,
+        &format!("SELECT channel_id, allow_global_logins, privacy_settings FROM bigcommerce.customer_channel_settings WHERE {live}"),
+    )
+    .await
+    .into_iter()
+    .map(|mut v| (v["channel_id"].as_i64().unwrap(), { v.as_object_mut().unwrap().remove("channel_id"); v }))
+    .collect();
+    assert_eq!(got, want, "customer_channel_settings");
+}
+
+#[tokio::test]
+async fn every_resource_table_equals_the_simulator_and_follows_changes() {
+    let app = spawn_app(SimConfig::default().with_customers(500).with_seed(21)).await;
+    let out = sync_all(&app, &[]).await;
+    assert!(out.status.success(), "{}", show(&out));
+    app.assert_mirror_exact().await;
+    assert_resources_exact(&app).await;
+
+    // Change every resource upstream.
+    let sim = &app.sim;
+    let customer = sim.customers()[3].id;
+    let attribute = sim.attribute_definitions()[0].id;
+    sim.upsert_attribute_value(customer, attribute, "changed value");
+    sim.upsert_form_field(Some(customer), None, "favourite colour", json!("teal"));
+    sim.set_consent(
+        customer,
+        vec!["essential".into(), "analytics".into()],
+        vec!["targeting".into()],
+    );
+    let (owner, instrument) = sim.stored_instruments()[0].clone();
+    sim.remove_stored_instrument(owner, instrument["token"].as_str().unwrap());
+    sim.upsert_metafield(customer, "loyalty_tier", "gold");
+    let doomed = sim.metafields()[0].id;
+    sim.delete_metafield(doomed);
+    let mut settings = sim.settings();
+    settings
+        .privacy_settings
+        .get_or_insert_with(Default::default)
+        .policy_url = Some("https://example.com/new".into());
+    sim.set_settings(settings);
+
+    let out = sync_all(&app, &[]).await;
+    assert!(out.status.success(), "{}", show(&out));
+    app.assert_mirror_exact().await;
+    assert_resources_exact(&app).await;
+}
+
+#[tokio::test]
+async fn an_idle_pass_costs_one_request_per_date_filterable_resource_plus_the_sweep_slice() {
+    let app = spawn_app(SimConfig::default().with_customers(300).with_seed(4)).await;
+    let out = sync_all(&app, &[]).await;
+    assert!(out.status.success(), "{}", show(&out));
+    let channels = app.sim.channel_settings().len() as u64;
+    app.sim.reset_counters();
+    let before = app.sim.request_count();
+
+    let slice = [
+        ("BCSYNC_ADDRESS_SWEEP_PAGES", "1"),
+        ("BCSYNC_LISTING_SWEEP_PAGES", "1"),
+        ("BCSYNC_CUSTOMER_SLICE", "5"),
+    ];
+    let mut cmd = app.command(&["sync"]);
+    cmd.envs(slice);
+    let out = cmd.output().await.unwrap();
+    assert!(out.status.success(), "{}", show(&out));
+
+    let count = |kind: PathKind| app.sim.count("GET", kind, 200);
+    // Date-filterable: one request each.
+    assert_eq!(count(PathKind::Customers), 1, "customers");
+    assert_eq!(count(PathKind::Attributes), 1, "attribute definitions");
+    assert_eq!(count(PathKind::AttributeValues), 1, "attribute values");
+    // The configured sweep slice: one page of each listing, 5 customers' consent and instruments.
+    assert_eq!(count(PathKind::Addresses), 1, "address sweep page");
+    assert_eq!(count(PathKind::FormFieldValues), 1, "form field sweep page");
+    assert_eq!(count(PathKind::Metafields), 1, "metafield sweep page");
+    assert_eq!(count(PathKind::Consent), 5, "consent slice");
+    assert_eq!(count(PathKind::StoredInstruments), 5, "instrument slice");
+    // Settings: one, plus one per channel.
+    assert_eq!(count(PathKind::Settings), 1, "settings");
+    assert_eq!(count(PathKind::ChannelSettings), channels, "channel settings");
+    assert_eq!(
+        app.sim.request_count() - before,
+        3 + 3 + 10 + 1 + channels,
+        "the whole pass"
+    );
+}
+
+#[tokio::test]
+async fn a_store_without_the_instruments_scope_syncs_everything_else() {
+    let app = spawn_app(
+        SimConfig::default()
+            .with_customers(200)
+            .with_seed(8)
+            .with_instruments_scope(false),
+    )
+    .await;
+    let out = sync_all(&app, &[]).await;
+    assert!(out.status.success(), "{}", show(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("lacks the scope for stored_instruments").count(),
+        1,
+        "one warning: {stderr}"
+    );
+    let details: Value =
+        sqlx::query_scalar("SELECT details FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
+    assert_eq!(details["stored_instruments"]["status"], "skipped", "{details}");
+    let instruments: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_stored_instruments")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(instruments, 0);
+    app.assert_mirror_exact().await;
+    let consents: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_consents")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(consents as usize, app.sim.customer_count());
+}
+
+#[tokio::test]
+async fn a_bad_record_in_one_resource_fails_that_step_and_the_rest_syncs() {
+    let app = spawn_app(SimConfig::default().with_customers(300).with_seed(6)).await;
+    let bad = app.sim.metafields()[0].id;
+    app.sim
+        .corrupt_record(PathKind::Metafields, bad, "id", json!("not-a-number"));
+    let out = sync_all(&app, &[]).await;
+    assert!(!out.status.success(), "a failed resource fails the pass");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("metafields") && last.contains("/customers/metafields") && last.contains(".id"),
+        "{last}"
+    );
+    let (outcome, details): (String, Value) =
+        sqlx::query_as("SELECT outcome, details FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
+    assert_eq!(outcome, "failed");
+    assert_eq!(details["metafields"]["status"], "failed");
+    assert_eq!(details["consents"]["status"], "succeeded");
+    app.assert_mirror_exact().await;
+}
+
+#[tokio::test]
+async fn excluded_resources_and_fields_never_reach_the_mirror() {
+    let app = spawn_app(SimConfig::default().with_customers(200).with_seed(2)).await;
+    let out = sync_all(&app, &[("BCSYNC_EXCLUDE", "stored_instruments,customers.notes")]).await;
+    assert!(out.status.success(), "{}", show(&out));
+    assert!(
+        app.sim
+            .customers()
+            .iter()
+            .any(|c| c.notes.as_deref().is_some_and(|n| !n.is_empty()))
+    );
+    let (notes, raw_notes): (i64, i64) = sqlx::query_as(
+        "SELECT count(notes), count(*) FILTER (WHERE raw ? 'notes') FROM bigcommerce.customers",
+    )
+    .fetch_one(app.pool())
+    .await
+    .unwrap();
+    assert_eq!((notes, raw_notes), (0, 0));
+    let instruments: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_stored_instruments")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(instruments, 0);
+    assert_eq!(
+        app.sim.count("GET", PathKind::StoredInstruments, 200),
+        0,
+        "not even requested"
+    );
+
+    let out = app
+        .command(&["sync"])
+        .env("BCSYNC_EXCLUDE", "customers.id")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("BCSYNC_EXCLUDE"),
+        "{}",
+        show(&out)
+    );
+}

@@ -1,0 +1,207 @@
+//! The date-filterable resources besides customers: attribute definitions and
+//! attribute values (`date_modified:min`).
+//!
+//! Neither endpoint takes a sort, so pages are read by number; a scan counts only when
+//! its total held still and it saw that many distinct records (rows modified while it
+//! pages shift later ones back a page). The watermark is committed after the last
+//! page, since unsorted pages cannot each vouch for a prefix of time.
+
+use std::collections::HashSet;
+
+use bcsync_store::{RecordPage, Resource, Scope, Store};
+use bigcommerce::models::{Collection, Raw};
+use bigcommerce::{BigCommerceClient, ListQuery};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::error::PollError;
+use crate::options::PollOptions;
+
+/// What one resource step of a pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ResourceStats {
+    pub requests: u64,
+    pub read: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub deleted: u64,
+}
+
+impl ResourceStats {
+    pub fn add(&mut self, s: bcsync_store::RecordStats) {
+        self.inserted += s.inserted;
+        self.updated += s.updated;
+        self.deleted += s.deleted;
+    }
+}
+
+/// `sync_state.resource` names.
+pub const ATTRIBUTES_RESOURCE: &str = "attributes";
+pub const ATTRIBUTE_VALUES_RESOURCE: &str = "attribute_values";
+
+/// Attribute definitions: a handful per store, so every pass reads them all (one
+/// request) and the complete set also tells which were deleted.
+pub async fn sync_attribute_definitions(
+    client: &BigCommerceClient,
+    store: &Store,
+    opts: &PollOptions,
+) -> Result<ResourceStats, PollError> {
+    let before = client.requests();
+    // By id: a scan read again overwrites what the first one handed out.
+    let mut by_id = std::collections::BTreeMap::new();
+    let mut scan = StableScan::new(opts.max_second_rescans);
+    loop {
+        let resp = client.list_attributes(&ListQuery::page(scan.page())).await?;
+        let step = scan.observe(&resp, |a| a.id)?;
+        by_id.extend(resp.data.into_iter().map(|r| (r.value.id, r.raw)));
+        if step == Step::Done {
+            break;
+        }
+    }
+    let mut records: Vec<serde_json::Value> = by_id.into_values().collect();
+    let mut stats = ResourceStats {
+        read: records.len() as u64,
+        ..Default::default()
+    };
+    for r in &mut records {
+        opts.exclusions.strip(ATTRIBUTES_RESOURCE, r);
+    }
+    let written = store
+        .write_records(&RecordPage {
+            store_hash: client.store_hash(),
+            resource: Resource::Attributes,
+            records: &records,
+            scope: Scope::Everything,
+            checkpoint: None,
+        })
+        .await?;
+    stats.add(written);
+    stats.requests = client.requests() - before;
+    Ok(stats)
+}
+
+/// Attribute values modified since the watermark (less the overlap), or all of them
+/// when `full`. Each page commits on its own; the watermark moves only after the last.
+pub async fn sync_attribute_values(
+    client: &BigCommerceClient,
+    store: &Store,
+    opts: &PollOptions,
+    full: bool,
+) -> Result<ResourceStats, PollError> {
+    let store_hash = client.store_hash();
+    let before = client.requests();
+    let (watermark, _) = store.sync_state(store_hash, ATTRIBUTE_VALUES_RESOURCE).await?;
+    let overlap = TimeDelta::from_std(opts.overlap).unwrap_or_default();
+    let min = if full {
+        None
+    } else {
+        watermark.map(|w| w - overlap)
+    };
+    let mut stats = ResourceStats::default();
+    let mut newest: Option<DateTime<Utc>> = watermark;
+    let mut scan = StableScan::new(opts.max_second_rescans);
+    loop {
+        let q = ListQuery {
+            date_modified_min: min,
+            ..ListQuery::page(scan.page())
+        };
+        let resp = client.list_attribute_values(&q).await?;
+        let step = scan.observe(&resp, |v| v.id.unwrap_or(-1))?;
+        stats.read += resp.data.len() as u64;
+        newest = resp
+            .data
+            .iter()
+            .filter_map(|r| r.value.date_modified)
+            .chain(newest)
+            .max();
+        let mut records: Vec<serde_json::Value> = resp.data.into_iter().map(|r| r.raw).collect();
+        for r in &mut records {
+            opts.exclusions.strip(ATTRIBUTE_VALUES_RESOURCE, r);
+        }
+        let last = step == Step::Done;
+        let written = store
+            .write_records(&RecordPage {
+                store_hash,
+                resource: Resource::AttributeValues,
+                records: &records,
+                scope: Scope::Nothing,
+                checkpoint: last.then_some((ATTRIBUTE_VALUES_RESOURCE, newest, None)),
+            })
+            .await?;
+        stats.add(written);
+        if last {
+            break;
+        }
+    }
+    stats.requests = client.requests() - before;
+    Ok(stats)
+}
+
+/// What to do after a page of a [`StableScan`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Read the next page (after a scan that did not settle: page 1 again).
+    Next,
+    /// The scan is complete.
+    Done,
+}
+
+/// Reads a listing that has no stable order page by page: a scan counts only when its
+/// total held still and it saw that many distinct records; otherwise it starts over
+/// (records already handed out are read again; writes are idempotent), at most
+/// `max_scans` times.
+#[derive(Debug)]
+pub struct StableScan {
+    seen: HashSet<i64>,
+    totals: HashSet<i64>,
+    page: u32,
+    scans: u32,
+    max_scans: u32,
+}
+
+impl StableScan {
+    pub fn new(max_scans: u32) -> Self {
+        StableScan {
+            seen: HashSet::new(),
+            totals: HashSet::new(),
+            page: 1,
+            scans: 1,
+            max_scans: max_scans.max(1),
+        }
+    }
+
+    /// The page to request next.
+    pub fn page(&self) -> u32 {
+        self.page
+    }
+
+    /// Records a page; tells whether to go on.
+    pub fn observe<T>(
+        &mut self,
+        resp: &Collection<Raw<T>>,
+        key: impl Fn(&T) -> i64,
+    ) -> Result<Step, PollError> {
+        self.totals.insert(resp.pagination.total);
+        self.seen.extend(resp.data.iter().map(|r| key(&r.value)));
+        let last = resp.data.is_empty() || i64::from(self.page) >= resp.pagination.total_pages;
+        if !last {
+            self.page += 1;
+            return Ok(Step::Next);
+        }
+        let settled = self.totals.len() == 1 && self.totals.iter().all(|t| *t as usize <= self.seen.len());
+        if settled {
+            return Ok(Step::Done);
+        }
+        if self.scans >= self.max_scans {
+            return Err(PollError::Contract(format!(
+                "a listing kept changing over {} scans",
+                self.scans
+            )));
+        }
+        tracing::info!("a listing changed while being read; reading it again");
+        self.scans += 1;
+        self.page = 1;
+        self.seen.clear();
+        self.totals.clear();
+        Ok(Step::Next)
+    }
+}

@@ -1,0 +1,80 @@
+//! Store-wide settings and per-channel settings: one request each, every pass.
+
+use bcsync_poller::ResourceStats;
+use bcsync_store::{RecordPage, Resource, Scope, Store};
+use bigcommerce::models::Exclusions;
+use bigcommerce::{BigCommerceClient, ClientError};
+
+use crate::error::ReconcileError;
+
+/// `GET /customers/settings`.
+pub async fn sync_settings(
+    client: &BigCommerceClient,
+    store: &Store,
+    ex: &Exclusions,
+) -> Result<ResourceStats, ReconcileError> {
+    let before = client.requests();
+    let mut record = client.get_settings().await?.raw;
+    ex.strip("settings", &mut record);
+    let written = store
+        .write_records(&RecordPage {
+            store_hash: client.store_hash(),
+            resource: Resource::Settings,
+            records: std::slice::from_ref(&record),
+            scope: Scope::Everything,
+            checkpoint: None,
+        })
+        .await?;
+    let mut stats = ResourceStats {
+        read: 1,
+        ..Default::default()
+    };
+    stats.add(written);
+    stats.requests = client.requests() - before;
+    Ok(stats)
+}
+
+/// `GET /customers/settings/channels/{id}` for every channel the customers mention
+/// (`channel_ids`, `origin_channel_id`) plus the configured ones.
+pub async fn sync_channel_settings(
+    client: &BigCommerceClient,
+    store: &Store,
+    configured: &[i64],
+    ex: &Exclusions,
+) -> Result<ResourceStats, ReconcileError> {
+    let before = client.requests();
+    let mut channels = store.channel_ids(client.store_hash()).await?;
+    channels.extend_from_slice(configured);
+    channels.sort_unstable();
+    channels.dedup();
+    let mut records = Vec::new();
+    for channel in channels {
+        let mut record = match client.get_channel_settings(channel).await {
+            Ok(r) => r.raw,
+            // A channel that no longer exists has no settings.
+            Err(ClientError::Status { status: 404, .. }) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(obj) = record.as_object_mut() {
+            obj.insert("channel_id".to_owned(), channel.into());
+        }
+        ex.strip("channel_settings", &mut record);
+        records.push(record);
+    }
+    let written = store
+        .write_records(&RecordPage {
+            store_hash: client.store_hash(),
+            resource: Resource::ChannelSettings,
+            records: &records,
+            scope: Scope::Everything,
+            checkpoint: None,
+        })
+        .await?;
+    let mut stats = ResourceStats {
+        read: records.len() as u64,
+        ..Default::default()
+    };
+    stats.add(written);
+    stats.requests = client.requests() - before;
+    Ok(stats)
+}

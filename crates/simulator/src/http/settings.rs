@@ -1,0 +1,87 @@
+//! `/customers/settings` and `/customers/settings/channels/{channel_id}`: bare objects
+//! as the spec gives them. A channel's answer always carries `allow_global_logins`.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use bigcommerce_models::resources::CustomerSettings;
+use serde_json::Value;
+
+use super::errors::ApiError;
+use super::render;
+use super::resource_params::path_id;
+use crate::counters::PathKind;
+use crate::data::convert_resources::patch_value;
+use crate::shared::Shared;
+
+fn parse(body: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(e.to_string()))
+}
+
+fn show(
+    settings: &CustomerSettings,
+    channel: bool,
+    patch: Option<&serde_json::Map<String, Value>>,
+) -> Response {
+    let mut value = serde_json::to_value(settings).unwrap_or(Value::Null);
+    if let Value::Object(obj) = &mut value {
+        if channel {
+            obj.entry("allow_global_logins").or_insert(Value::Null);
+        } else {
+            obj.remove("allow_global_logins");
+        }
+    }
+    patch_value(&mut value, patch);
+    render::bare(&value)
+}
+
+pub(crate) async fn get(State(app): State<Arc<Shared>>) -> Response {
+    let (settings, patch) = {
+        let state = &app.inner.lock().state;
+        (
+            state.settings(),
+            state.record_patch(PathKind::Settings, 0).cloned(),
+        )
+    };
+    show(&settings, false, patch.as_ref())
+}
+
+pub(crate) async fn put(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
+    let body = parse(&body)?;
+    let settings = app.inner.lock().state.put_settings(&body)?;
+    Ok(show(&settings, false, None))
+}
+
+pub(crate) async fn get_channel(
+    State(app): State<Arc<Shared>>,
+    Path((_, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = path_id(&id)?;
+    let (settings, patch) = {
+        let state = &app.inner.lock().state;
+        let settings = state.channel_setting(id).ok_or(ApiError::NotFound)?;
+        (
+            settings,
+            state.record_patch(PathKind::ChannelSettings, id).cloned(),
+        )
+    };
+    Ok(show(&settings, true, patch.as_ref()))
+}
+
+pub(crate) async fn put_channel(
+    State(app): State<Arc<Shared>>,
+    Path((_, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let id = path_id(&id)?;
+    let body = parse(&body)?;
+    let settings = app
+        .inner
+        .lock()
+        .state
+        .put_channel_settings(id, &body)?
+        .ok_or(ApiError::NotFound)?;
+    Ok(show(&settings, true, None))
+}

@@ -1,0 +1,178 @@
+//! Metafield writes. Unlike the other endpoints these are not all-or-nothing: the API
+//! applies the items it can and reports the others (`422` with `errors` and
+//! `meta.failed`), so each call answers with a [`Batch`].
+
+use bigcommerce_models::resources::Metafield;
+use serde::Deserialize;
+
+use super::metafields::SIM_CLIENT_ID;
+use super::{SimState, now};
+use crate::data::convert_resources::metafield;
+use crate::data::records::{MetafieldRec, PERMISSION_SETS};
+use crate::data::text;
+
+/// `MetafieldBase_Post` / `MetafieldBase_Put`, plus `resource_id` (batch creates) and
+/// `id` (updates).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct MetafieldInput {
+    pub id: Option<i64>,
+    pub resource_id: Option<i64>,
+    pub namespace: Option<String>,
+    pub key: Option<String>,
+    pub value: Option<String>,
+    pub permission_set: Option<String>,
+    pub description: Option<String>,
+}
+
+/// What a batch did: the items written, and why each refused item (by its index in the
+/// request) was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Batch<T> {
+    pub done: Vec<T>,
+    pub failed: Vec<(usize, String)>,
+}
+
+impl<T> Default for Batch<T> {
+    fn default() -> Self {
+        Batch {
+            done: Vec::new(),
+            failed: Vec::new(),
+        }
+    }
+}
+
+/// `Err` lists every problem of one item; `creating` makes the spec's fields required.
+fn check(m: &MetafieldInput, creating: bool) -> Result<(), String> {
+    let mut problems = Vec::new();
+    let mut length = |name: &str, v: &Option<String>, min: usize, max: usize| match v {
+        None if creating && min > 0 => problems.push(format!("{name} is required")),
+        Some(s) if !(min..=max).contains(&s.chars().count()) => {
+            problems.push(format!("{name} must be {min} to {max} characters"))
+        }
+        _ => {}
+    };
+    length("namespace", &m.namespace, 1, 64);
+    length("key", &m.key, 1, 64);
+    length("value", &m.value, 1, 65_535);
+    length("description", &m.description, 0, 255);
+    match m.permission_set.as_deref() {
+        None if creating => problems.push("permission_set is required".to_owned()),
+        Some(p) if !PERMISSION_SETS.contains(&p) => problems.push(format!(
+            "permission_set must be one of {}",
+            PERMISSION_SETS.join(", ")
+        )),
+        _ => {}
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+fn or_current(v: &Option<String>, current: &crate::data::Text) -> crate::data::Text {
+    v.as_deref().map_or_else(|| current.clone(), text)
+}
+
+impl SimState {
+    /// Creates metafields on `customer`, or (batch form) on each item's `resource_id`.
+    pub(crate) fn create_metafields(
+        &mut self,
+        items: Vec<MetafieldInput>,
+        customer: Option<i64>,
+    ) -> Batch<Metafield> {
+        let t = now();
+        let mut out = Batch::default();
+        for (i, m) in items.into_iter().enumerate() {
+            let owner = customer.or(m.resource_id);
+            let outcome = match owner {
+                None => Err("resource_id is required".to_owned()),
+                Some(c) if self.customer_rec(c).is_none() => Err(format!("customer {c} does not exist")),
+                Some(c) => check(&m, true).and_then(|()| {
+                    let (ns, key) = (
+                        m.namespace.as_deref().unwrap_or(""),
+                        m.key.as_deref().unwrap_or(""),
+                    );
+                    if self.metafield_taken(c, ns, key, 0) {
+                        return Err(format!("customer {c} already has a metafield {ns}/{key}"));
+                    }
+                    let rec = MetafieldRec {
+                        id: self.take_metafield_id(),
+                        customer_id: c,
+                        namespace: text(ns),
+                        key: text(key),
+                        value: text(m.value.as_deref().unwrap_or("")),
+                        permission_set: text(m.permission_set.as_deref().unwrap_or("read")),
+                        description: text(m.description.as_deref().unwrap_or("")),
+                        owner_client_id: text(SIM_CLIENT_ID),
+                        date_created: t,
+                        date_modified: t,
+                    };
+                    let out = metafield(&rec);
+                    self.insert_metafield(rec);
+                    Ok(out)
+                }),
+            };
+            match outcome {
+                Ok(m) => out.done.push(m),
+                Err(e) => out.failed.push((i, e)),
+            }
+        }
+        out
+    }
+
+    /// Updates metafields by `id` (only the fields sent); with `customer`, only that
+    /// customer's. The resource a metafield belongs to never changes.
+    pub(crate) fn update_metafields(
+        &mut self,
+        items: Vec<MetafieldInput>,
+        customer: Option<i64>,
+    ) -> Batch<Metafield> {
+        let t = now();
+        let mut out = Batch::default();
+        for (i, m) in items.into_iter().enumerate() {
+            let current = m.id.and_then(|id| self.metafield_rec(id)).cloned();
+            let outcome = match current {
+                _ if m.id.is_none() => Err("id is required".to_owned()),
+                Some(cur) if customer.is_none_or(|c| c == cur.customer_id) => {
+                    check(&m, false).and_then(|()| {
+                        let mut next = cur.clone();
+                        next.namespace = or_current(&m.namespace, &cur.namespace);
+                        next.key = or_current(&m.key, &cur.key);
+                        next.value = or_current(&m.value, &cur.value);
+                        next.permission_set = or_current(&m.permission_set, &cur.permission_set);
+                        next.description = or_current(&m.description, &cur.description);
+                        next.date_modified = t;
+                        if self.metafield_taken(cur.customer_id, &next.namespace, &next.key, cur.id) {
+                            return Err(format!(
+                                "customer {} already has a metafield {}/{}",
+                                cur.customer_id, next.namespace, next.key
+                            ));
+                        }
+                        let out = metafield(&next);
+                        self.metafields.insert(next.id, next);
+                        Ok(out)
+                    })
+                }
+                _ => Err("Metafield does not exist".to_owned()),
+            };
+            match outcome {
+                Ok(m) => out.done.push(m),
+                Err(e) => out.failed.push((i, e)),
+            }
+        }
+        out
+    }
+
+    /// Deletes metafields by id; unknown ids are reported, the rest deleted.
+    pub(crate) fn delete_metafields(&mut self, ids: &[i64]) -> Batch<i64> {
+        let mut out = Batch::default();
+        for (i, id) in ids.iter().enumerate() {
+            match self.remove_metafield(*id) {
+                Some(_) => out.done.push(*id),
+                None => out.failed.push((i, "Metafield does not exist".to_owned())),
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,139 @@
+//! `/customers/attributes`: attribute definitions.
+
+use bcsync_simulator::SimConfig;
+use bigcommerce_models::resources::AttributeDefinition;
+use bigcommerce_models::time::to_filter;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{Harness, data, now_s};
+
+fn cfg(n: usize) -> SimConfig {
+    SimConfig::default().with_customers(n).with_seed(3)
+}
+
+fn names(page: &Value) -> Vec<String> {
+    data::<AttributeDefinition>(page)
+        .into_iter()
+        .map(|a| a.name.unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn definitions_list_filter_page_and_write() {
+    let h = Harness::start(cfg(300)).await;
+    let truth = h.sim.attribute_definitions();
+    assert_eq!(truth.len(), 15);
+    let page = h.get_json("/customers/attributes?limit=250").await;
+    assert_eq!(data::<AttributeDefinition>(&page), truth);
+    assert_eq!(page["meta"]["pagination"]["total"], 15);
+    let first = &page["data"][0];
+    let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys.len(), 5, "{first}");
+    assert!(first["type"].is_string() && first["date_modified"].is_string());
+
+    let second = h.get_json("/customers/attributes?limit=10&page=2").await;
+    assert_eq!(data::<AttributeDefinition>(&second), truth[10..].to_vec());
+    assert_eq!(
+        names(&h.get_json("/customers/attributes?name=birthday").await),
+        ["Birthday"]
+    );
+    assert_eq!(
+        names(&h.get_json("/customers/attributes?name:like=SIZE").await),
+        ["Shoe size"]
+    );
+    let dates = names(&h.get_json("/customers/attributes?type=date").await);
+    assert_eq!(dates, ["Date joined", "Birthday", "Last survey"]);
+    let newest = truth.iter().map(|a| a.date_modified.unwrap()).max().unwrap();
+    let recent = h
+        .get_json(&format!(
+            "/customers/attributes?date_modified:min={}",
+            to_filter(newest)
+        ))
+        .await;
+    assert_eq!(data::<AttributeDefinition>(&recent).len(), 1);
+    for bad in [
+        "limit=251",
+        "limit=0",
+        "page=0",
+        "type=boolean",
+        "date_modified:min=soon",
+    ] {
+        let r = h.get(&format!("/customers/attributes?{bad}")).await;
+        assert_eq!(r.status(), 422, "{bad}");
+    }
+
+    let before = now_s();
+    let r = h
+        .send_json(
+            Method::POST,
+            "/customers/attributes",
+            json!([{"name": "VIP level", "type": "number"}]),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let created: Vec<AttributeDefinition> = data(&r.json::<Value>().await.unwrap());
+    assert_eq!(created[0].id, 16);
+    assert!(created[0].date_created.unwrap() >= before);
+    for (body, key) in [
+        (json!([{"name": "X", "type": "boolean"}]), "0.type"),
+        (json!([{"name": "vip LEVEL", "type": "string"}]), "0.name"),
+        (json!([{"type": "string"}]), "0.name"),
+    ] {
+        let r = h.send_json(Method::POST, "/customers/attributes", body).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.json::<Value>().await.unwrap()["errors"][key].is_string());
+    }
+    let r = h
+        .send_json(
+            Method::PUT,
+            "/customers/attributes",
+            json!([{"id": 16, "name": "VIP tier"}]),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let changed = h
+        .get_json(&format!(
+            "/customers/attributes?date_modified:min={}",
+            to_filter(before)
+        ))
+        .await;
+    assert_eq!(names(&changed), ["VIP tier"]);
+    let r = h
+        .send_json(
+            Method::PUT,
+            "/customers/attributes",
+            json!([{"id": 16, "type": "date"}]),
+        )
+        .await;
+    assert_eq!(r.status(), 422, "the type is fixed");
+    let r = h
+        .send_json(
+            Method::PUT,
+            "/customers/attributes",
+            json!([{"id": 99, "name": "Y"}]),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+}
+
+#[tokio::test]
+async fn deleting_a_definition_deletes_its_values_but_not_the_customers_stamp() {
+    let h = Harness::start(cfg(800)).await;
+    let values = h.sim.attribute_values();
+    let victim = values[0].attribute_id;
+    let owner = values[0].customer_id.unwrap();
+    let stamp = h.sim.customer(owner).unwrap().date_modified;
+    let r = h
+        .request(Method::DELETE, &format!("/customers/attributes?id:in={victim}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert!(h.sim.attribute_values().iter().all(|v| v.attribute_id != victim));
+    assert!(h.sim.attribute_values().len() < values.len());
+    assert!(h.sim.attribute_definitions().iter().all(|a| a.id != victim));
+    let c = h.sim.customer(owner).unwrap();
+    assert!(c.attributes.unwrap().iter().all(|a| a.attribute_id != victim));
+    assert_eq!(c.date_modified, stamp);
+}

@@ -1,0 +1,280 @@
+//! The resources written by the generic writer ([`Store::write_records`](crate::Store::write_records)),
+//! each described by a column spec: its table, its columns and how each is extracted
+//! from the record's JSON, its key, and which scopes can judge its rows.
+//!
+//! Adding a resource is a spec entry here plus a migration creating its table; the SQL
+//! is generated from the spec (`record_sql.rs`).
+
+use Kind::{BigInt, Boolean, Jsonb, Text, TextArray, Timestamptz};
+
+/// A Customers V3 resource stored as raw JSON records (see [`crate::RecordPage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// `GET /customers/attributes` → `customer_attributes` (id).
+    Attributes,
+    /// `GET /customers/attribute-values` → `customer_attribute_values` (id).
+    AttributeValues,
+    /// `GET /customers/form-field-values` → `customer_form_field_values`
+    /// (owner_type, owner_id, name; the owner from `address_id` or `customer_id`).
+    FormFieldValues,
+    /// `GET /customers/{id}/consent` plus `customer_id` → `customer_consents` (customer_id).
+    Consents,
+    /// `GET /customers/{id}/stored-instruments` plus `customer_id` →
+    /// `customer_stored_instruments` (customer_id, token; `type` required).
+    StoredInstruments,
+    /// `GET /customers/metafields` → `customer_metafields` (id).
+    Metafields,
+    /// `GET /customers/settings` → `customer_settings` (one row per store).
+    Settings,
+    /// `GET /customers/settings/channels/{id}` plus `channel_id` →
+    /// `customer_channel_settings` (channel_id).
+    ChannelSettings,
+}
+
+const ALL: [Resource; 8] = [
+    Resource::Attributes,
+    Resource::AttributeValues,
+    Resource::FormFieldValues,
+    Resource::Consents,
+    Resource::StoredInstruments,
+    Resource::Metafields,
+    Resource::Settings,
+    Resource::ChannelSettings,
+];
+
+impl Resource {
+    /// The table in schema `bigcommerce` (unqualified), e.g. `customer_attributes`.
+    pub fn table(self) -> &'static str {
+        self.spec().table
+    }
+
+    /// Every resource, in the order of the migration that created their tables.
+    pub fn all() -> &'static [Resource] {
+        &ALL
+    }
+
+    pub(crate) fn spec(self) -> &'static Spec {
+        match self {
+            Resource::Attributes => &ATTRIBUTES,
+            Resource::AttributeValues => &ATTRIBUTE_VALUES,
+            Resource::FormFieldValues => &FORM_FIELD_VALUES,
+            Resource::Consents => &CONSENTS,
+            Resource::StoredInstruments => &STORED_INSTRUMENTS,
+            Resource::Metafields => &METAFIELDS,
+            Resource::Settings => &SETTINGS,
+            Resource::ChannelSettings => &CHANNEL_SETTINGS,
+        }
+    }
+}
+
+/// How one resource maps onto its table. Besides these columns every table has
+/// `store_hash` (first column of its key), `raw`, `synced_at` and `deleted_at`.
+#[derive(Debug)]
+pub(crate) struct Spec {
+    pub table: &'static str,
+    /// In table order.
+    pub columns: &'static [Column],
+    /// The primary key after `store_hash`. Empty: one row per store.
+    pub key: &'static [&'static str],
+    /// Columns that are `NOT NULL` without being part of the key. A record lacking a
+    /// key or required column fails its page before anything is written.
+    pub required: &'static [&'static str],
+    /// What `Scope::Customers` judges: a predicate over the row `t` with the customer
+    /// ids as `$3`. `None`: the rows do not belong to customers.
+    pub customers: Option<&'static str>,
+    /// Whether rows have an `id` (what `Scope::IdRange` judges).
+    pub has_id: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Column {
+    pub name: &'static str,
+    pub extract: Extract,
+}
+
+impl Column {
+    /// The JSON field(s) the column is extracted from.
+    pub fn fields(&self) -> &'static str {
+        match self.extract {
+            Extract::Field(_) => self.name,
+            Extract::Derived { from, .. } => from,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Extract {
+    /// The record's JSON field of the column's name, as this SQL type.
+    Field(Kind),
+    /// A SQL expression over the record `r` (jsonb), for columns that are not a field
+    /// of their own. `from` names the fields it reads, for error messages.
+    Derived { sql: &'static str, from: &'static str },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Text,
+    BigInt,
+    Boolean,
+    Timestamptz,
+    TextArray,
+    /// Any JSON value as sent; JSON `null` is stored as SQL NULL.
+    Jsonb,
+}
+
+const fn col(name: &'static str, kind: Kind) -> Column {
+    Column {
+        name,
+        extract: Extract::Field(kind),
+    }
+}
+
+/// The customer-id predicate of the resources that carry a `customer_id` column.
+const BY_CUSTOMER_ID: Option<&str> = Some("t.customer_id = ANY($3::bigint[])");
+
+static ATTRIBUTES: Spec = Spec {
+    table: "customer_attributes",
+    columns: &[
+        col("id", BigInt),
+        col("name", Text),
+        col("type", Text),
+        col("date_created", Timestamptz),
+        col("date_modified", Timestamptz),
+    ],
+    key: &["id"],
+    required: &[],
+    customers: None,
+    has_id: true,
+};
+
+static ATTRIBUTE_VALUES: Spec = Spec {
+    table: "customer_attribute_values",
+    columns: &[
+        col("id", BigInt),
+        col("attribute_id", BigInt),
+        col("customer_id", BigInt),
+        col("attribute_value", Text),
+        col("date_created", Timestamptz),
+        col("date_modified", Timestamptz),
+    ],
+    key: &["id"],
+    required: &[],
+    customers: BY_CUSTOMER_ID,
+    has_id: true,
+};
+
+/// A value names its owner by `address_id` or `customer_id`. An address's value may
+/// also carry its customer's id while a customer's value never carries an address id,
+/// so `address_id` decides when both are there.
+static FORM_FIELD_VALUES: Spec = Spec {
+    table: "customer_form_field_values",
+    columns: &[
+        Column {
+            name: "owner_type",
+            extract: Extract::Derived {
+                sql: "CASE WHEN r->>'address_id' IS NOT NULL THEN 'address' \
+                      WHEN r->>'customer_id' IS NOT NULL THEN 'customer' END",
+                from: "customer_id or address_id",
+            },
+        },
+        Column {
+            name: "owner_id",
+            extract: Extract::Derived {
+                sql: "COALESCE((r->>'address_id')::bigint, (r->>'customer_id')::bigint)",
+                from: "customer_id or address_id",
+            },
+        },
+        col("customer_id", BigInt),
+        col("address_id", BigInt),
+        col("name", Text),
+        col("value", Jsonb),
+    ],
+    key: &["owner_type", "owner_id", "name"],
+    required: &[],
+    customers: Some("t.owner_type = 'customer' AND t.owner_id = ANY($3::bigint[])"),
+    has_id: false,
+};
+
+static CONSENTS: Spec = Spec {
+    table: "customer_consents",
+    columns: &[
+        col("customer_id", BigInt),
+        col("allow", TextArray),
+        col("deny", TextArray),
+        col("updated_at", Timestamptz),
+    ],
+    key: &["customer_id"],
+    required: &[],
+    customers: BY_CUSTOMER_ID,
+    has_id: false,
+};
+
+static STORED_INSTRUMENTS: Spec = Spec {
+    table: "customer_stored_instruments",
+    columns: &[
+        col("customer_id", BigInt),
+        col("token", Text),
+        col("type", Text),
+        col("is_default", Boolean),
+        col("brand", Text),
+        col("expiry_month", BigInt),
+        col("expiry_year", BigInt),
+        col("issuer_identification_number", Text),
+        col("last_4", Text),
+        col("email", Text),
+        col("masked_account_number", Text),
+        col("issuer", Text),
+        col("billing_address", Jsonb),
+    ],
+    key: &["customer_id", "token"],
+    required: &["type"],
+    customers: BY_CUSTOMER_ID,
+    has_id: false,
+};
+
+static METAFIELDS: Spec = Spec {
+    table: "customer_metafields",
+    columns: &[
+        col("id", BigInt),
+        col("key", Text),
+        col("value", Text),
+        col("namespace", Text),
+        col("permission_set", Text),
+        col("description", Text),
+        col("resource_type", Text),
+        col("resource_id", BigInt),
+        col("date_created", Timestamptz),
+        col("date_modified", Timestamptz),
+        col("owner_client_id", Text),
+    ],
+    key: &["id"],
+    required: &[],
+    customers: None,
+    has_id: true,
+};
+
+static SETTINGS: Spec = Spec {
+    table: "customer_settings",
+    columns: &[
+        col("privacy_settings", Jsonb),
+        col("customer_group_settings", Jsonb),
+    ],
+    key: &[],
+    required: &[],
+    customers: None,
+    has_id: false,
+};
+
+static CHANNEL_SETTINGS: Spec = Spec {
+    table: "customer_channel_settings",
+    columns: &[
+        col("channel_id", BigInt),
+        col("privacy_settings", Jsonb),
+        col("customer_group_settings", Jsonb),
+        col("allow_global_logins", Boolean),
+    ],
+    key: &["channel_id"],
+    required: &[],
+    customers: None,
+    has_id: false,
+};
