@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use bcsync_simulator::{PathKind, SimConfig};
-use common::{App, show, spawn_app};
+use common::{Api, App, show, spawn_app};
 use serde_json::{Value, json};
 use sqlx::Row;
 

@@ -3,48 +3,8 @@
 mod common;
 
 use bcsync_simulator::{SimConfig, burst_size};
-use common::{App, show, spawn_app};
+use common::{Api, App, show, spawn_app};
 use serde_json::json;
-
-/// Writes to the simulator through its HTTP API, as a merchant's other app would.
-struct Api<'a> {
-    app: &'a App,
-    http: reqwest::Client,
-}
-
-impl<'a> Api<'a> {
-    fn new(app: &'a App) -> Self {
-        Api {
-            app,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<serde_json::Value>,
-    ) -> serde_json::Value {
-        let url = format!(
-            "{}/stores/{}/v3{path}",
-            self.app.sim.base_url(),
-            self.app.sim.store_hash()
-        );
-        let mut req = self
-            .http
-            .request(method.clone(), url)
-            .header("X-Auth-Token", self.app.sim.token());
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status();
-        let text = resp.text().await.unwrap();
-        assert!(status.is_success(), "{method} {path}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
-    }
-}
 
 async fn last_run(app: &App) -> (String, i64, i64) {
     sqlx::query_as(
