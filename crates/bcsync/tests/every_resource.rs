@@ -162,28 +162,49 @@ async fn every_resource_table_equals_the_simulator_and_follows_changes() {
     app.assert_mirror_exact().await;
     assert_resources_exact(&app).await;
 
-    // Change every resource upstream.
+    // Change every resource upstream through the API (stored instruments have no
+    // write endpoint: the simulator's accessor stands in for a shopper).
     let sim = &app.sim;
+    let api = Api::new(&app);
+    use reqwest::Method;
     let customer = sim.customers()[3].id;
-    let attribute = sim.attribute_definitions()[0].id;
-    sim.upsert_attribute_value(customer, attribute, "changed value");
-    sim.upsert_form_field(Some(customer), None, "favourite colour", json!("teal"));
-    sim.set_consent(
-        customer,
-        vec!["essential".into(), "analytics".into()],
-        vec!["targeting".into()],
-    );
+    let attribute = sim
+        .attribute_definitions()
+        .iter()
+        .find(|a| a.attribute_type.as_deref() == Some("string"))
+        .unwrap()
+        .id;
+    api.send(
+        Method::POST,
+        "/customers/attributes",
+        Some(json!([{"name": "Nickname", "type": "string"}])),
+    )
+    .await;
+    let value = json!([{"attribute_id": attribute, "value": "changed value", "customer_id": customer}]);
+    api.send(Method::PUT, "/customers/attribute-values", Some(value))
+        .await;
+    let field =
+        json!([{"name": "Delivery instructions", "value": "Leave at the door", "customer_id": customer}]);
+    api.send(Method::PUT, "/customers/form-field-values", Some(field))
+        .await;
+    let consent = json!({"allow": ["essential", "analytics"], "deny": ["targeting"]});
+    api.send(
+        Method::PUT,
+        &format!("/customers/{customer}/consent"),
+        Some(consent),
+    )
+    .await;
+    let metafield = json!([{"resource_id": customer, "namespace": "Loyalty", "key": "tier", "value": "gold",
+        "permission_set": "read"}]);
+    api.send(Method::POST, "/customers/metafields", Some(metafield))
+        .await;
+    let doomed = sim.metafields()[0].id;
+    api.send(Method::DELETE, "/customers/metafields", Some(json!([doomed])))
+        .await;
+    let settings = json!({"privacy_settings": {"policy_url": "https://example.com/new"}});
+    api.send(Method::PUT, "/customers/settings", Some(settings)).await;
     let (owner, instrument) = sim.stored_instruments()[0].clone();
     sim.remove_stored_instrument(owner, instrument["token"].as_str().unwrap());
-    sim.upsert_metafield(customer, "loyalty_tier", "gold");
-    let doomed = sim.metafields()[0].id;
-    sim.delete_metafield(doomed);
-    let mut settings = sim.settings();
-    settings
-        .privacy_settings
-        .get_or_insert_with(Default::default)
-        .policy_url = Some("https://example.com/new".into());
-    sim.set_settings(settings);
 
     let out = sync_all(&app, &[]).await;
     assert!(out.status.success(), "{}", show(&out));
