@@ -85,13 +85,7 @@ pub async fn customers_to_read(
 /// Moves the sweep on, once the slice's customers were read.
 pub async fn advance(store: &Store, store_hash: &str, next_position: i64) -> Result<(), ReconcileError> {
     store
-        .write_records(&RecordPage {
-            store_hash,
-            resource: Resource::Consents,
-            records: &[],
-            scope: Scope::Nothing,
-            checkpoint: Some((PER_CUSTOMER_SWEEP_RESOURCE, None, Some(next_position))),
-        })
+        .set_sweep_position(store_hash, PER_CUSTOMER_SWEEP_RESOURCE, next_position)
         .await?;
     Ok(())
 }

@@ -45,6 +45,20 @@ impl Store {
         Ok(row.unwrap_or_default())
     }
 
+    /// Stores where a sweep resumes, on its own (for sweeps whose position is not tied
+    /// to a page of rows, like the per-customer slice).
+    pub async fn set_sweep_position(
+        &self,
+        store_hash: &str,
+        resource: &str,
+        position: i64,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.pool().acquire().await.map_err(failed(
+            "connecting to store a sweep position in bigcommerce.sync_state",
+        ))?;
+        set_position(&mut conn, store_hash, resource, position).await
+    }
+
     /// Forgets the watermark, so that the next pass starts from the beginning. The row
     /// stays (with a NULL watermark) so `updated_at` tells when that was asked for.
     pub async fn clear_watermark(&self, store_hash: &str, resource: &str) -> Result<(), StoreError> {
