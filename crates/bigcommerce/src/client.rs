@@ -9,13 +9,12 @@ use bigcommerce_models::{Address, Collection, Customer, DecodeError, Raw, decode
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
-use tokio::time::Instant;
 
 use crate::config::ClientConfig;
 use crate::error::ClientError;
 use crate::limiter::{Announcement, RateLimiter};
 use crate::query::{AddressQuery, CustomerQuery};
-use crate::retry::{self, Decision};
+use crate::retry;
 
 /// The longest slice of an error body kept in an error message.
 const ERROR_BODY_LIMIT: usize = 300;
@@ -103,38 +102,23 @@ impl BigCommerceClient {
         decode: impl Fn(&[u8]) -> Result<R, DecodeError>,
     ) -> Result<R, ClientError> {
         let endpoint = describe("GET", path, query);
-        let started = Instant::now();
-        let mut delays = retry::backoff_delays(self.config.max_attempts);
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let result = self.attempt(path, query, &endpoint).await.and_then(|body| {
-                decode(&body).map_err(|source| ClientError::Decode {
-                    endpoint: endpoint.clone(),
-                    source,
-                })
-            });
-            let err = match result {
-                Ok(page) => return Ok(page),
-                Err(err) => err,
-            };
-            let wait = match retry::decide(&err) {
-                Decision::Fatal => return Err(err),
-                Decision::WaitFor(d) => d,
-                Decision::Backoff => delays.next().unwrap_or(self.config.max_retry_time),
-            };
-            let elapsed = started.elapsed();
-            if attempts >= self.config.max_attempts || elapsed + wait > self.config.max_retry_time {
-                return Err(ClientError::GaveUp {
-                    endpoint,
-                    attempts,
-                    elapsed,
-                    last: Box::new(err),
-                });
+        let limits = retry::Limits {
+            max_attempts: self.config.max_attempts,
+            max_retry_time: self.config.max_retry_time,
+        };
+        retry::with_retries(limits, &endpoint, || async {
+            let body = self.attempt(path, query, &endpoint).await?;
+            decode(&body).map_err(|source| ClientError::Decode {
+                endpoint: endpoint.clone(),
+                source,
+            })
+        })
+        .await
+        .inspect_err(|err| {
+            if let (ClientError::GaveUp { .. }, Some(o)) = (err, &self.config.observer) {
+                o.gave_up(path);
             }
-            tracing::warn!(%endpoint, attempt = attempts, wait_ms = wait.as_millis() as u64, error = %err, "retrying");
-            tokio::time::sleep(wait).await;
-        }
+        })
     }
 
     /// One attempt: wait for the limiter, send, read the body.
@@ -144,7 +128,13 @@ impl BigCommerceClient {
         query: &[(&str, String)],
         endpoint: &str,
     ) -> Result<bytes::Bytes, ClientError> {
-        self.limiter.acquire().await;
+        let (permit, waited) = self.limiter.acquire().await;
+        let observer = self.config.observer.as_deref();
+        if let Some(o) = observer
+            && !waited.total.is_zero()
+        {
+            o.waited(waited.total, waited.for_reset);
+        }
         self.requests.fetch_add(1, Ordering::Relaxed);
         let transport = |source| ClientError::Transport {
             endpoint: endpoint.to_owned(),
@@ -158,12 +148,21 @@ impl BigCommerceClient {
             .header("Accept", "application/json")
             .send()
             .await
+            .inspect_err(|_| {
+                if let Some(o) = observer {
+                    o.response(path, 0);
+                }
+            })
             .map_err(transport)?;
         let announced = Announcement::from_headers(response.headers());
         if let Some(a) = announced {
-            self.limiter.observe(a);
+            permit.observe(a);
         }
+        drop(permit);
         let status = response.status();
+        if let Some(o) = observer {
+            o.response(path, status.as_u16());
+        }
         let endpoint = endpoint.to_owned();
         match status {
             s if s.is_success() => response.bytes().await.map_err(transport),

@@ -1,8 +1,11 @@
 //! Client settings.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
+
+use crate::observe::RequestObserver;
 
 /// How to reach one store and how long to keep trying.
 #[derive(Debug, Clone)]
@@ -22,6 +25,9 @@ pub struct ClientConfig {
     /// Share of the store's quota this client may spend (0 < share <= 1); the rest
     /// belongs to the merchant's other apps.
     pub quota_share: f64,
+    /// Told of every response, wait and give-up: how the binary feeds its metrics
+    /// without this crate knowing about Prometheus.
+    pub observer: Option<Arc<dyn RequestObserver>>,
 }
 
 impl ClientConfig {
@@ -38,6 +44,7 @@ impl ClientConfig {
             max_attempts: 8,
             max_retry_time: Duration::from_secs(120),
             quota_share: 1.0,
+            observer: None,
         }
     }
 

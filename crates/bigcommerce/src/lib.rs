@@ -6,6 +6,7 @@
 //! - [`query`]: typed list queries (`date_modified:min`, `include`, paging...).
 //! - [`resources`]: the endpoints beyond customers and addresses.
 //! - [`limiter`]: one rate limiter per store, fed by the `X-Rate-Limit-*` headers.
+//! - [`observe`]: [`RequestObserver`], how callers count requests, waits and give-ups.
 //! - [`retry`]: the single place that decides what is retriable and how long to wait.
 //! - [`error`]: [`ClientError`], which names the endpoint and tells retriable from fatal.
 
@@ -13,6 +14,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod limiter;
+pub mod observe;
 pub mod query;
 pub mod resources;
 pub mod retry;
@@ -21,5 +23,6 @@ pub use bigcommerce_models as models;
 pub use client::BigCommerceClient;
 pub use config::ClientConfig;
 pub use error::ClientError;
+pub use observe::RequestObserver;
 pub use query::{AddressQuery, CustomerQuery};
 pub use resources::ListQuery;

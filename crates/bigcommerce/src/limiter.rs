@@ -1,8 +1,12 @@
-//! One rate limiter per store, shared by every request to it.
+//! One rate limiter per store, shared by every request to it (and by every concurrent
+//! page fetch).
 //!
 //! BigCommerce announces its quota in four headers on every response. The limiter
-//! remembers the latest announcement and, once this client has spent its share of the
-//! window, waits for the window to reset instead of drawing a 429.
+//! remembers the latest announcement and *paces*: what this client may still spend in
+//! the window (what is left, less the share kept for the merchant's other apps) is
+//! spread evenly over the time until the window resets, so a steady pass never draws
+//! a 429 and never bursts the whole quota at the start of a window either. Requests in
+//! flight are counted, so concurrent fetches cannot overspend a stale announcement.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -18,6 +22,7 @@ pub const HEADER_LEFT: &str = "x-rate-limit-requests-left";
 /// The quota as last announced by the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Announcement {
+    pub window: Duration,
     pub quota: u32,
     pub left: u32,
     pub reset: Duration,
@@ -27,8 +32,8 @@ impl Announcement {
     /// Reads the four headers; `None` when any is missing or garbled.
     pub fn from_headers(headers: &HeaderMap) -> Option<Announcement> {
         let num = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
-        num(HEADER_WINDOW_MS)?;
         Some(Announcement {
+            window: Duration::from_millis(num(HEADER_WINDOW_MS)?),
             quota: u32::try_from(num(HEADER_QUOTA)?).ok()?,
             left: u32::try_from(num(HEADER_LEFT)?).ok()?,
             reset: Duration::from_millis(num(HEADER_RESET_MS)?),
@@ -37,67 +42,151 @@ impl Announcement {
 }
 
 #[derive(Debug, Default)]
-struct Window {
+struct State {
+    /// The window's quota and length, once announced.
     quota: u32,
+    window: Duration,
+    /// Requests left in the current window by the latest announcement, less the
+    /// requests this client sent since (the server has not counted them yet).
     left: u32,
+    /// When the current window ends; `None` until the first announcement.
     resets_at: Option<Instant>,
+    /// The earliest moment the next request may go: pacing spaces requests out.
+    next_slot: Option<Instant>,
+    /// Requests sent and not yet answered.
+    in_flight: u32,
 }
 
 #[derive(Debug)]
 pub struct RateLimiter {
     /// Fraction of the quota this client may spend; the rest stays free for other apps.
     share: f64,
-    window: Mutex<Window>,
+    state: Mutex<State>,
+}
+
+/// A request's place in the pacing. Dropping it (answered or failed) takes the
+/// request out of the in-flight count.
+#[derive(Debug)]
+pub struct Permit<'a> {
+    limiter: &'a RateLimiter,
+}
+
+impl Permit<'_> {
+    /// Records what this request's response announced.
+    pub fn observe(&self, a: Announcement) {
+        self.limiter.observe(a);
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut s = self.limiter.lock();
+        s.in_flight = s.in_flight.saturating_sub(1);
+    }
+}
+
+/// How a call to [`RateLimiter::acquire`] went, for logs and metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Waited {
+    /// Time spent waiting for a paced slot or for the window to reset.
+    pub total: Duration,
+    /// Whether the share of the window was spent and the request waited for a reset.
+    pub for_reset: bool,
 }
 
 impl RateLimiter {
     pub fn new(share: f64) -> Self {
         RateLimiter {
             share: share.clamp(0.01, 1.0),
-            window: Mutex::new(Window::default()),
+            state: Mutex::new(State::default()),
         }
     }
 
-    /// Waits until this client may send one more request, then counts it as sent.
-    pub async fn acquire(&self) {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits for this request's slot, then counts it as sent.
+    pub async fn acquire(&self) -> (Permit<'_>, Waited) {
+        let start = Instant::now();
+        let mut for_reset = false;
         loop {
-            let wait = {
-                let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
-                let now = Instant::now();
-                if w.resets_at.is_some_and(|at| at <= now) {
-                    // The window has rolled over: the next response tells the new figures.
-                    w.resets_at = None;
-                }
-                match w.resets_at {
-                    Some(at) if w.left <= self.reserve(w.quota) => Some(at - now),
-                    _ => {
-                        w.left = w.left.saturating_sub(1);
-                        None
-                    }
-                }
-            };
+            let wait = self.next_wait(&mut for_reset);
             match wait {
-                Some(d) => {
-                    tracing::debug!(
-                        wait_ms = d.as_millis() as u64,
-                        "quota share spent; waiting for the window"
-                    );
-                    tokio::time::sleep(d).await;
+                Ok(slot) => {
+                    tokio::time::sleep_until(slot).await;
+                    let waited = Waited {
+                        total: start.elapsed(),
+                        for_reset,
+                    };
+                    return (Permit { limiter: self }, waited);
                 }
-                None => return,
+                Err(reset) => {
+                    tracing::debug!(
+                        wait_ms = reset.saturating_duration_since(Instant::now()).as_millis() as u64,
+                        "quota share of this window spent; waiting for the reset"
+                    );
+                    tokio::time::sleep_until(reset).await;
+                }
             }
         }
     }
 
-    /// Records what a response announced.
-    pub fn observe(&self, a: Announcement) {
-        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
-        w.quota = a.quota;
-        w.left = a.left;
-        w.resets_at = Some(Instant::now() + a.reset);
+    /// `Ok(slot)`: the request is counted and may go at `slot`. `Err(reset)`: nothing
+    /// is left to spend in this window; try again at `reset`.
+    fn next_wait(&self, for_reset: &mut bool) -> Result<Instant, Instant> {
+        let mut s = self.lock();
+        let now = Instant::now();
+        if let Some(at) = s.resets_at
+            && at <= now
+        {
+            // A new window: assume it is whole until a response says otherwise.
+            s.left = s.quota;
+            s.resets_at = Some(now + s.window);
+            s.next_slot = None;
+        }
+        let Some(resets_at) = s.resets_at else {
+            // Nothing announced yet: the first response will tell.
+            s.in_flight += 1;
+            return Ok(now);
+        };
+        let spendable = s.left.saturating_sub(self.reserve(s.quota));
+        let slot = s.next_slot.map_or(now, |n| n.max(now));
+        if spendable == 0 || slot >= resets_at {
+            *for_reset = true;
+            return Err(resets_at);
+        }
+        // Spread what may still be spent evenly over what remains of the window.
+        let interval = (resets_at - slot) / spendable;
+        s.next_slot = Some(slot + interval);
+        s.left -= 1;
+        s.in_flight += 1;
+        Ok(slot)
     }
 
-    /// Requests left in a window that belong to the merchant's other apps.
+    fn observe(&self, a: Announcement) {
+        let mut s = self.lock();
+        let now = Instant::now();
+        let resets_at = now + a.reset;
+        // Others of our requests are still on their way; the server counts them soon.
+        let unanswered = s.in_flight.saturating_sub(1);
+        let announced_left = a.left.saturating_sub(unanswered);
+        let same_window = s
+            .resets_at
+            .is_some_and(|at| at.max(resets_at) - at.min(resets_at) < a.window / 4);
+        s.quota = a.quota;
+        s.window = a.window;
+        if same_window {
+            // Both figures only fall within a window: the lower one is the truer.
+            s.left = s.left.min(announced_left);
+        } else {
+            s.left = announced_left;
+            s.next_slot = None;
+        }
+        s.resets_at = Some(resets_at);
+    }
+
+    /// Requests of a window that belong to the merchant's other apps.
     fn reserve(&self, quota: u32) -> u32 {
         quota - (f64::from(quota) * self.share).floor() as u32
     }
@@ -107,19 +196,87 @@ impl RateLimiter {
 mod tests {
     use super::*;
 
+    fn announce(quota: u32, left: u32, reset_ms: u64) -> Announcement {
+        Announcement {
+            window: Duration::from_millis(1000),
+            quota,
+            left,
+            reset: Duration::from_millis(reset_ms),
+        }
+    }
+
     #[tokio::test(start_paused = true)]
-    async fn waits_for_the_reset_once_the_share_is_spent() {
-        let limiter = RateLimiter::new(0.5);
-        limiter.observe(Announcement {
-            quota: 10,
-            left: 6,
-            reset: Duration::from_secs(3),
-        });
+    async fn requests_are_spread_evenly_over_the_window() {
+        let limiter = RateLimiter::new(1.0);
+        limiter.observe(announce(10, 10, 1000));
         let start = Instant::now();
-        limiter.acquire().await; // left 6 > reserve 5: goes at once
-        assert_eq!(start.elapsed(), Duration::ZERO);
-        limiter.acquire().await; // left 5 == reserve: waits for the reset
-        assert_eq!(start.elapsed(), Duration::from_secs(3));
+        let mut times = Vec::new();
+        for _ in 0..10 {
+            let (permit, _) = limiter.acquire().await;
+            times.push(start.elapsed());
+            drop(permit);
+        }
+        assert_eq!(times[0], Duration::ZERO);
+        assert_eq!(times[1], Duration::from_millis(100));
+        assert_eq!(times[9], Duration::from_millis(900));
+        // The window is spent: the eleventh waits for the reset, then goes at once.
+        let (_, waited) = limiter.acquire().await;
+        assert_eq!(start.elapsed(), Duration::from_millis(1000));
+        assert!(waited.for_reset);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_share_of_other_apps_is_never_spent() {
+        let limiter = RateLimiter::new(0.5);
+        limiter.observe(announce(10, 9, 1000));
+        let start = Instant::now();
+        // left 9, reserve 5: four requests in this window, 250 ms apart.
+        for expected in [0, 250, 500, 750] {
+            let _ = limiter.acquire().await;
+            assert_eq!(start.elapsed(), Duration::from_millis(expected));
+        }
+        let _ = limiter.acquire().await;
+        assert_eq!(start.elapsed(), Duration::from_millis(1000));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_requests_get_distinct_slots() {
+        let limiter = std::sync::Arc::new(RateLimiter::new(1.0));
+        limiter.observe(announce(4, 4, 400));
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..4)
+            .map(|_| {
+                let l = limiter.clone();
+                tokio::spawn(async move {
+                    let _ = l.acquire().await;
+                    start.elapsed()
+                })
+            })
+            .collect();
+        let mut times = Vec::new();
+        for t in tasks {
+            times.push(t.await.unwrap());
+        }
+        times.sort();
+        let ms: Vec<u128> = times.iter().map(|d| d.as_millis()).collect();
+        assert_eq!(ms, [0, 100, 200, 300]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_in_flight_count_against_a_stale_announcement() {
+        let limiter = RateLimiter::new(1.0);
+        limiter.observe(announce(10, 3, 1000));
+        let (a, _) = limiter.acquire().await;
+        let (b, _) = limiter.acquire().await;
+        // `a` comes back announcing 1 left (another app spent one), and `b` is still
+        // unanswered: nothing is left for this window.
+        a.observe(announce(10, 1, 900));
+        drop(a);
+        let start = Instant::now();
+        let (_, waited) = limiter.acquire().await;
+        assert!(waited.for_reset, "b takes the last request of the window");
+        assert_eq!(start.elapsed(), Duration::from_millis(900));
+        drop(b);
     }
 
     #[tokio::test(start_paused = true)]
@@ -127,7 +284,7 @@ mod tests {
         let limiter = RateLimiter::new(1.0);
         let start = Instant::now();
         for _ in 0..100 {
-            limiter.acquire().await;
+            let _ = limiter.acquire().await;
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
     }
@@ -143,6 +300,7 @@ mod tests {
         assert_eq!(
             Announcement::from_headers(&h),
             Some(Announcement {
+                window: Duration::from_secs(30),
                 quota: 150,
                 left: 149,
                 reset: Duration::from_millis(1500)
