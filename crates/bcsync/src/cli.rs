@@ -24,10 +24,18 @@ pub enum Command {
     Sync,
     /// Re-read everything from the start, ignoring the watermark; marks customers that
     /// no longer exist upstream as deleted.
-    Resync,
+    Resync(ResyncArgs),
     /// Start a simulated store in-process, mirror it into DATABASE_URL (or a throwaway
     /// PostgreSQL when unset) and print what landed.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ResyncArgs {
+    /// Re-read only this resource (e.g. `customers`, which includes their addresses
+    /// and form fields, or `attribute_values`).
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::pass::RESOURCES))]
+    pub resource: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -29,18 +29,40 @@ impl PassKind {
     }
 }
 
+/// The resources a pass can be limited to (`bcsync resync --resource`).
+pub const RESOURCES: &[&str] = &[
+    "customers",
+    "attributes",
+    "attribute_values",
+    "metafields",
+    "settings",
+    "channel_settings",
+    "consents",
+    "stored_instruments",
+];
+
 /// How a pass reads: the poller's settings and the sweeps' slices.
 #[derive(Debug, Clone)]
 pub struct PassOptions {
     pub poll: PollOptions,
     pub sweep: SweepOptions,
-    /// Pages of form field values and of metafields swept per pass.
+    /// Requests of the customer slice (250 customers each) and pages of metafields
+    /// swept per pass.
     pub listing_pages: u32,
     /// Customers (beyond the changed ones) whose consent and stored instruments a
     /// pass re-reads.
     pub customer_slice: usize,
     /// Channels whose settings are read besides those the customers mention.
     pub channels: Vec<i64>,
+    /// Only this resource (one of [`RESOURCES`]); `None`: all of them.
+    pub only: Option<String>,
+}
+
+impl PassOptions {
+    /// Whether this pass reads `resource`.
+    pub fn reads(&self, resource: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| only == resource)
+    }
 }
 
 impl Default for PassOptions {
@@ -51,6 +73,7 @@ impl Default for PassOptions {
             listing_pages: 4,
             customer_slice: 100,
             channels: Vec::new(),
+            only: None,
         }
     }
 }
@@ -122,8 +145,15 @@ pub async fn run_pass(
         Mode::Incremental
     };
     let before = client.requests();
-    let (customers, mut steps) = match sync_customers(client, store, mode, &opts.poll).await {
-        Ok(outcome) => (Some(outcome), Vec::new()),
+    let read_customers = async {
+        if opts.reads("customers") {
+            sync_customers(client, store, mode, &opts.poll).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (customers, mut steps) = match read_customers.await {
+        Ok(outcome) => (outcome, Vec::new()),
         Err(e) if e.is_auth() => {
             let hint = format!("store {store_hash}: check {}", crate::settings::ACCESS_TOKEN);
             return Err(anyhow::Error::new(e).context(hint));
@@ -136,7 +166,18 @@ pub async fn run_pass(
             (None, vec![StepReport::failed("customers", stats, &e)])
         }
     };
+    let customers_read = customers.is_some();
     let outcome = customers.unwrap_or_default();
+    let watermark = match outcome.watermark {
+        Some(w) => Some(w),
+        None => previous,
+    };
+    if kind == PassKind::Sync
+        && customers_read
+        && let Some(upper) = watermark
+    {
+        steps.push(steps::customer_deletes(client, store, opts, upper).await);
+    }
     // Per-customer resources follow the customers that changed, unless this pass read
     // them all (first pass, resync): then the sweep alone paces them.
     let changed = if kind == PassKind::Sync && previous.is_some() {
@@ -146,14 +187,18 @@ pub async fn run_pass(
     };
     steps.extend(steps::other_resources(client, store, kind, opts, changed).await);
     let mut customers_deleted = 0;
-    if kind == PassKind::Resync && steps.iter().all(|s| s.name != "customers") {
-        customers_deleted = bcsync_reconciler::reconcile_customer_ids(store, store_hash, &outcome.seen_ids)
+    let mut probe_requests = 0;
+    if kind == PassKind::Resync && customers_read {
+        let d = bcsync_reconciler::reconcile_customer_ids(client, store, &outcome.seen_ids)
             .await
-            .context("marking deleted customers")?
-            .customers_deleted;
+            .context("marking deleted customers")?;
+        customers_deleted = d.customers_deleted;
+        probe_requests = d.requests;
     }
+    let mut stats = outcome.stats;
+    stats.requests += probe_requests;
     let report = PassReport {
-        stats: outcome.stats,
+        stats,
         customers_deleted,
         steps,
         elapsed: clock.elapsed(),

@@ -22,6 +22,8 @@ pub const LISTING_SWEEP_PAGES: &str = "BCSYNC_LISTING_SWEEP_PAGES";
 pub const CUSTOMER_SLICE: &str = "BCSYNC_CUSTOMER_SLICE";
 pub const CHANNELS: &str = "BCSYNC_CHANNELS";
 pub const EXCLUDE: &str = "BCSYNC_EXCLUDE";
+pub const MAX_RETRY_SECS: &str = "BCSYNC_MAX_RETRY_SECS";
+pub const CONCURRENCY: &str = "BCSYNC_CONCURRENCY";
 
 const DEFAULT_API_URL: &str = "https://api.bigcommerce.com";
 
@@ -53,7 +55,13 @@ impl Settings {
             }
             client.quota_share = share;
         }
+        if let Some(secs) = whole_number(MAX_RETRY_SECS, 1..=86_400)? {
+            client.max_retry_time = Duration::from_secs(secs);
+        }
         let mut pass = PassOptions::default();
+        if let Some(n) = whole_number(CONCURRENCY, 1..=64)? {
+            pass.poll.concurrency = n as usize;
+        }
         if let Some(secs) = whole_number(OVERLAP_SECS, 0..=86_400)? {
             pass.poll.overlap = Duration::from_secs(secs);
         }

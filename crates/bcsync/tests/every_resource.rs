@@ -213,8 +213,15 @@ async fn every_resource_table_equals_the_simulator_and_follows_changes() {
 }
 
 #[tokio::test]
-async fn an_idle_pass_costs_one_request_per_date_filterable_resource_plus_the_sweep_slice() {
-    let app = spawn_app(SimConfig::default().with_customers(300).with_seed(4)).await;
+async fn an_idle_pass_costs_one_request_per_date_filterable_resource_its_delete_check_and_the_sweep_slice() {
+    // At most 10 addresses each: no customer of the slice needs an address request.
+    let app = spawn_app(
+        SimConfig::default()
+            .with_customers(300)
+            .with_seed(4)
+            .with_max_addresses(10),
+    )
+    .await;
     let out = sync_all(&app, &[]).await;
     assert!(out.status.success(), "{}", show(&out));
     let channels = app.sim.channel_settings().len() as u64;
@@ -232,13 +239,18 @@ async fn an_idle_pass_costs_one_request_per_date_filterable_resource_plus_the_sw
     assert!(out.status.success(), "{}", show(&out));
 
     let count = |kind: PathKind| app.sim.count("GET", kind, 200);
-    // Date-filterable: one request each.
-    assert_eq!(count(PathKind::Customers), 1, "customers");
+    // Date-filterable: one request each, plus one count comparing ids for deletes;
+    // for customers also one request of the customer slice (250 ids by `id:in`).
+    assert_eq!(count(PathKind::Customers), 3, "customers");
     assert_eq!(count(PathKind::Attributes), 1, "attribute definitions");
-    assert_eq!(count(PathKind::AttributeValues), 1, "attribute values");
+    assert_eq!(count(PathKind::AttributeValues), 2, "attribute values");
     // The configured sweep slice: one page of each listing, 5 customers' consent and instruments.
     assert_eq!(count(PathKind::Addresses), 1, "address sweep page");
-    assert_eq!(count(PathKind::FormFieldValues), 1, "form field sweep page");
+    assert_eq!(
+        count(PathKind::FormFieldValues),
+        0,
+        "form fields come with the customer slice"
+    );
     assert_eq!(count(PathKind::Metafields), 1, "metafield sweep page");
     assert_eq!(count(PathKind::Consent), 5, "consent slice");
     assert_eq!(count(PathKind::StoredInstruments), 5, "instrument slice");
@@ -247,7 +259,7 @@ async fn an_idle_pass_costs_one_request_per_date_filterable_resource_plus_the_sw
     assert_eq!(count(PathKind::ChannelSettings), channels, "channel settings");
     assert_eq!(
         app.sim.request_count() - before,
-        3 + 3 + 10 + 1 + channels,
+        3 + 1 + 2 + 2 + 10 + 1 + channels,
         "the whole pass"
     );
 }

@@ -10,10 +10,13 @@ use crate::client::BigCommerceClient;
 use crate::error::ClientError;
 use crate::query::{MAX_LIMIT, paging};
 
-/// Paging plus an optional `date_modified:min` and `customer_id:in`.
+/// Paging plus the optional filters of the listings that have them
+/// (`date_modified:min`, `date_created:min|max` on attribute values; `customer_id:in`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
     pub date_modified_min: Option<DateTime<Utc>>,
+    pub date_created_min: Option<DateTime<Utc>>,
+    pub date_created_max: Option<DateTime<Utc>>,
     pub customer_id_in: Vec<i64>,
     pub page: u32,
     pub limit: u32,
@@ -30,8 +33,15 @@ impl ListQuery {
 
     pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut q = Vec::new();
-        if let Some(ts) = self.date_modified_min {
-            q.push(("date_modified:min", bigcommerce_models::time::to_filter(ts)));
+        let dates = [
+            ("date_modified:min", self.date_modified_min),
+            ("date_created:min", self.date_created_min),
+            ("date_created:max", self.date_created_max),
+        ];
+        for (name, ts) in dates {
+            if let Some(ts) = ts {
+                q.push((name, bigcommerce_models::time::to_filter(ts)));
+            }
         }
         if !self.customer_id_in.is_empty() {
             let ids: Vec<String> = self.customer_id_in.iter().map(i64::to_string).collect();

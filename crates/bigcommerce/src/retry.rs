@@ -193,13 +193,21 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn server_errors_back_off_with_growing_waits_then_succeed() {
         let start = Instant::now();
-        let calls = with_retries(limits(8, 120), "x", scripted(vec![status(503), status(502), status(500)]))
-            .await
-            .unwrap();
+        let calls = with_retries(
+            limits(8, 120),
+            "x",
+            scripted(vec![status(503), status(502), status(500)]),
+        )
+        .await
+        .unwrap();
         assert_eq!(calls, 4);
         // Three jittered waits, each at most its exponential step (250, 500, 1000 ms)
         // plus its jitter.
-        assert!(start.elapsed() <= Duration::from_millis(3500), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() <= Duration::from_millis(3500),
+            "{:?}",
+            start.elapsed()
+        );
         assert!(start.elapsed() > Duration::ZERO);
     }
 
@@ -212,7 +220,9 @@ mod tests {
             .unwrap_err();
         assert!(start.elapsed() <= Duration::from_secs(20));
         match &err {
-            ClientError::GaveUp { endpoint, attempts, .. } => {
+            ClientError::GaveUp {
+                endpoint, attempts, ..
+            } => {
                 assert_eq!(endpoint, "GET /customers?page=3");
                 assert!(*attempts > 3 && *attempts < 1000, "{attempts}");
             }

@@ -1,6 +1,10 @@
-//! One pass over `/customers`: the keyset walk by `date_modified` (see the crate docs).
+//! One pass over `/customers`: the keyset walk by `date_modified` (see the crate docs),
+//! and the full walk of a resync, which pages by number in parallel (see
+//! [`Mode::Full`]).
 
 use std::collections::HashSet;
+
+use futures::StreamExt;
 
 use bcsync_store::Store;
 use bigcommerce::models::{Collection, Customer, Raw};
@@ -17,13 +21,21 @@ use crate::stats::PassStats;
 use crate::writer::{PageWrite, Writer};
 
 const SORT: &str = "date_modified:asc";
+/// The full walk's order: creation never changes, so edits during the walk move no
+/// row, and customers created meanwhile land after the last page.
+const SORT_CREATED: &str = "date_created:asc";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// From the stored watermark (less the overlap): what changed since the last pass.
     Incremental,
-    /// Everything from the start, ignoring the watermark; collects every id seen so the
-    /// reconciler can compare id sets.
+    /// Everything, ignoring the watermark; collects every id seen so the reconciler can
+    /// compare id sets. Pages of `sort=date_created:asc` are fetched by number, several
+    /// at once (as many as the rate limiter lets through), since `total_pages` is
+    /// known after the first. Edits made during the walk are then read by a keyset
+    /// walk from the newest `date_modified` seen before it began; a delete during the
+    /// walk can shift a row onto a page already read, which the reconciler's id
+    /// comparison and count check catch.
     Full,
 }
 
@@ -64,7 +76,10 @@ pub async fn sync_customers(
         Mode::Incremental => previous.map(|w| w - TimeDelta::from_std(opts.overlap).unwrap_or_default()),
         Mode::Full => None,
     };
-    let walked = pass.walk(start).await;
+    let walked = match mode {
+        Mode::Incremental => pass.walk(start).await,
+        Mode::Full => pass.walk_full().await,
+    };
     // Let the pages already queued commit even when fetching failed.
     let written = pass.writer.finish().await;
     let mut outcome = pass.outcome;
@@ -77,6 +92,31 @@ pub async fn sync_customers(
         ..written?
     };
     Ok(outcome)
+}
+
+/// Stores customers read outside a pass (the reconciler's probes and slices): their
+/// address sets are completed and their form field values judged, as on a pass's
+/// pages, but no watermark moves.
+pub async fn store_customers(
+    client: &BigCommerceClient,
+    store: &Store,
+    customers: Vec<Raw<Customer>>,
+    opts: &PollOptions,
+) -> Result<PassStats, PollError> {
+    let store_hash = client.store_hash().to_owned();
+    let previous = store.watermark(&store_hash, CUSTOMERS_RESOURCE).await?;
+    let mut pass = Pass {
+        client,
+        opts,
+        writer: Writer::spawn(store.clone(), store_hash, opts.channel_depth),
+        floor: previous,
+        previous,
+        outcome: PassOutcome::default(),
+    };
+    let committed = pass.commit(customers, None).await;
+    let written = pass.writer.finish().await;
+    committed?;
+    written
 }
 
 struct Pass<'a> {
@@ -100,7 +140,7 @@ impl Pass<'_> {
             let (first, last) = (first.value.date_modified, last.value.date_modified);
             check_order(&page, cursor)?;
             if page.pagination.total_pages <= 1 {
-                return self.commit(page.data, last).await;
+                return self.commit(page.data, Some(last)).await;
             }
             if first == last {
                 // A whole page shares one second: walk that second by page number,
@@ -111,9 +151,75 @@ impl Pass<'_> {
             }
             // Rows before `last` are all on this page; rows at `last` may go on, so
             // the next request starts at `last` again (inclusive) and re-reads them.
-            self.commit(page.data, last).await?;
+            self.commit(page.data, Some(last)).await?;
             cursor = Some(last);
         }
+    }
+
+    /// [`Mode::Full`]: every page of `sort=date_created:asc`, `opts.concurrency` in
+    /// flight, then what changed meanwhile.
+    async fn walk_full(&mut self) -> Result<(), PollError> {
+        let latest = self.latest_modified().await?;
+        let first = self.client.list_customers(&created_page(1, self.opts)).await?;
+        let total_pages = u32::try_from(first.pagination.total_pages).unwrap_or(u32::MAX);
+        let mut last_len = first.data.len();
+        self.commit(first.data, None).await?;
+        let client = self.client.clone();
+        let opts = self.opts.clone();
+        // Spawned, so pages keep downloading while this task completes and queues
+        // the previous one; `buffered` keeps at most `concurrency` of them ahead.
+        let mut pages = futures::stream::iter(2..=total_pages)
+            .map(|n| {
+                let (client, q) = (client.clone(), created_page(n, &opts));
+                tokio::spawn(async move { client.list_customers(&q).await })
+            })
+            .buffered(self.opts.concurrency.max(1));
+        while let Some(joined) = pages.next().await {
+            let page = joined.map_err(|e| PollError::Task(e.to_string()))??;
+            last_len = page.data.len();
+            self.commit(page.data, None).await?;
+        }
+        // Customers created during the walk come after its last page.
+        let mut n = total_pages.max(1);
+        let mut previous: HashSet<i64> = HashSet::new();
+        while last_len >= self.opts.page_size as usize {
+            n += 1;
+            let page = self.client.list_customers(&created_page(n, self.opts)).await?;
+            let ids: HashSet<i64> = page.data.iter().map(|c| c.value.id).collect();
+            if !ids.is_empty() && ids == previous {
+                // A server that ignores `page` would keep this loop going forever.
+                return Err(PollError::Contract(format!(
+                    "GET /customers?sort={SORT_CREATED}&page={n} returned the rows of page {} again: \
+                     the server ignores `page`",
+                    n - 1
+                )));
+            }
+            previous = ids;
+            last_len = page.data.len();
+            self.commit(page.data, None).await?;
+        }
+        let Some(latest) = latest else {
+            return Ok(());
+        };
+        // Everything modified up to `latest` was on the pages; what changed during the
+        // walk is read like an incremental pass's changes.
+        self.walk(Some(
+            latest - TimeDelta::from_std(self.opts.overlap).unwrap_or_default(),
+        ))
+        .await?;
+        self.commit(Vec::new(), Some(latest)).await
+    }
+
+    /// The newest `date_modified` of the store, before a full walk starts.
+    async fn latest_modified(&self) -> Result<Option<DateTime<Utc>>, PollError> {
+        let q = CustomerQuery {
+            sort: Some("date_modified:desc"),
+            page: 1,
+            limit: 1,
+            ..Default::default()
+        };
+        let page = self.client.list_customers(&q).await?;
+        Ok(page.data.first().map(|c| c.value.date_modified))
     }
 
     /// Reads every customer modified in `second`, by page number. Rows can leave the
@@ -137,7 +243,7 @@ impl Pass<'_> {
                 totals.insert(page.pagination.total);
                 seen.extend(page.data.iter().map(|c| c.value.id));
                 let last_page = i64::from(page_no) >= page.pagination.total_pages || page.data.is_empty();
-                self.commit(page.data, second).await?;
+                self.commit(page.data, Some(second)).await?;
                 if last_page {
                     break;
                 }
@@ -169,11 +275,13 @@ impl Pass<'_> {
         Ok(self.client.list_customers(&q).await?)
     }
 
-    /// Completes the page's address sets and queues it with the watermark it earns.
+    /// Completes the page's address sets and queues it with the watermark it earns
+    /// (`covered`: every customer modified up to then has been read; `None` for pages
+    /// that vouch for no time, like the full walk's).
     async fn commit(
         &mut self,
         mut customers: Vec<Raw<Customer>>,
-        covered: DateTime<Utc>,
+        covered: Option<DateTime<Utc>>,
     ) -> Result<(), PollError> {
         let ex = &self.opts.exclusions;
         let sets = if ex.skips("addresses") {
@@ -188,9 +296,11 @@ impl Pass<'_> {
             exclude(ex, "customers", customers)?,
             exclude(ex, "addresses", sets.addresses)?,
         );
-        let watermark = self.floor.map_or(covered, |f| f.max(covered));
-        self.floor = Some(watermark);
-        self.outcome.watermark = Some(watermark);
+        let watermark = covered.map(|c| self.floor.map_or(c, |f| f.max(c)));
+        if let Some(w) = watermark {
+            self.floor = Some(w);
+            self.outcome.watermark = Some(w);
+        }
         self.outcome.stats.customers_read += customers.len() as u64;
         self.outcome.stats.addresses_read += addresses.len() as u64;
         self.outcome.seen_ids.extend(customers.iter().map(|c| c.value.id));
@@ -205,9 +315,19 @@ impl Pass<'_> {
             addresses,
             complete_address_sets_for: sets.complete_for,
             form_fields,
-            watermark: Some(watermark),
+            watermark,
         };
         self.writer.send(page).await
+    }
+}
+
+fn created_page(page: u32, opts: &PollOptions) -> CustomerQuery {
+    CustomerQuery {
+        sort: Some(SORT_CREATED),
+        include: Some(CUSTOMER_INCLUDES),
+        page,
+        limit: opts.page_size,
+        ..Default::default()
     }
 }
 

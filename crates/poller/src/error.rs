@@ -14,6 +14,8 @@ pub enum PollError {
     Unsettled { second: DateTime<Utc>, attempts: u32 },
     #[error("the API broke its contract: {0}")]
     Contract(String),
+    #[error("a page fetch task failed: {0}")]
+    Task(String),
     #[error("the store writer stopped unexpectedly")]
     WriterGone,
 }

@@ -9,7 +9,8 @@
 //! page by number, inside that closed second, and it re-reads the second until a scan
 //! sees every row and the total did not move.
 //!
-//! - [`customers`]: the keyset walk and the same-second scan.
+//! - [`customers`]: the keyset walk, the same-second scan, and a resync's full walk
+//!   (pages by number, in parallel, in creation order).
 //! - [`addresses`]: completes the address sets that `include=addresses` caps at 10.
 //! - [`resources`]: attribute definitions and values, also by `date_modified:min`.
 //! - [`exclude`]: the operator's exclusions; form field values carried by a page.
@@ -25,7 +26,7 @@ pub mod resources;
 pub mod stats;
 pub mod writer;
 
-pub use customers::{Mode, PassOutcome, sync_customers};
+pub use customers::{Mode, PassOutcome, store_customers, sync_customers};
 pub use error::PollError;
 pub use options::PollOptions;
 pub use resources::{ResourceStats, sync_attribute_definitions, sync_attribute_values};

@@ -18,6 +18,10 @@ pub struct PollOptions {
     pub max_second_rescans: u32,
     /// Pages fetched ahead of the store writer (memory = page × depth).
     pub channel_depth: usize,
+    /// Pages of a full walk in flight at once. The rate limiter paces them, so this
+    /// only has to cover the latency of one request at the paced rate; memory stays
+    /// at (concurrency + depth) pages.
+    pub concurrency: usize,
     /// Resources and fields the operator keeps out of the mirror.
     pub exclusions: Exclusions,
 }
@@ -30,6 +34,7 @@ impl Default for PollOptions {
             address_batch: 25,
             max_second_rescans: 8,
             channel_depth: 2,
+            concurrency: 4,
             exclusions: Exclusions::default(),
         }
     }

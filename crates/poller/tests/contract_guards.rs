@@ -20,6 +20,10 @@ fn page(rows: Vec<serde_json::Value>, total_pages: i64) -> serde_json::Value {
 }
 
 async fn run_against(body: serde_json::Value) -> (Result<(), PollError>, u64) {
+    run_mode(body, Mode::Incremental).await
+}
+
+async fn run_mode(body: serde_json::Value, mode: Mode) -> (Result<(), PollError>, u64) {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/stores/s1/v3/customers"))
@@ -33,9 +37,7 @@ async fn run_against(body: serde_json::Value) -> (Result<(), PollError>, u64) {
         page_size: 2,
         ..PollOptions::default()
     };
-    let result = sync_customers(&client, &db.store, Mode::Full, &opts)
-        .await
-        .map(|_| ());
+    let result = sync_customers(&client, &db.store, mode, &opts).await.map(|_| ());
     (result, client.requests())
 }
 
@@ -61,4 +63,20 @@ async fn an_unsorted_listing_is_refused() {
     let (result, _) = run_against(page(rows, 1)).await;
     let err = result.unwrap_err();
     assert!(err.to_string().contains("out of date_modified order"), "{err}");
+}
+
+#[tokio::test]
+async fn a_server_ignoring_the_page_number_fails_a_resync_instead_of_looping() {
+    // Every page is the same full page, and the pagination claims one page only: the
+    // full walk reads on while pages are full (rows created meanwhile), so it must
+    // notice the repetition.
+    let rows = vec![
+        customer(1, "2024-01-02T00:00:00Z"),
+        customer(2, "2024-01-03T00:00:00Z"),
+    ];
+    let (result, requests) = run_mode(page(rows, 1), Mode::Full).await;
+    let err = result.unwrap_err();
+    assert!(matches!(err, PollError::Contract(_)), "{err}");
+    assert!(err.to_string().contains("ignores `page`"), "{err}");
+    assert!(requests <= 5, "{requests} requests");
 }

@@ -6,4 +6,6 @@ pub enum ReconcileError {
     Client(#[from] bigcommerce::ClientError),
     #[error(transparent)]
     Store(#[from] bcsync_store::StoreError),
+    #[error(transparent)]
+    Poll(#[from] bcsync_poller::PollError),
 }

@@ -25,6 +25,9 @@ pub struct SimConfig {
     /// Whether the token has the stored payment instruments scope; without it
     /// `GET /customers/{id}/stored-instruments` answers 403.
     pub instruments_scope: bool,
+    /// Most addresses a generated customer has (by default 1% have 11 to 25, more
+    /// than `include=addresses` carries); 10 models a store where none has more.
+    pub max_addresses: usize,
 }
 
 impl Default for SimConfig {
@@ -40,6 +43,7 @@ impl Default for SimConfig {
             fault_rate: 0.0,
             address_edits_touch_customer: false,
             instruments_scope: true,
+            max_addresses: 25,
         }
     }
 }
@@ -84,6 +88,11 @@ impl SimConfig {
     /// Clamped to `[0, 1]`.
     pub fn with_fault_rate(mut self, p: f64) -> Self {
         self.fault_rate = p;
+        self
+    }
+
+    pub fn with_max_addresses(mut self, n: usize) -> Self {
+        self.max_addresses = n;
         self
     }
 

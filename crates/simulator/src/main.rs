@@ -44,6 +44,9 @@ struct Args {
     /// instruments answer 403.
     #[arg(long)]
     no_instruments_scope: bool,
+    /// Most addresses per generated customer (10: none needs more than one request).
+    #[arg(long, default_value_t = 25)]
+    max_addresses: usize,
 }
 
 fn probability(s: &str) -> Result<f64, String> {
@@ -67,6 +70,7 @@ async fn main() -> std::io::Result<()> {
         fault_rate: args.fault_rate,
         address_edits_touch_customer: args.address_edits_touch_customer,
         instruments_scope: !args.no_instruments_scope,
+        max_addresses: args.max_addresses,
     };
     let sim = Simulator::start_on(cfg, args.listen).await?;
     println!(

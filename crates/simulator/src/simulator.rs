@@ -42,9 +42,14 @@ impl Simulator {
     pub async fn start_on(cfg: SimConfig, addr: SocketAddr) -> io::Result<Simulator> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let (n, seed, touch) = (cfg.customers, cfg.seed, cfg.address_edits_touch_customer);
+        let (n, seed, touch, cap) = (
+            cfg.customers,
+            cfg.seed,
+            cfg.address_edits_touch_customer,
+            cfg.max_addresses,
+        );
         // A million rows take a moment; keep that off the async workers.
-        let state = tokio::task::spawn_blocking(move || SimState::generate(n, seed, touch))
+        let state = tokio::task::spawn_blocking(move || SimState::generate_with(n, seed, touch, cap))
             .await
             .map_err(io::Error::other)?;
         let shared = Arc::new(Shared {

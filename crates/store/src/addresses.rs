@@ -8,8 +8,10 @@ use crate::StoreError;
 use crate::dedup::last_per_id;
 use crate::error::failed;
 
-/// Same rules as the customers upsert: compare `raw`, undelete on reappearance.
+/// Same rules as the customers upsert: compare `raw`, undelete on reappearance, log
+/// the rows written in `change_log`.
 const UPSERT: &str = r#"
+WITH written AS (
 INSERT INTO bigcommerce.customer_addresses AS a (
     store_hash, id, customer_id, first_name, last_name, company, address1, address2, city,
     state_or_province, postal_code, country_code, country, phone, address_type, form_fields, raw,
@@ -41,15 +43,30 @@ ON CONFLICT (store_hash, id) DO UPDATE SET
     synced_at = EXCLUDED.synced_at,
     deleted_at = NULL
 WHERE a.raw IS DISTINCT FROM EXCLUDED.raw OR a.deleted_at IS NOT NULL
-RETURNING (a.xmax = 0) AS inserted
+RETURNING a.id, (a.xmax = 0) AS inserted
+), logged AS (
+    INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op)
+    SELECT $1, 'customer_addresses', id::text, CASE WHEN inserted THEN 'insert' ELSE 'update' END
+    FROM written
+)
+SELECT inserted FROM written
 "#;
 
 /// A deletion is a change of the row, so `synced_at` moves with `deleted_at`: a consumer
-/// reading the mirror incrementally by `synced_at` sees it.
+/// reading the mirror incrementally by `synced_at` sees it, and it is logged in
+/// `change_log`. Returns the number of addresses deleted.
 const DELETE_MISSING: &str = r#"
-UPDATE bigcommerce.customer_addresses
-SET deleted_at = now(), synced_at = now()
-WHERE store_hash = $1 AND customer_id = ANY($2::bigint[]) AND deleted_at IS NULL AND id <> ALL($3::bigint[])
+WITH deleted AS (
+    UPDATE bigcommerce.customer_addresses
+    SET deleted_at = now(), synced_at = now()
+    WHERE store_hash = $1 AND customer_id = ANY($2::bigint[]) AND deleted_at IS NULL
+        AND id <> ALL($3::bigint[])
+    RETURNING id
+), logged AS (
+    INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op)
+    SELECT $1, 'customer_addresses', id::text, 'delete' FROM deleted
+)
+SELECT count(*) FROM deleted
 "#;
 
 /// Rows inserted and rows updated (unchanged rows count in neither).
@@ -106,24 +123,31 @@ pub(crate) async fn delete_missing(
     if customers.is_empty() {
         return Ok(0);
     }
-    let done = sqlx::query(DELETE_MISSING)
+    let deleted: i64 = sqlx::query_scalar(DELETE_MISSING)
         .bind(store_hash)
         .bind(customers)
         .bind(keep)
-        .execute(conn)
+        .fetch_one(conn)
         .await
         .map_err(failed(
             "soft delete of missing addresses in bigcommerce.customer_addresses",
         ))?;
-    Ok(done.rows_affected())
+    Ok(deleted.unsigned_abs())
 }
 
 /// Bounds are inclusive and written out (not `BETWEEN SYMMETRIC`): a range with
-/// lo > hi must judge nothing.
+/// lo > hi must judge nothing. Logged like `DELETE_MISSING`.
 const DELETE_IN_RANGE_EXCEPT: &str = r#"
-UPDATE bigcommerce.customer_addresses
-SET deleted_at = now(), synced_at = now()
-WHERE store_hash = $1 AND deleted_at IS NULL AND id >= $2 AND id <= $3 AND id <> ALL($4::bigint[])
+WITH deleted AS (
+    UPDATE bigcommerce.customer_addresses
+    SET deleted_at = now(), synced_at = now()
+    WHERE store_hash = $1 AND deleted_at IS NULL AND id >= $2 AND id <= $3 AND id <> ALL($4::bigint[])
+    RETURNING id
+), logged AS (
+    INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op)
+    SELECT $1, 'customer_addresses', id::text, 'delete' FROM deleted
+)
+SELECT count(*) FROM deleted
 "#;
 
 /// Soft-deletes the live addresses of the store whose id lies in `lo..=hi` and is not
@@ -137,15 +161,15 @@ pub(crate) async fn delete_in_range_except(
     if lo > hi {
         return Ok(0);
     }
-    let done = sqlx::query(DELETE_IN_RANGE_EXCEPT)
+    let deleted: i64 = sqlx::query_scalar(DELETE_IN_RANGE_EXCEPT)
         .bind(store_hash)
         .bind(lo)
         .bind(hi)
         .bind(keep)
-        .execute(conn)
+        .fetch_one(conn)
         .await
         .map_err(failed(
             "soft delete of swept-out addresses in bigcommerce.customer_addresses",
         ))?;
-    Ok(done.rows_affected())
+    Ok(deleted.unsigned_abs())
 }

@@ -16,7 +16,9 @@ use crate::error::failed;
 /// Content is compared through `raw`: if the record as received did not change, nothing
 /// derived from it did either, so the row (and its `synced_at`) stays as it is. A
 /// soft-deleted row that reappears is undeleted even when its content is the same.
+/// The rows written are logged in `change_log` by the same statement.
 const UPSERT: &str = r#"
+WITH written AS (
 INSERT INTO bigcommerce.customers AS c (
     store_hash, id, email, first_name, last_name, company, phone, registration_ip_address, notes,
     tax_exempt_category, customer_group_id, date_created, date_modified,
@@ -70,7 +72,12 @@ ON CONFLICT (store_hash, id) DO UPDATE SET
     synced_at = EXCLUDED.synced_at,
     deleted_at = NULL
 WHERE c.raw IS DISTINCT FROM EXCLUDED.raw OR c.deleted_at IS NOT NULL
-RETURNING (c.xmax = 0) AS inserted
+RETURNING c.id, (c.xmax = 0) AS inserted
+), logged AS (
+    INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op)
+    SELECT $1, 'customers', id::text, CASE WHEN inserted THEN 'insert' ELSE 'update' END FROM written
+)
+SELECT inserted FROM written
 "#;
 
 /// Rows inserted and rows updated (unchanged rows count in neither).

@@ -1,5 +1,8 @@
 //! Deletions found by a resync, and live-row counts.
 
+use std::sync::LazyLock;
+
+use crate::cascade::delete_customers_where;
 use crate::error::failed;
 use crate::{Store, StoreError};
 
@@ -22,25 +25,17 @@ impl Table {
 
 /// `NOT EXISTS` over the unnested array rather than `id <> ALL($2)`: with a million ids
 /// `<> ALL` may compare every row against every id, while this plans as a hash (or
-/// merge) anti-join. The addresses of the customers marked go with them, in the same
-/// statement and so the same transaction.
-const MARK_DELETED_EXCEPT: &str = r#"
-WITH marked AS (
-    UPDATE bigcommerce.customers AS c
-    SET deleted_at = now(), synced_at = now()
-    WHERE c.store_hash = $1 AND c.deleted_at IS NULL
-      AND NOT EXISTS (SELECT 1 FROM unnest($2::bigint[]) AS seen(id) WHERE seen.id = c.id)
-    RETURNING c.id
-), addresses AS (
-    UPDATE bigcommerce.customer_addresses AS a
-    SET deleted_at = now(), synced_at = now()
-    WHERE a.store_hash = $1 AND a.deleted_at IS NULL AND a.customer_id IN (SELECT id FROM marked)
-)
-SELECT count(*) FROM marked
-"#;
+/// merge) anti-join. The children of the customers marked go with them, in the same
+/// statement and so the same transaction (`cascade.rs`).
+static MARK_DELETED_EXCEPT: LazyLock<String> = LazyLock::new(|| {
+    delete_customers_where("NOT EXISTS (SELECT 1 FROM unnest($2::bigint[]) AS seen(id) WHERE seen.id = c.id)")
+});
 
 impl Store {
-    /// Resync: soft-delete live customers of the store whose id is not in `seen` (and their live addresses). Returns customers marked.
+    /// Resync: soft-delete live customers of the store whose id is not in `seen`, and
+    /// their live children (addresses, attribute values, form field values, consent,
+    /// stored instruments, metafields), each logged in `change_log`. Returns customers
+    /// marked.
     ///
     /// `seen` must be the complete id set of a listing: an empty slice marks every
     /// customer of the store deleted.
@@ -49,7 +44,7 @@ impl Store {
         store_hash: &str,
         seen: &[i64],
     ) -> Result<u64, StoreError> {
-        let marked: i64 = sqlx::query_scalar(MARK_DELETED_EXCEPT)
+        let marked: i64 = sqlx::query_scalar(MARK_DELETED_EXCEPT.as_str())
             .bind(store_hash)
             .bind(seen)
             .fetch_one(self.pool())

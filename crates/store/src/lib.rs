@@ -25,20 +25,33 @@
 //!   ([`Store::write_address_sweep_page`], [`Store::sweep_position`]).
 //! - `runs.rs`: the `sync_runs` journal ([`Store::start_run`], [`Store::finish_run`],
 //!   [`Store::record_run`]).
-//! - `deletes.rs`: resync deletions and live-row counts.
+//! - `deletes.rs`: resync deletions ([`Store::mark_customers_deleted_except`]) and
+//!   live-row counts; `cascade.rs` the statement that soft-deletes customers with
+//!   everything they own.
+//! - `counted.rs`: counts and ids of live rows by `date_created` range, for finding
+//!   deletions ([`Counted`], [`Store::count_live_created`], [`Store::mark_deleted`]).
+//! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
+//!   [`Store::release_lease`], [`Store::lease`]).
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
 //! Rules every write follows: rows are compared by their `raw` JSON, so re-reading the
 //! same data changes nothing (not even `synced_at`); deletes are soft (`deleted_at`) and
 //! a row that reappears is undeleted; one statement per table per page, never per row.
+//! Every row a write really changes (insert, update or undelete, soft delete) gets a
+//! row in `bigcommerce.change_log`, written by the same statement (a data-modifying
+//! CTE over its `RETURNING` rows), so the log commits and rolls back with the change.
 
 mod addresses;
+mod cascade;
 mod connect;
+mod counted;
 mod customers;
 mod dedup;
 mod deletes;
 mod error;
+mod leases;
+mod median;
 mod page;
 mod record_sql;
 mod records;
@@ -49,6 +62,7 @@ mod sync_state;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use counted::Counted;
 pub use deletes::Table;
 pub use error::StoreError;
 pub use page::{CustomerPage, PageStats};

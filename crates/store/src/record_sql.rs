@@ -6,6 +6,10 @@
 //! any code knowing about it. The SQL is built only from the static specs of
 //! `resources.rs`: no input ever reaches it, which is why the `&'static str` it yields
 //! may be handed to sqlx as is.
+//!
+//! Every statement that changes rows also logs them in `bigcommerce.change_log`, in a
+//! data-modifying CTE over its `RETURNING` rows: one statement, so the log commits (or
+//! rolls back) with the change, and only rows that really changed are logged.
 
 use std::collections::HashMap;
 use std::iter::once;
@@ -101,6 +105,18 @@ fn column<'s>(spec: &'s Spec, name: &str) -> &'s Column {
         .unwrap_or_else(|| panic!("{}: no column {name} in its spec", spec.table))
 }
 
+/// The row's key after `store_hash` as text, over the row alias `row`: the values
+/// joined with ':' in key order; 'settings' for the one-row-per-store table.
+pub(crate) fn entity_id(spec: &Spec, row: &str) -> String {
+    if spec.key.is_empty() {
+        return "'settings'".to_owned();
+    }
+    join(
+        spec.key.iter().map(|k| format!("{row}.{}::text", ident(k))),
+        " || ':' || ",
+    )
+}
+
 fn join(items: impl Iterator<Item = String>, separator: &str) -> String {
     items.collect::<Vec<_>>().join(separator)
 }
@@ -176,19 +192,24 @@ WITH page AS (
     ON CONFLICT ({conflict}) DO UPDATE SET
         {updates}
     WHERE t.raw IS DISTINCT FROM EXCLUDED.raw OR t.deleted_at IS NOT NULL
-    RETURNING (t.xmax = 0) AS inserted
+    RETURNING (t.xmax = 0) AS inserted, {entity_id} AS _entity_id
+), logged AS (
+    INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op)
+    SELECT $1, '{table}', _entity_id, CASE WHEN inserted THEN 'insert' ELSE 'update' END FROM written
 )
 SELECT (SELECT _position FROM missing), (SELECT _column FROM missing),
     count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
 FROM written
-"#
+"#,
+        entity_id = entity_id(spec, "t"),
     )
 }
 
 /// Soft-deletes the live rows within `scope` whose key is not among the records'.
 /// Runs after the upsert, so a row that moved (an attribute value now of another
 /// customer) already carries its new owner and is not judged by its old one. A
-/// deletion is a change: `synced_at` moves with `deleted_at`.
+/// deletion is a change: `synced_at` moves with `deleted_at`, and it is logged. Returns
+/// one row: the number of rows deleted.
 fn delete(spec: &Spec, scope: &str) -> String {
     let key_match = if spec.key.is_empty() {
         // One row per store: any record on the page is that row.
@@ -203,12 +224,20 @@ fn delete(spec: &Spec, scope: &str) -> String {
     };
     format!(
         r#"
-UPDATE bigcommerce.{table} AS t
-SET deleted_at = now(), synced_at = now()
-WHERE t.store_hash = $1 AND t.deleted_at IS NULL AND {scope}
-    AND NOT EXISTS (SELECT 1 FROM unnest($2::jsonb[]) AS u(r) WHERE {key_match})
+WITH deleted AS (
+    UPDATE bigcommerce.{table} AS t
+    SET deleted_at = now(), synced_at = now()
+    WHERE t.store_hash = $1 AND t.deleted_at IS NULL AND {scope}
+        AND NOT EXISTS (SELECT 1 FROM unnest($2::jsonb[]) AS u(r) WHERE {key_match})
+    RETURNING {entity_id} AS _entity_id
+), logged AS (
+    INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op)
+    SELECT $1, '{table}', _entity_id, 'delete' FROM deleted
+)
+SELECT count(*) FROM deleted
 "#,
-        table = spec.table
+        table = spec.table,
+        entity_id = entity_id(spec, "t"),
     )
 }
 

@@ -129,17 +129,19 @@ impl Store {
             (stats.inserted, stats.updated) = (inserted.unsigned_abs(), updated.unsigned_abs());
         }
         if let Some(statement) = delete {
-            let query = sqlx::query(statement).bind(page.store_hash).bind(page.records);
+            let query = sqlx::query_scalar(statement)
+                .bind(page.store_hash)
+                .bind(page.records);
             let query = match page.scope {
                 Scope::Customers(ids) => query.bind(ids),
                 Scope::IdRange(lo, hi) => query.bind(lo).bind(hi),
                 Scope::Nothing | Scope::Everything => query,
             };
-            let done = query
-                .execute(&mut *tx)
+            let deleted: i64 = query
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(failed(&sql.delete_failed))?;
-            stats.deleted = done.rows_affected();
+            stats.deleted = deleted.unsigned_abs();
         }
         if let Some((resource, watermark, position)) = page.checkpoint {
             sync_state::set_checkpoint(&mut tx, page.store_hash, resource, watermark, position).await?;

@@ -28,6 +28,7 @@ async fn migrating_an_up_to_date_database_is_a_no_op() {
     assert_eq!(
         tables,
         [
+            "change_log",
             "customer_addresses",
             "customer_attribute_values",
             "customer_attributes",
@@ -38,6 +39,7 @@ async fn migrating_an_up_to_date_database_is_a_no_op() {
             "customer_settings",
             "customer_stored_instruments",
             "customers",
+            "store_leases",
             "sync_runs",
             "sync_state"
         ]

@@ -7,8 +7,9 @@ use super::migrate::connect_and_migrate;
 use crate::pass::{PassKind, run_pass};
 use crate::settings::Settings;
 
-pub async fn run(kind: PassKind) -> anyhow::Result<()> {
-    let settings = Settings::from_env()?;
+pub async fn run(kind: PassKind, only: Option<String>) -> anyhow::Result<()> {
+    let mut settings = Settings::from_env()?;
+    settings.pass.only = only;
     let client =
         BigCommerceClient::new(settings.client.clone()).context("configuring the BigCommerce client")?;
     let store = connect_and_migrate(&settings.database_url).await?;

@@ -2,12 +2,14 @@
 
 use std::future::Future;
 
+use bcsync_poller::resources::ATTRIBUTE_VALUES_RESOURCE;
 use bcsync_poller::{ResourceStats, sync_attribute_definitions, sync_attribute_values};
-use bcsync_reconciler::listing_sweeps::{sweep_form_fields, sweep_metafields};
+use bcsync_reconciler::listing_sweeps::sweep_metafields;
 use bcsync_reconciler::per_customer::{PerCustomer, StepOutcome, advance, customers_to_read, refresh};
 use bcsync_reconciler::settings::{sync_channel_settings, sync_settings};
 use bcsync_reconciler::sweep_addresses;
-use bcsync_store::Store;
+use bcsync_reconciler::{BisectStats, find_deletes, refresh_customer_slice};
+use bcsync_store::{Counted, Store};
 use bigcommerce::BigCommerceClient;
 
 use super::{PassKind, PassOptions, PassReport};
@@ -92,6 +94,51 @@ fn skipped(name: &'static str) -> StepReport {
     }
 }
 
+fn bisect_stats(b: BisectStats) -> ResourceStats {
+    ResourceStats {
+        requests: b.requests,
+        read: 0,
+        inserted: b.restored,
+        updated: 0,
+        deleted: b.deleted,
+    }
+}
+
+/// Routine delete detection for customers, up to the watermark the pass reached.
+pub async fn customer_deletes(
+    client: &BigCommerceClient,
+    store: &Store,
+    opts: &PassOptions,
+    watermark: chrono::DateTime<chrono::Utc>,
+) -> StepReport {
+    step("customer_deletes", client, async {
+        find_deletes(client, store, Counted::Customers, watermark, &opts.poll)
+            .await
+            .map(bisect_stats)
+    })
+    .await
+}
+
+/// Attribute values changed since the last pass, then their deletes by count check.
+async fn attribute_values(
+    client: &BigCommerceClient,
+    store: &Store,
+    opts: &PassOptions,
+    full: bool,
+) -> Result<ResourceStats, bcsync_reconciler::ReconcileError> {
+    let mut stats = sync_attribute_values(client, store, &opts.poll, full).await?;
+    let (watermark, _) = store
+        .sync_state(client.store_hash(), ATTRIBUTE_VALUES_RESOURCE)
+        .await?;
+    if let Some(upper) = watermark {
+        let b = find_deletes(client, store, Counted::AttributeValues, upper, &opts.poll).await?;
+        stats.requests += b.requests;
+        stats.inserted += b.restored;
+        stats.deleted += b.deleted;
+    }
+    Ok(stats)
+}
+
 /// Every resource after customers, in a fixed order.
 pub async fn other_resources(
     client: &BigCommerceClient,
@@ -105,14 +152,16 @@ pub async fn other_resources(
     let mut steps = Vec::new();
     macro_rules! run {
         ($name:literal, $fut:expr) => {
-            steps.push(if ex.skips($name) {
-                skipped($name)
+            if !opts.reads($name) {
+                // Not this pass's resource (`resync --resource`).
+            } else if ex.skips($name) {
+                steps.push(skipped($name));
             } else {
-                step($name, client, $fut).await
-            })
+                steps.push(step($name, client, $fut).await)
+            }
         };
     }
-    if kind == PassKind::Sync {
+    if kind == PassKind::Sync && opts.reads("customers") {
         run!("addresses", async {
             let s = sweep_addresses(client, store, &opts.sweep).await?;
             Ok::<_, bcsync_reconciler::ReconcileError>(ResourceStats {
@@ -128,14 +177,19 @@ pub async fn other_resources(
         "attributes",
         sync_attribute_definitions(client, store, &opts.poll)
     );
-    run!(
-        "attribute_values",
-        sync_attribute_values(client, store, &opts.poll, full)
-    );
-    run!(
-        "form_field_values",
-        sweep_form_fields(client, store, opts.listing_pages, ex)
-    );
+    run!("attribute_values", attribute_values(client, store, opts, full));
+    if kind == PassKind::Sync && opts.reads("customers") {
+        // Form fields and address edits that did not touch `date_modified`; a resync
+        // has just read every customer whole.
+        steps.push(
+            step(
+                "customer_slice",
+                client,
+                refresh_customer_slice(client, store, opts.listing_pages, &opts.poll),
+            )
+            .await,
+        );
+    }
     run!(
         "metafields",
         sweep_metafields(client, store, opts.listing_pages, ex)
@@ -147,7 +201,7 @@ pub async fn other_resources(
     );
     let kinds = [PerCustomer::Consents, PerCustomer::StoredInstruments]
         .into_iter()
-        .filter(|k| !ex.skips(k.name()));
+        .filter(|k| !ex.skips(k.name()) && opts.reads(k.name()));
     let kinds: Vec<PerCustomer> = kinds.collect();
     if kinds.is_empty() {
         return steps;

@@ -93,7 +93,18 @@ pub(crate) fn now() -> Secs {
 impl SimState {
     /// Generates `customers` rows from `seed` (see the crate docs for the shape).
     pub fn generate(customers: usize, seed: u64, address_edits_touch_customer: bool) -> Self {
-        let g = generate(customers, seed);
+        Self::generate_with(customers, seed, address_edits_touch_customer, usize::MAX)
+    }
+
+    /// [`SimState::generate`], keeping at most `max_addresses` addresses per customer.
+    pub fn generate_with(
+        customers: usize,
+        seed: u64,
+        address_edits_touch_customer: bool,
+        max_addresses: usize,
+    ) -> Self {
+        let mut g = generate(customers, seed);
+        let dropped = crate::data::generate::cap_addresses(&mut g, max_addresses);
         let modified = g.customers.iter().map(|c| (c.date_modified, c.id)).collect();
         let created = g.customers.iter().map(|c| (c.date_created, c.id)).collect();
         let values = g
@@ -117,7 +128,7 @@ impl SimState {
             field_addresses: g
                 .addresses
                 .iter()
-                .filter(|a| !a.form_fields.is_empty())
+                .filter(|a| !a.form_fields.is_empty() && !dropped.contains(&a.id))
                 .map(|a| (a.id, counted(&a.form_fields)))
                 .collect(),
             next_attribute_id: g.attribute_defs.iter().map(|a| a.id).max().unwrap_or(0) + 1,
@@ -135,11 +146,21 @@ impl SimState {
             channel_settings: BTreeMap::new(),
             record_corruptions: HashMap::new(),
             customer_ids: SortedIndex::build(g.customers.iter().map(|c| c.id).collect()),
-            address_ids: SortedIndex::build(g.addresses.iter().map(|a| a.id).collect()),
+            address_ids: SortedIndex::build(
+                g.addresses
+                    .iter()
+                    .map(|a| a.id)
+                    .filter(|id| !dropped.contains(id))
+                    .collect(),
+            ),
             by_modified: TimeIndex::build(modified),
             by_created: TimeIndex::build(created),
             customers: g.customers.into_iter().map(Some).collect(),
-            addresses: g.addresses.into_iter().map(Some).collect(),
+            addresses: g
+                .addresses
+                .into_iter()
+                .map(|a| (!dropped.contains(&a.id)).then_some(a))
+                .collect(),
             next_attribute_value_id: g.next_attribute_value_id,
             corruptions: HashMap::new(),
             address_edits_touch_customer,

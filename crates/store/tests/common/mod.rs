@@ -121,3 +121,55 @@ pub fn full_address() -> Address {
     }))
     .unwrap()
 }
+
+/// One `change_log` row: (entity, entity_id, op).
+pub type Change = (String, String, String);
+
+/// The change_log rows of STORE after `after` (a seq), in seq order.
+pub async fn changes_after(store: &Store, after: i64) -> Vec<Change> {
+    sqlx::query_as(
+        "SELECT entity, entity_id, op FROM bigcommerce.change_log WHERE store_hash = $1 AND seq > $2 \
+         ORDER BY seq",
+    )
+    .bind(STORE)
+    .bind(after)
+    .fetch_all(store.pool())
+    .await
+    .unwrap()
+}
+
+/// The highest seq logged so far (0 when none): where a loader would resume.
+pub async fn last_seq(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM bigcommerce.change_log")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+/// The rows logged since `*seq`, sorted (a statement logs its rows in no set order);
+/// moves `*seq` past them.
+pub async fn take_changes(store: &Store, seq: &mut i64) -> Vec<Change> {
+    let mut rows = changes_after(store, *seq).await;
+    *seq = last_seq(store).await;
+    rows.sort();
+    rows
+}
+
+/// `(entity, entity_id, op)` from string slices, for comparisons.
+pub fn change(entity: &str, entity_id: &str, op: &str) -> Change {
+    (entity.to_owned(), entity_id.to_owned(), op.to_owned())
+}
+
+/// Makes every write of `sync_state` fail from now on: a page with a checkpoint then
+/// fails at its last statement, after all its rows (and their log) were written.
+pub async fn refuse_checkpoints(store: &Store) {
+    sqlx::raw_sql(
+        "CREATE FUNCTION bigcommerce.refuse() RETURNS trigger LANGUAGE plpgsql AS \
+         $$ BEGIN RAISE EXCEPTION 'checkpoint refused by the test'; END $$; \
+         CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON bigcommerce.sync_state \
+         FOR EACH ROW EXECUTE FUNCTION bigcommerce.refuse();",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+}

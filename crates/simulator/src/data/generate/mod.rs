@@ -81,6 +81,20 @@ pub(crate) fn generate(n: usize, seed: u64) -> Generated {
     g
 }
 
+/// Drops addresses beyond the first `cap` of each customer (a store whose customers
+/// all fit the 10 addresses `include=addresses` carries). The random draws are the
+/// same whatever the cap, so the rest of the data does not change. Returns the ids
+/// dropped: their slots stay (rows sit at `id - 1`) but hold nothing.
+pub(crate) fn cap_addresses(g: &mut Generated, cap: usize) -> std::collections::HashSet<i64> {
+    let mut dropped = std::collections::HashSet::new();
+    for c in &mut g.customers {
+        if c.address_ids.len() > cap {
+            dropped.extend(c.address_ids.drain(cap..));
+        }
+    }
+    dropped
+}
+
 /// A bulk import: `burst_size(n)` customers, spread over the id range, get one second.
 fn apply_burst(customers: &mut [CustomerRec]) {
     let eligible = customers.partition_point(|c| c.date_created <= BURST_AT);

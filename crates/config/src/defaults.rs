@@ -1,0 +1,19 @@
+//! Built-in values for keys set nowhere. The per-store ones are the single-store
+//! binary's defaults (README's table), so an env-only deployment behaves as before.
+
+pub const FILE_NAME: &str = "bcsync.toml";
+
+pub const MAX_CONNECTIONS: u32 = 5;
+pub const LISTEN: &str = "0.0.0.0:9187";
+pub const LOG_LEVEL: &str = "info";
+pub const MAX_BODY_BYTES: usize = 65_536;
+pub const LEASE_TTL_SECS: u64 = 30;
+
+pub const API_URL: &str = "https://api.bigcommerce.com";
+pub const INCREMENTAL_SCHEDULE: &str = "*/5 * * * *";
+pub const RECONCILE_SCHEDULE: &str = "0 3 * * *";
+pub const QUOTA_SHARE: f64 = 1.0;
+pub const OVERLAP_SECS: u64 = 5;
+pub const ADDRESS_SWEEP_PAGES: u32 = 10;
+pub const LISTING_SWEEP_PAGES: u32 = 4;
+pub const CUSTOMER_SLICE: u32 = 100;

@@ -1,0 +1,119 @@
+//! The checked configuration the binary runs on: every default applied, every store's
+//! settings resolved, every secret a `SecretString`.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::redact::redact_database_url;
+use crate::schedule::Schedule;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub http: HttpConfig,
+    pub log: LogConfig,
+    pub webhooks: WebhookConfig,
+    pub lease: LeaseConfig,
+    /// At least one; hashes are unique (compared case-insensitively).
+    pub stores: Vec<StoreConfig>,
+    /// The file that was read; `None` when the settings came from the environment only.
+    pub source: Option<PathBuf>,
+}
+
+#[derive(Clone)]
+pub struct DatabaseConfig {
+    /// May hold a password.
+    pub url: SecretString,
+    pub max_connections: u32,
+}
+
+/// Shows the URL with its password replaced, which is what an operator needs to see
+/// which database is meant.
+impl fmt::Debug for DatabaseConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseConfig")
+            .field("url", &redact_database_url(self.url.expose_secret()))
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpConfig {
+    pub listen: SocketAddr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// JSON when stdout is not a terminal, text when it is.
+    Auto,
+    Json,
+    Text,
+}
+
+impl LogFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogFormat::Auto => "auto",
+            LogFormat::Json => "json",
+            LogFormat::Text => "text",
+        }
+    }
+
+    /// Whether to log JSON, given whether stdout is a terminal.
+    pub fn is_json(self, stdout_is_terminal: bool) -> bool {
+        match self {
+            LogFormat::Auto => !stdout_is_terminal,
+            LogFormat::Json => true,
+            LogFormat::Text => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// An `EnvFilter` directive, already checked. `RUST_LOG`, when set and not empty,
+    /// is folded in here at load time, so the binary needs to look nowhere else.
+    pub level: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// `None`: webhooks are disabled (the endpoint is not served).
+    pub secret: Option<SecretString>,
+    /// Where BigCommerce should deliver, for `bcsync webhooks register`.
+    pub public_url: Option<String>,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseConfig {
+    /// A dead replica's stores are free for others after this.
+    pub ttl: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// Letters and digits, as written.
+    pub hash: String,
+    /// Read from `token_file` when that was given (trailing newline trimmed).
+    pub token: SecretString,
+    pub api_url: String,
+    pub incremental: Schedule,
+    /// Delete detection and sweeps.
+    pub reconcile: Schedule,
+    /// In (0, 1].
+    pub quota_share: f64,
+    pub overlap: Duration,
+    /// As written; the names are checked by `bigcommerce::models::Exclusions`.
+    pub exclude: Vec<String>,
+    pub address_sweep_pages: u32,
+    pub listing_sweep_pages: u32,
+    pub customer_slice: u32,
+    pub channels: Vec<i64>,
+}

@@ -1,0 +1,293 @@
+//! `bigcommerce.change_log`: one row per real change, committed with it.
+
+mod common;
+
+use bcsync_store::testing::fresh_database;
+use bcsync_store::{AddressSweepPage, CustomerPage, RecordPage, Resource, Scope, Store};
+use bigcommerce_models::{Address, Customer, Raw};
+use common::records::{address_field, card, channel_settings, customer_field, put, sample};
+use common::{
+    STORE, address, change, changes_after, customer, raw, refuse_checkpoints, take_changes, ts, write,
+};
+use serde_json::{Value, json};
+
+async fn write_complete(
+    store: &Store,
+    customers: &[Raw<Customer>],
+    addresses: &[Raw<Address>],
+    complete: &[i64],
+) {
+    store
+        .write_customer_page(&CustomerPage {
+            store_hash: STORE,
+            customers,
+            addresses,
+            complete_address_sets_for: complete,
+            checkpoint: None,
+        })
+        .await
+        .unwrap();
+}
+
+/// A sweep page vouching for every address id in 0..=100.
+async fn sweep(store: &Store, addresses: &[Raw<Address>]) {
+    store
+        .write_address_sweep_page(&AddressSweepPage {
+            store_hash: STORE,
+            addresses,
+            id_range: (0, 100),
+            resource: "customer_addresses:sweep",
+            next_position: 2,
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn customers_and_addresses_log_inserts_updates_deletes_and_undeletes() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    let mut seq = 0;
+    let customers = [raw(customer(1, 0)), raw(customer(2, 0))];
+    let addresses = [raw(address(10, 1)), raw(address(11, 1))];
+    write(store, &customers, &addresses).await;
+    assert_eq!(
+        take_changes(store, &mut seq).await,
+        [
+            change("customer_addresses", "10", "insert"),
+            change("customer_addresses", "11", "insert"),
+            change("customers", "1", "insert"),
+            change("customers", "2", "insert"),
+        ]
+    );
+
+    // The same data again: nothing changed, nothing logged.
+    write_complete(store, &customers, &addresses, &[1]).await;
+    assert_eq!(take_changes(store, &mut seq).await, []);
+
+    // One field of one customer.
+    let mut changed = customer(1, 0);
+    changed.email = Some("new@example.com".into());
+    write(store, &[raw(changed), raw(customer(2, 0))], &addresses).await;
+    assert_eq!(
+        take_changes(store, &mut seq).await,
+        [change("customers", "1", "update")]
+    );
+
+    // Missing from customer 1's complete set: deleted; then it reappears.
+    write_complete(store, &[], &[raw(address(10, 1))], &[1]).await;
+    assert_eq!(
+        take_changes(store, &mut seq).await,
+        [change("customer_addresses", "11", "delete")]
+    );
+    write_complete(store, &[], &addresses, &[1]).await;
+    assert_eq!(
+        take_changes(store, &mut seq).await,
+        [change("customer_addresses", "11", "update")]
+    );
+
+    // A sweep page vouching for ids 0..=100 without 10.
+    sweep(store, &[raw(address(11, 1))]).await;
+    assert_eq!(
+        take_changes(store, &mut seq).await,
+        [change("customer_addresses", "10", "delete")]
+    );
+    sweep(store, &[raw(address(11, 1))]).await;
+    assert_eq!(take_changes(store, &mut seq).await, []);
+
+    // A resync without customer 1: it and its live address go.
+    assert_eq!(store.mark_customers_deleted_except(STORE, &[2]).await.unwrap(), 1);
+    assert_eq!(
+        take_changes(store, &mut seq).await,
+        [
+            change("customer_addresses", "11", "delete"),
+            change("customers", "1", "delete"),
+        ]
+    );
+    assert_eq!(store.mark_customers_deleted_except(STORE, &[2]).await.unwrap(), 0);
+    assert_eq!(take_changes(store, &mut seq).await, []);
+
+    // A deleted customer that comes back unchanged is an update.
+    write(store, &[raw(customer(1, 0))], &[]).await;
+    assert_eq!(
+        take_changes(store, &mut seq).await,
+        [change("customers", "1", "update")]
+    );
+}
+
+/// `record` with an extra field: a different `raw`, so a real change.
+fn changed(record: &Value) -> Value {
+    let mut record = record.clone();
+    record["changed_by_the_test"] = json!(true);
+    record
+}
+
+/// Every generic resource through the same life: insert, identical re-read, change,
+/// delete (missing from a complete page), reappearance.
+#[tokio::test]
+async fn every_generic_resource_logs_each_real_change_once() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    let mut seq = 0;
+    for &resource in Resource::all() {
+        let entity = resource.table();
+        let records = [sample(resource, 3)];
+        let id = match resource {
+            Resource::FormFieldValues => "customer:3:color",
+            Resource::StoredInstruments => "3:tok-3",
+            Resource::Settings => "settings",
+            _ => "3",
+        };
+        let one = |op| vec![change(entity, id, op)];
+
+        put(store, resource, &records, Scope::Nothing).await;
+        assert_eq!(take_changes(store, &mut seq).await, one("insert"), "{resource:?}");
+        put(store, resource, &records, Scope::Everything).await;
+        assert_eq!(take_changes(store, &mut seq).await, [], "{resource:?}");
+        put(store, resource, &[changed(&records[0])], Scope::Nothing).await;
+        assert_eq!(take_changes(store, &mut seq).await, one("update"), "{resource:?}");
+        put(store, resource, &[], Scope::Everything).await;
+        assert_eq!(take_changes(store, &mut seq).await, one("delete"), "{resource:?}");
+        put(store, resource, &[], Scope::Everything).await;
+        assert_eq!(take_changes(store, &mut seq).await, [], "{resource:?}");
+        put(store, resource, &[changed(&records[0])], Scope::Nothing).await;
+        assert_eq!(take_changes(store, &mut seq).await, one("update"), "{resource:?}");
+    }
+}
+
+#[tokio::test]
+async fn composite_keys_are_joined_with_colons_in_key_order() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    let mut seq = 0;
+    let fields = [
+        customer_field(42, "Shoe size", json!("7")),
+        // An address's value may name its customer too: the address owns it.
+        json!({"name": "Door", "value": "red", "address_id": 7, "customer_id": 42}),
+        address_field(8, "Door", json!(["red", "blue"])),
+    ];
+    put(store, Resource::FormFieldValues, &fields, Scope::Nothing).await;
+    put(
+        store,
+        Resource::StoredInstruments,
+        &[card(42, "tok_abc")],
+        Scope::Nothing,
+    )
+    .await;
+    put(
+        store,
+        Resource::ChannelSettings,
+        &[channel_settings(3, true)],
+        Scope::Nothing,
+    )
+    .await;
+    assert_eq!(
+        take_changes(store, &mut seq).await,
+        [
+            change("customer_channel_settings", "3", "insert"),
+            change("customer_form_field_values", "address:7:Door", "insert"),
+            change("customer_form_field_values", "address:8:Door", "insert"),
+            change("customer_form_field_values", "customer:42:Shoe size", "insert"),
+            change("customer_stored_instruments", "42:tok_abc", "insert"),
+        ]
+    );
+
+    // Customer 42's complete set of its own values is empty: only its own value goes.
+    put(store, Resource::FormFieldValues, &[], Scope::Customers(&[42])).await;
+    assert_eq!(
+        take_changes(store, &mut seq).await,
+        [change(
+            "customer_form_field_values",
+            "customer:42:Shoe size",
+            "delete"
+        )]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_customer_page_leaves_no_change_log_rows() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    write(
+        store,
+        &[raw(customer(1, 0))],
+        &[raw(address(10, 1)), raw(address(11, 1))],
+    )
+    .await;
+    let seq = common::last_seq(store).await;
+    refuse_checkpoints(store).await;
+
+    // Would insert, update and delete, then fails at the checkpoint.
+    let mut changed = customer(1, 5);
+    changed.email = Some("new@example.com".into());
+    let customers = [raw(changed), raw(customer(2, 5))];
+    let addresses = [raw(address(10, 1)), raw(address(20, 2))];
+    let err = store
+        .write_customer_page(&CustomerPage {
+            store_hash: STORE,
+            customers: &customers,
+            addresses: &addresses,
+            complete_address_sets_for: &[1],
+            checkpoint: Some(("customers", ts(5))),
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("sync_state"), "{err}");
+    assert_eq!(changes_after(store, seq).await, []);
+
+    // The same sweep page fails the same way (its position is a sync_state write).
+    let err = store
+        .write_address_sweep_page(&AddressSweepPage {
+            store_hash: STORE,
+            addresses: &[raw(address(12, 1))],
+            id_range: (0, 100),
+            resource: "customer_addresses:sweep",
+            next_position: 1,
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("sync_state"), "{err}");
+    assert_eq!(changes_after(store, seq).await, []);
+}
+
+#[tokio::test]
+async fn a_failed_record_page_leaves_no_change_log_rows() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    for resource in [
+        Resource::Attributes,
+        Resource::Metafields,
+        Resource::StoredInstruments,
+    ] {
+        put(
+            store,
+            resource,
+            &[sample(resource, 1), sample(resource, 2)],
+            Scope::Nothing,
+        )
+        .await;
+    }
+    let seq = common::last_seq(store).await;
+    refuse_checkpoints(store).await;
+    for resource in [
+        Resource::Attributes,
+        Resource::Metafields,
+        Resource::StoredInstruments,
+    ] {
+        // An update, an insert and a delete (record 2 missing from a complete page).
+        let records = [changed(&sample(resource, 1)), sample(resource, 3)];
+        let err = store
+            .write_records(&RecordPage {
+                store_hash: STORE,
+                resource,
+                records: &records,
+                scope: Scope::Everything,
+                checkpoint: Some(("x", Some(ts(1)), None)),
+            })
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("sync_state"), "{err}");
+        assert_eq!(changes_after(store, seq).await, [], "{resource:?}");
+        assert_eq!(store.count_live_records(STORE, resource).await.unwrap(), 2);
+    }
+}
