@@ -1,4 +1,8 @@
-//! The command line. Connection settings come from the environment (see `settings`).
+//! The command line. Settings come from the configuration file and the environment
+//! (see `bcsync_config`); the one-shot commands also run from the environment alone.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
@@ -18,20 +22,78 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run as a service: scheduled passes for every configured store, health, metrics
+    /// and webhooks over HTTP, until SIGTERM.
+    Run(RunArgs),
     /// Apply the database migrations, then exit.
     Migrate,
-    /// One incremental pass for the configured store, then exit.
-    Sync,
+    /// One pass (changes, deletes, sweeps) for the configured store(s), then exit.
+    Sync(StoreArgs),
     /// Re-read everything from the start, ignoring the watermark; marks customers that
     /// no longer exist upstream as deleted.
     Resync(ResyncArgs),
+    /// Per store and resource: watermark, last pass and outcome, rows, lease.
+    Status(ConfigArg),
+    /// Check the database and every store's token and scopes, one line each.
+    Check(ConfigArg),
+    /// Configuration commands.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Webhook subscriptions.
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
     /// Start a simulated store in-process, mirror it into DATABASE_URL (or a throwaway
     /// PostgreSQL when unset) and print what landed.
     Demo(DemoArgs),
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ConfigArg {
+    /// The TOML configuration (default: `bcsync.toml` in the working directory, if
+    /// present; else the environment alone).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Where to serve /healthz, /readyz, /metrics and /webhooks/bigcommerce
+    /// (default from the configuration: 0.0.0.0:9187).
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+    /// Log format: auto (JSON when stdout is not a terminal), json or text.
+    #[arg(long, value_parser = ["auto", "json", "text"])]
+    pub log_format: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StoreArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Only this store (its hash); default: every configured store.
+    #[arg(long)]
+    pub store: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration and print the effective settings, secrets redacted.
+    Check(ConfigArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Create (or refresh) the store/customer/* subscriptions pointing at
+    /// webhooks.public_url.
+    Register(StoreArgs),
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ResyncArgs {
+    #[command(flatten)]
+    pub target: StoreArgs,
     /// Re-read only this resource (e.g. `customers`, which includes their addresses
     /// and form fields, or `attribute_values`).
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::pass::RESOURCES))]

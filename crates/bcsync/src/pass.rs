@@ -29,6 +29,9 @@ impl PassKind {
     }
 }
 
+/// Most changed customers whose consent and instruments a pass reads one by one.
+const CHANGED_CAP: usize = 500;
+
 /// The resources a pass can be limited to (`bcsync resync --resource`).
 pub const RESOURCES: &[&str] = &[
     "customers",
@@ -56,9 +59,26 @@ pub struct PassOptions {
     pub channels: Vec<i64>,
     /// Only this resource (one of [`RESOURCES`]); `None`: all of them.
     pub only: Option<String>,
+    /// Whether the pass also finds deletes (count checks) and runs the sweeps. The
+    /// daemon's frequent incremental passes do not; its reconcile passes do.
+    pub reconcile: bool,
+    /// The daemon replica running the pass (its lease holder id), kept in
+    /// `sync_runs.details.replica` so an operator sees who worked a store when.
+    pub replica: Option<String>,
 }
 
 impl PassOptions {
+    /// The same settings for a pass that only reads what changed: no sweeps, no
+    /// delete checks.
+    pub fn incremental_only(&self) -> PassOptions {
+        let mut o = self.clone();
+        o.sweep.pages_per_pass = 0;
+        o.listing_pages = 0;
+        o.customer_slice = 0;
+        o.reconcile = false;
+        o
+    }
+
     /// Whether this pass reads `resource`.
     pub fn reads(&self, resource: &str) -> bool {
         self.only.as_deref().is_none_or(|only| only == resource)
@@ -74,6 +94,8 @@ impl Default for PassOptions {
             customer_slice: 100,
             channels: Vec::new(),
             only: None,
+            reconcile: true,
+            replica: None,
         }
     }
 }
@@ -173,14 +195,18 @@ pub async fn run_pass(
         None => previous,
     };
     if kind == PassKind::Sync
+        && opts.reconcile
         && customers_read
         && let Some(upper) = watermark
     {
         steps.push(steps::customer_deletes(client, store, opts, upper).await);
     }
     // Per-customer resources follow the customers that changed, unless this pass read
-    // them all (first pass, resync): then the sweep alone paces them.
-    let changed = if kind == PassKind::Sync && previous.is_some() {
+    // them all (first pass, resync) or a great many (a bulk import, or the rest of a
+    // first pass that was stopped): two requests per customer would then spend the
+    // store's quota for minutes, so the sweep alone paces them.
+    let changed = if kind == PassKind::Sync && previous.is_some() && outcome.changed_ids.len() <= CHANGED_CAP
+    {
         &outcome.changed_ids[..]
     } else {
         &[]
@@ -225,10 +251,15 @@ pub async fn run_pass(
             + customers_deleted
             + report.steps.iter().map(|s| s.stats.deleted).sum::<u64>(),
         requests: report.requests(),
-        details: steps::details_json(&report),
+        details: steps::details_json(&report, opts.replica.as_deref()),
+    };
+    let recorded_kind = if kind == PassKind::Sync && !opts.reconcile {
+        "incremental"
+    } else {
+        kind.as_str()
     };
     store
-        .record_run(store_hash, kind.as_str(), started_at, &summary)
+        .record_run(store_hash, recorded_kind, started_at, &summary)
         .await
         .context("recording the pass in bigcommerce.sync_runs")?;
     if !failures.is_empty() {

@@ -121,6 +121,62 @@ impl BigCommerceClient {
         })
     }
 
+    /// Sends `body` (unless `null`) as JSON with `method` (the Webhooks API) and returns the
+    /// answer's JSON. Retried like a GET only when the server said nothing was done
+    /// (429, 5xx before a body); 4xx are returned at once.
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, ClientError> {
+        let endpoint = format!("{method} {path}");
+        let limits = retry::Limits {
+            max_attempts: self.config.max_attempts,
+            max_retry_time: self.config.max_retry_time,
+        };
+        retry::with_retries(limits, &endpoint, || async {
+            let (permit, _) = self.limiter.acquire().await;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let transport = |source| ClientError::Transport {
+                endpoint: endpoint.clone(),
+                source,
+            };
+            let mut request = self
+                .http
+                .request(method.clone(), format!("{}{}", self.base_url, path))
+                .header("X-Auth-Token", self.token.expose_secret())
+                .header("Accept", "application/json");
+            if !body.is_null() {
+                request = request.json(body);
+            }
+            let response = request.send().await.map_err(transport)?;
+            if let Some(a) = Announcement::from_headers(response.headers()) {
+                permit.observe(a);
+            }
+            drop(permit);
+            let status = response.status();
+            let text = response.text().await.map_err(transport)?;
+            let endpoint = endpoint.clone();
+            match status {
+                s if s.is_success() => Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)),
+                StatusCode::UNAUTHORIZED => Err(ClientError::Unauthorized { endpoint }),
+                StatusCode::FORBIDDEN => Err(ClientError::Forbidden { endpoint }),
+                StatusCode::TOO_MANY_REQUESTS => Err(ClientError::RateLimited {
+                    endpoint,
+                    with_headers: false,
+                    reset: None,
+                }),
+                _ => Err(ClientError::Status {
+                    endpoint,
+                    status: status.as_u16(),
+                    body: excerpt(&text),
+                }),
+            }
+        })
+        .await
+    }
+
     /// One attempt: wait for the limiter, send, read the body.
     async fn attempt(
         &self,

@@ -78,7 +78,13 @@ pub async fn sync_customers(
     };
     let walked = match mode {
         Mode::Incremental => pass.walk(start).await,
-        Mode::Full => pass.walk_full().await,
+        Mode::Full => {
+            let walked = pass.walk_full().await;
+            if let Some(p) = &opts.progress {
+                p.finished();
+            }
+            walked
+        }
     };
     // Let the pages already queued commit even when fetching failed.
     let written = pass.writer.finish().await;
@@ -162,6 +168,11 @@ impl Pass<'_> {
         let latest = self.latest_modified().await?;
         let first = self.client.list_customers(&created_page(1, self.opts)).await?;
         let total_pages = u32::try_from(first.pagination.total_pages).unwrap_or(u32::MAX);
+        let progress = self.opts.progress.clone();
+        if let Some(p) = &progress {
+            p.started(u64::try_from(first.pagination.total).unwrap_or(0));
+            p.advanced(first.data.len() as u64);
+        }
         let mut last_len = first.data.len();
         self.commit(first.data, None).await?;
         let client = self.client.clone();
@@ -177,6 +188,9 @@ impl Pass<'_> {
         while let Some(joined) = pages.next().await {
             let page = joined.map_err(|e| PollError::Task(e.to_string()))??;
             last_len = page.data.len();
+            if let Some(p) = &progress {
+                p.advanced(last_len as u64);
+            }
             self.commit(page.data, None).await?;
         }
         // Customers created during the walk come after its last page.

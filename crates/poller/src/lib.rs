@@ -22,6 +22,7 @@ pub mod customers;
 pub mod error;
 pub mod exclude;
 pub mod options;
+pub mod progress;
 pub mod resources;
 pub mod stats;
 pub mod writer;
@@ -29,6 +30,7 @@ pub mod writer;
 pub use customers::{Mode, PassOutcome, store_customers, sync_customers};
 pub use error::PollError;
 pub use options::PollOptions;
+pub use progress::Progress;
 pub use resources::{ResourceStats, sync_attribute_definitions, sync_attribute_values};
 pub use stats::PassStats;
 

@@ -2,7 +2,11 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use bigcommerce::models::Exclusions;
+
+use crate::progress::Progress;
 
 #[derive(Debug, Clone)]
 pub struct PollOptions {
@@ -24,6 +28,8 @@ pub struct PollOptions {
     pub concurrency: usize,
     /// Resources and fields the operator keeps out of the mirror.
     pub exclusions: Exclusions,
+    /// Told how far a full walk got (`bcsync resync`'s bar); `None`: nobody watches.
+    pub progress: Option<Arc<dyn Progress>>,
 }
 
 impl Default for PollOptions {
@@ -36,6 +42,7 @@ impl Default for PollOptions {
             channel_depth: 2,
             concurrency: 4,
             exclusions: Exclusions::default(),
+            progress: None,
         }
     }
 }

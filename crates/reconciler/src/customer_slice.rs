@@ -21,6 +21,42 @@ use crate::error::ReconcileError;
 /// `sync_state.resource` holding the last customer id the slice reached.
 pub const CUSTOMER_SLICE_RESOURCE: &str = "customers:slice";
 
+/// Reads `ids` whole by `id:in` (250 per request) and stores them as a pass's page
+/// would; ids the API no longer returns are soft-deleted with their children. Also how
+/// the daemon applies webhook events: a burst of events becomes one request.
+pub async fn reread_customers(
+    client: &BigCommerceClient,
+    store: &Store,
+    ids: &[i64],
+    opts: &PollOptions,
+) -> Result<ResourceStats, ReconcileError> {
+    let store_hash = client.store_hash();
+    let before = client.requests();
+    let mut stats = ResourceStats::default();
+    for batch in ids.chunks(MAX_LIMIT as usize) {
+        let q = CustomerQuery {
+            id_in: batch.to_vec(),
+            include: Some(CUSTOMER_INCLUDES),
+            page: 1,
+            limit: MAX_LIMIT,
+            ..Default::default()
+        };
+        let page = client.list_customers(&q).await?;
+        let found: HashSet<i64> = page.data.iter().map(|c| c.value.id).collect();
+        let gone: Vec<i64> = batch.iter().copied().filter(|id| !found.contains(id)).collect();
+        stats.read += page.data.len() as u64;
+        let written = store_customers(client, store, page.data, opts).await?;
+        stats.inserted += written.customers_inserted + written.addresses_inserted;
+        stats.updated += written.customers_updated + written.addresses_updated;
+        stats.deleted += written.addresses_deleted;
+        if !gone.is_empty() {
+            stats.deleted += store.mark_deleted(store_hash, Counted::Customers, &gone).await?;
+        }
+    }
+    stats.requests = client.requests() - before;
+    Ok(stats)
+}
+
 /// Re-reads up to `requests` × 250 customers after the stored position.
 pub async fn refresh_customer_slice(
     client: &BigCommerceClient,
@@ -44,24 +80,11 @@ pub async fn refresh_customer_slice(
                 .await?;
             break;
         }
-        let q = CustomerQuery {
-            id_in: ids.clone(),
-            include: Some(CUSTOMER_INCLUDES),
-            page: 1,
-            limit: MAX_LIMIT,
-            ..Default::default()
-        };
-        let page = client.list_customers(&q).await?;
-        let found: HashSet<i64> = page.data.iter().map(|c| c.value.id).collect();
-        let gone: Vec<i64> = ids.iter().copied().filter(|id| !found.contains(id)).collect();
-        stats.read += page.data.len() as u64;
-        let written = store_customers(client, store, page.data, opts).await?;
-        stats.inserted += written.customers_inserted + written.addresses_inserted;
-        stats.updated += written.customers_updated + written.addresses_updated;
-        stats.deleted += written.addresses_deleted;
-        if !gone.is_empty() {
-            stats.deleted += store.mark_deleted(store_hash, Counted::Customers, &gone).await?;
-        }
+        let read = reread_customers(client, store, &ids, opts).await?;
+        stats.read += read.read;
+        stats.inserted += read.inserted;
+        stats.updated += read.updated;
+        stats.deleted += read.deleted;
         after = if ids.len() < MAX_LIMIT as usize {
             0
         } else {

@@ -28,6 +28,10 @@ pub struct SimConfig {
     /// Most addresses a generated customer has (by default 1% have 11 to 25, more
     /// than `include=addresses` carries); 10 models a store where none has more.
     pub max_addresses: usize,
+    /// `(url, secret)`: every customer and address event is POSTed to `url` with the
+    /// header `X-Bcsync-Webhook-Secret: secret`, as if one active hook on
+    /// `store/customer/*` were registered (it is not listed by `GET /hooks`).
+    pub webhook_target: Option<(String, String)>,
 }
 
 impl Default for SimConfig {
@@ -44,6 +48,7 @@ impl Default for SimConfig {
             address_edits_touch_customer: false,
             instruments_scope: true,
             max_addresses: 25,
+            webhook_target: None,
         }
     }
 }
@@ -103,6 +108,12 @@ impl SimConfig {
 
     pub fn with_instruments_scope(mut self, on: bool) -> Self {
         self.instruments_scope = on;
+        self
+    }
+
+    /// See [`SimConfig::webhook_target`].
+    pub fn with_webhook_target(mut self, url: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.webhook_target = Some((url.into(), secret.into()));
         self
     }
 }

@@ -33,6 +33,8 @@ pub enum PathKind {
     Settings,
     /// `/customers/settings/channels/{channel_id}`
     ChannelSettings,
+    /// `/hooks` and `/hooks/{id}`
+    Hooks,
 }
 
 impl PathKind {
@@ -54,6 +56,7 @@ impl PathKind {
             ["customers", _, "consent"] => PathKind::Consent,
             ["customers", _, "stored-instruments"] => PathKind::StoredInstruments,
             ["customers", _, "metafields"] | ["customers", _, "metafields", _] => PathKind::Metafields,
+            ["hooks"] | ["hooks", _] => PathKind::Hooks,
             _ => PathKind::Other,
         }
     }
@@ -145,6 +148,8 @@ mod tests {
                 "/stores/h/v3/customers/settings/channels/2",
                 PathKind::ChannelSettings,
             ),
+            ("/stores/h/v3/hooks", PathKind::Hooks),
+            ("/stores/h/v3/hooks/12", PathKind::Hooks),
             ("/stores/h/v3/customers/nope", PathKind::Other),
             ("/stores/h/v3/orders", PathKind::Other),
         ];

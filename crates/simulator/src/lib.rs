@@ -21,6 +21,17 @@
 //!   listings are collections; writes answer `{data, errors, meta: {total, success,
 //!   failed}}`, 422 when some items failed (the others are applied).
 //!
+//! Webhooks: `/hooks` (GET, POST, `/{id}` GET, PUT, DELETE) registers them like
+//! BigCommerce does (customer scopes or `store/customer/*`; destinations must be
+//! `https://`, or `http://` to localhost for tests), and
+//! [`SimConfig::with_webhook_target`] / [`Simulator::set_webhook_target`] add one
+//! unlisted catch-all target. Every customer create/update/delete and address
+//! create/update/delete, over HTTP or through the `Simulator`/`SimState` methods,
+//! POSTs BigCommerce's payload to each matching active hook once the change is visible,
+//! from a background task: retried at 100/300/500 ms (BigCommerce's 60/180/300 s,
+//! scaled down), optionally duplicated ([`Simulator::duplicate_next_webhooks`]), and
+//! counted ([`Simulator::webhooks_sent`], [`Simulator::webhooks_failed`]).
+//!
 //! Writes to sub-resources never bump the customer's `date_modified`. Deleting a
 //! customer deletes its addresses, attribute and form field values, consent,
 //! instruments and metafields. [`SimState::corrupt_record`] makes one record of any
@@ -38,6 +49,8 @@
 //! - `http`: router, the gate (auth, quota, faults, counters), query parsing,
 //!   handlers and error bodies.
 //! - [`counters`]: request counts by method, [`PathKind`] and status.
+//! - `webhooks`: the hook registry, event payloads and the delivery task; the state
+//!   notes events as it writes (`state/events`), the gate and the handle flush them.
 //!
 //! Generated data is a pure function of `(customers, seed)`: timestamps count back from
 //! 2024-01-01T00:00:00Z, never from the clock. About 1% of customers have 11-25
@@ -56,12 +69,15 @@ mod http;
 mod shared;
 mod simulator;
 pub mod state;
+mod webhooks;
 
 pub use config::SimConfig;
 pub use counters::{CountKey, PathKind};
 pub use shared::RequestHook;
 pub use simulator::Simulator;
 pub use state::{AddressInput, AttributeInput, AuthenticationInput, CustomerInput, SimState, WriteError};
+pub use webhooks::event::WEBHOOK_STORE_ID;
+pub use webhooks::registry::WEBHOOK_SECRET_HEADER;
 
 /// The `date_modified` second shared by the generated bulk-import burst.
 pub fn burst_date_modified() -> chrono::DateTime<chrono::Utc> {

@@ -47,6 +47,13 @@ struct Args {
     /// Most addresses per generated customer (10: none needs more than one request).
     #[arg(long, default_value_t = 25)]
     max_addresses: usize,
+    /// POST every customer and address event here (like one active hook on
+    /// store/customer/*); hooks can also be registered through /hooks.
+    #[arg(long, requires = "webhook_secret")]
+    webhook_target: Option<String>,
+    /// Sent with --webhook-target deliveries as X-Bcsync-Webhook-Secret.
+    #[arg(long, requires = "webhook_target")]
+    webhook_secret: Option<String>,
 }
 
 fn probability(s: &str) -> Result<f64, String> {
@@ -71,7 +78,9 @@ async fn main() -> std::io::Result<()> {
         address_edits_touch_customer: args.address_edits_touch_customer,
         instruments_scope: !args.no_instruments_scope,
         max_addresses: args.max_addresses,
+        webhook_target: args.webhook_target.zip(args.webhook_secret),
     };
+    let target = cfg.webhook_target.as_ref().map(|(url, _)| url.clone());
     let sim = Simulator::start_on(cfg, args.listen).await?;
     println!(
         "bcsync-sim: {} customers at {} (store hash {}, X-Auth-Token set)",
@@ -79,6 +88,9 @@ async fn main() -> std::io::Result<()> {
         sim.base_url(),
         sim.store_hash()
     );
+    if let Some(url) = target {
+        println!("bcsync-sim: webhooks for every customer and address change go to {url}");
+    }
     stopped().await?;
     sim.shutdown().await;
     Ok(())

@@ -6,6 +6,7 @@ use crate::SimState;
 use crate::counters::Counters;
 use crate::http::faults::FaultInjector;
 use crate::http::rate_limit::RateLimiter;
+use crate::webhooks::Webhooks;
 
 /// A test hook: called with the 1-based request number, under the state lock, before
 /// each request is answered.
@@ -31,6 +32,7 @@ pub(crate) struct Shared {
     pub inner: Mutex<Inner>,
     pub control: Mutex<Control>,
     pub counters: Counters,
+    pub webhooks: Webhooks,
 }
 
 impl Shared {

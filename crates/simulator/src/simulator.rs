@@ -1,8 +1,9 @@
 //! The handle a test or the binary holds: starts the server, reaches into its state,
 //! turns its knobs and reads its counters. The customer sub-resources' accessors are in
-//! `resources`.
+//! `resources`, the webhook knobs in `webhooks`.
 
 mod resources;
+mod webhooks;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -23,6 +24,7 @@ use crate::http::faults::FaultInjector;
 use crate::http::rate_limit::RateLimiter;
 use crate::shared::{Control, Inner, Shared};
 use crate::state::SimState;
+use crate::webhooks::Webhooks;
 
 /// A running simulated store. Dropping it stops the server too.
 pub struct Simulator {
@@ -63,7 +65,10 @@ impl Simulator {
                 instruments_scope: cfg.instruments_scope,
             }),
             counters: Counters::default(),
+            webhooks: Webhooks::start(cfg.webhook_target),
         });
+        // Turns event recording on when the configured target already listens.
+        shared.edit_hooks(|_| ());
         let app = crate::http::router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -113,9 +118,12 @@ impl Simulator {
         }
     }
 
-    /// Runs `f` on the state under its lock (what the HTTP handlers use too).
+    /// Runs `f` on the state under its lock (what the HTTP handlers use too). Webhooks
+    /// for the customers and addresses `f` wrote go out once the lock is released.
     pub fn with_state<R>(&self, f: impl FnOnce(&mut SimState) -> R) -> R {
-        f(&mut self.shared.inner.lock().state)
+        let r = f(&mut self.shared.inner.lock().state);
+        self.shared.flush_webhooks();
+        r
     }
 
     /// Every customer in full (all addresses, attributes, form fields, store credit).

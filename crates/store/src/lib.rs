@@ -115,6 +115,17 @@ impl Store {
         &self.pool
     }
 
+    /// Whether every migration this binary knows has been applied (for `/readyz`).
+    pub async fn schema_is_current(&self) -> Result<bool, StoreError> {
+        let known: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM bigcommerce._sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(error::failed("reading bigcommerce._sqlx_migrations"))?;
+        Ok(known.iter().all(|v| applied.contains(v)))
+    }
+
     /// Applies the migrations not applied yet; a no-op when the schema is current.
     /// Safe to run from several processes at once (sqlx takes an advisory lock).
     pub async fn migrate(&self) -> Result<(), StoreError> {

@@ -130,7 +130,9 @@ async fn attribute_values(
     let (watermark, _) = store
         .sync_state(client.store_hash(), ATTRIBUTE_VALUES_RESOURCE)
         .await?;
-    if let Some(upper) = watermark {
+    if opts.reconcile
+        && let Some(upper) = watermark
+    {
         let b = find_deletes(client, store, Counted::AttributeValues, upper, &opts.poll).await?;
         stats.requests += b.requests;
         stats.inserted += b.restored;
@@ -161,7 +163,7 @@ pub async fn other_resources(
             }
         };
     }
-    if kind == PassKind::Sync && opts.reads("customers") {
+    if kind == PassKind::Sync && opts.reconcile && opts.reads("customers") {
         run!("addresses", async {
             let s = sweep_addresses(client, store, &opts.sweep).await?;
             Ok::<_, bcsync_reconciler::ReconcileError>(ResourceStats {
@@ -178,7 +180,7 @@ pub async fn other_resources(
         sync_attribute_definitions(client, store, &opts.poll)
     );
     run!("attribute_values", attribute_values(client, store, opts, full));
-    if kind == PassKind::Sync && opts.reads("customers") {
+    if kind == PassKind::Sync && opts.reconcile && opts.reads("customers") {
         // Form fields and address edits that did not touch `date_modified`; a resync
         // has just read every customer whole.
         steps.push(
@@ -190,10 +192,12 @@ pub async fn other_resources(
             .await,
         );
     }
-    run!(
-        "metafields",
-        sweep_metafields(client, store, opts.listing_pages, ex)
-    );
+    if opts.reconcile {
+        run!(
+            "metafields",
+            sweep_metafields(client, store, opts.listing_pages, ex)
+        );
+    }
     run!("settings", sync_settings(client, store, ex));
     run!(
         "channel_settings",
@@ -250,7 +254,7 @@ pub async fn other_resources(
 }
 
 /// `sync_runs.details`: per resource, what the step did.
-pub fn details_json(report: &PassReport) -> serde_json::Value {
+pub fn details_json(report: &PassReport, replica: Option<&str>) -> serde_json::Value {
     let s = &report.stats;
     let mut details = serde_json::json!({
         "customers": {
@@ -261,6 +265,9 @@ pub fn details_json(report: &PassReport) -> serde_json::Value {
             "addresses_updated": s.addresses_updated, "addresses_deleted": s.addresses_deleted,
         }
     });
+    if let Some(replica) = replica {
+        details["replica"] = serde_json::json!(replica);
+    }
     for st in report.steps.iter().filter(|st| st.name != "customers") {
         let (status, reason) = match &st.status {
             StepStatus::Succeeded => ("succeeded", None),

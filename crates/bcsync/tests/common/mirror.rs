@@ -125,6 +125,18 @@ pub async fn assert_exact(sim: &Simulator, pool: &PgPool, store_hash: &str) {
     assert_rows_equal("customer_addresses", &want, &got, |r| r.id);
 }
 
+/// Whether the mirror equals the simulator (for polling a running daemon).
+pub async fn is_exact(sim: &Simulator, pool: &PgPool, store_hash: &str) -> bool {
+    let mut want: Vec<CustomerRow> = sim.customers().iter().map(CustomerRow::from_api).collect();
+    want.sort_by_key(|c| c.id);
+    if live_customers(pool, store_hash).await != want {
+        return false;
+    }
+    let mut want: Vec<AddressRow> = sim.addresses().iter().map(AddressRow::from_api).collect();
+    want.sort_by_key(|a| a.id);
+    live_addresses(pool, store_hash).await == want
+}
+
 fn assert_rows_equal<T: PartialEq + std::fmt::Debug>(
     table: &str,
     want: &[T],

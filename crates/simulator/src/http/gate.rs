@@ -26,6 +26,9 @@ pub(crate) async fn gate(State(app): State<Arc<Shared>>, req: Request, next: Nex
     }
     app.run_hook(n);
     let response = admit(&app, req, next, method == Method::GET).await;
+    // After the handler (and the hook) let go of the state, so what they changed is
+    // visible before the webhooks about it go out.
+    app.flush_webhooks();
     app.counters
         .record(method.as_str(), kind, response.status().as_u16());
     response

@@ -1,5 +1,5 @@
 //! The HTTP face: routes under `/stores/{store_hash}/v3`, all behind [`gate`]: customers,
-//! addresses, and the customer sub-resources of [`resources`].
+//! addresses, the customer sub-resources of [`resources`], and webhooks (`/hooks`).
 
 pub(crate) mod addresses;
 pub(crate) mod attributes;
@@ -10,6 +10,7 @@ pub(crate) mod errors;
 pub(crate) mod faults;
 pub(crate) mod form_fields;
 pub(crate) mod gate;
+pub(crate) mod hooks;
 pub(crate) mod metafields;
 pub(crate) mod params;
 pub(crate) mod rate_limit;
@@ -92,7 +93,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .delete(addresses::delete);
     let mut router = Router::new()
         .route("/stores/{store_hash}/v3/customers", customers)
-        .route("/stores/{store_hash}/v3/customers/addresses", addresses);
+        .route("/stores/{store_hash}/v3/customers/addresses", addresses)
+        .route(
+            "/stores/{store_hash}/v3/hooks",
+            get(hooks::list).post(hooks::create),
+        )
+        .route(
+            "/stores/{store_hash}/v3/hooks/{id}",
+            get(hooks::get).put(hooks::update).delete(hooks::delete),
+        );
     for (path, methods) in resources() {
         router = router.route(&format!("/stores/{{store_hash}}/v3/customers{path}"), methods);
     }

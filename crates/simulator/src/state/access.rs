@@ -8,6 +8,7 @@ use super::input::field_recs;
 use super::{SimState, now};
 use crate::data::convert::{Include, address};
 use crate::data::{AddressType, AttrRec, Text, text};
+use crate::webhooks::event::Change;
 
 /// Replaces `slot` when the edited value differs from the original.
 fn sync(slot: &mut Text, before: &Option<String>, after: &Option<String>) {
@@ -137,6 +138,7 @@ impl SimState {
             now()
         };
         self.set_modified(id, modified);
+        self.customer_event(Change::Updated, id);
         true
     }
 
@@ -148,6 +150,7 @@ impl SimState {
         for id in ids {
             if self.customer_rec(*id).is_some() {
                 self.set_modified(*id, t);
+                self.customer_event(Change::Updated, *id);
                 touched += 1;
             }
         }
@@ -189,6 +192,7 @@ impl SimState {
         let owner = rec.customer_id;
         self.address_fields_changed(id);
         self.address_touched(owner, now());
+        self.address_event(Change::Updated, id, owner);
         true
     }
 

@@ -19,7 +19,8 @@ impl SimState {
     /// - `Metafields`: a metafield; `ChannelSettings`: a channel;
     /// - `Settings`: ignored (the store-wide settings).
     ///
-    /// Returns `false`, changing nothing, when there is no such record (or for `Other`).
+    /// Returns `false`, changing nothing, when there is no such record (or for `Other`
+    /// and `Hooks`: hooks are not store data).
     pub fn corrupt_record(&mut self, kind: PathKind, id: i64, field: &str, value: Value) -> bool {
         let exists = match kind {
             PathKind::Customers => return self.corrupt_customer_field(id, field, value),
@@ -32,7 +33,7 @@ impl SimState {
             PathKind::Metafields => self.metafield_rec(id).is_some(),
             PathKind::Settings => true,
             PathKind::ChannelSettings => self.has_channel(id),
-            PathKind::Other => false,
+            PathKind::Other | PathKind::Hooks => false,
         };
         if !exists {
             return false;

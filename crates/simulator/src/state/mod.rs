@@ -15,6 +15,7 @@ pub(crate) mod attribute_values;
 pub(crate) mod attributes;
 mod consent;
 mod corrupt;
+mod events;
 pub(crate) mod filter;
 pub(crate) mod form_fields;
 pub(crate) mod index;
@@ -83,6 +84,9 @@ pub struct SimState {
     channel_settings: BTreeMap<i64, CustomerSettings>,
     /// Fields of one sub-resource record replaced when served (`corrupt_record`).
     record_corruptions: HashMap<(PathKind, i64), Map<String, Value>>,
+    /// Whether writes note webhook events (only while some hook listens).
+    record_events: bool,
+    events: Vec<crate::webhooks::Event>,
 }
 
 /// Now, truncated to the second like every timestamp the API keeps.
@@ -164,6 +168,8 @@ impl SimState {
             next_attribute_value_id: g.next_attribute_value_id,
             corruptions: HashMap::new(),
             address_edits_touch_customer,
+            record_events: false,
+            events: Vec::new(),
         }
     }
 

@@ -9,6 +9,7 @@ use super::input::{AddressInput, Problems, WriteError, check_address, check_batc
 use super::{SimState, now};
 use crate::data::convert::address;
 use crate::data::{AddressRec, AddressType, Secs, text};
+use crate::webhooks::event::Change;
 
 impl SimState {
     /// Creates addresses; exact duplicates are skipped and absent from the result.
@@ -64,6 +65,7 @@ impl SimState {
         let (id, owner) = (rec.id, rec.customer_id);
         self.insert_address(rec);
         self.address_touched(owner, t);
+        self.address_event(Change::Created, id, owner);
         Some(id)
     }
 
@@ -115,6 +117,7 @@ impl SimState {
             }
             self.address_fields_changed(id);
             self.address_touched(owner, t);
+            self.address_event(Change::Updated, id, owner);
             updated.push(id);
         }
         Ok(updated.iter().filter_map(|id| self.address(*id)).collect())
@@ -127,6 +130,7 @@ impl SimState {
         for id in ids {
             if let Some(rec) = self.remove_address(*id) {
                 self.address_touched(rec.customer_id, t);
+                self.address_event(Change::Deleted, *id, rec.customer_id);
                 removed += 1;
             }
         }

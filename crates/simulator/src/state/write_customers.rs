@@ -10,6 +10,7 @@ use super::input::{MAX_BATCH, Problems, check_address, check_batch, check_fields
 use super::{SimState, now};
 use crate::data::convert::Include;
 use crate::data::{AttrRec, CustomerRec, text};
+use crate::webhooks::event::Change;
 
 impl SimState {
     /// Creates up to 10 customers (with their nested addresses and attribute values).
@@ -93,6 +94,7 @@ impl SimState {
                     .and_then(|a| a.force_password_reset)
                     .unwrap_or(false),
             });
+            self.customer_event(Change::Created, id);
             for mut a in c.addresses.unwrap_or_default() {
                 a.customer_id = Some(id);
                 // Nested addresses follow the same "duplicates are skipped" rule.
@@ -158,6 +160,7 @@ impl SimState {
             }
             self.set_modified(id, t);
             self.customer_changed(id);
+            self.customer_event(Change::Updated, id);
             updated.push(id);
         }
         Ok(updated.into_iter().filter_map(|id| self.written(id)).collect())
@@ -166,7 +169,14 @@ impl SimState {
     /// Deletes customers and their addresses; unknown ids are ignored. Returns how many
     /// customers were removed.
     pub fn delete_customers(&mut self, ids: &[i64]) -> usize {
-        ids.iter().filter(|id| self.remove_customer(**id)).count()
+        let mut removed = 0;
+        for id in ids {
+            if self.remove_customer(*id) {
+                self.customer_event(Change::Deleted, *id);
+                removed += 1;
+            }
+        }
+        removed
     }
 
     /// A written customer as the answer shows it: everything included, addresses capped

@@ -7,10 +7,13 @@ mod consent;
 mod data;
 mod faults;
 mod form_fields;
+mod hook_deliveries;
+mod hooks;
 mod limits;
 mod listing;
 mod metafields;
 mod settings;
+mod webhook_receiver;
 mod writes;
 
 use bcsync_simulator::{SimConfig, Simulator};

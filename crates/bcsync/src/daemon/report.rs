@@ -1,0 +1,49 @@
+//! What a finished pass tells the metrics: outcome and duration, rows changed per
+//! table, and per resource the last success and the lag behind the API.
+
+use std::time::Duration;
+
+use bcsync_http::Metrics;
+use chrono::Utc;
+
+use crate::pass::{PassReport, StepStatus};
+
+pub fn pass_done(
+    metrics: &Metrics,
+    store: &str,
+    kind: &str,
+    result: &anyhow::Result<PassReport>,
+    elapsed: Duration,
+) {
+    metrics.pass_finished(store, kind, result.is_ok(), elapsed);
+    let Ok(report) = result else {
+        return;
+    };
+    let s = &report.stats;
+    let now = Utc::now();
+    for (table, op, n) in [
+        ("customers", "insert", s.customers_inserted),
+        ("customers", "update", s.customers_updated),
+        ("customers", "delete", report.customers_deleted),
+        ("customer_addresses", "insert", s.addresses_inserted),
+        ("customer_addresses", "update", s.addresses_updated),
+        ("customer_addresses", "delete", s.addresses_deleted),
+    ] {
+        metrics.rows_written(store, table, op, n);
+    }
+    // Everything changed before the pass began is in the mirror: the data is at most
+    // this old when the pass ends (and `last_success` shows how long ago that was).
+    metrics.resource_synced(store, "customers", now, Some(elapsed));
+    for step in &report.steps {
+        for (op, n) in [
+            ("insert", step.stats.inserted),
+            ("update", step.stats.updated),
+            ("delete", step.stats.deleted),
+        ] {
+            metrics.rows_written(store, step.name, op, n);
+        }
+        if step.status == StepStatus::Succeeded {
+            metrics.resource_synced(store, step.name, now, None);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! One store's worker: its lease, its two schedules and its webhook events.
+//!
+//! Passes run inside this task one after another, so a pass still running when the
+//! next fires is never started twice: the next one starts at the first fire after it
+//! ends. A pass is raced against shutdown; dropping it mid-page rolls the page's
+//! transaction back whole (rows and checkpoint commit together), so a stop never
+//! leaves a page half-written.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bcsync_config::Schedule;
+use bcsync_http::Metrics;
+use bcsync_store::Store;
+use bigcommerce::BigCommerceClient;
+use chrono::Utc;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use super::report;
+use super::shutdown;
+use super::webhook_apply;
+use crate::pass::{PassKind, PassOptions, run_pass};
+
+/// How long webhook events gather before one read applies them all: a burst of edits
+/// to one customer (BigCommerce sends one event per save) costs one request.
+const DEBOUNCE: Duration = Duration::from_millis(300);
+/// The longest wait before retrying after a failed pass (database or API outage).
+const MAX_RETRY_BACKOFF: Duration = Duration::from_secs(300);
+
+pub struct Worker {
+    pub client: BigCommerceClient,
+    pub store: Store,
+    /// Settings of the reconcile passes; incremental passes use `incremental_only()`.
+    pub opts: PassOptions,
+    pub incremental: Schedule,
+    pub reconcile: Schedule,
+    /// Who this replica is in `store_leases`.
+    pub holder: String,
+    pub lease_ttl: Duration,
+    pub metrics: Arc<Metrics>,
+    /// Customer ids named by webhook events for this store.
+    pub events: mpsc::Receiver<i64>,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
+    Incremental,
+    Reconcile,
+}
+
+impl Due {
+    fn label(self) -> &'static str {
+        match self {
+            Due::Incremental => "incremental",
+            Due::Reconcile => "reconcile",
+        }
+    }
+}
+
+impl Worker {
+    pub async fn run(mut self) {
+        let hash = self.client.store_hash().to_owned();
+        let mut held = false;
+        let mut lease_tick = tokio::time::interval(self.lease_ttl / 3);
+        lease_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut pending: BTreeSet<i64> = BTreeSet::new();
+        let mut apply_at: Option<Instant> = None;
+        let mut failures = 0u32;
+        let mut retry_at: Option<(Instant, Due)> = None;
+        loop {
+            let (mut when, mut due) = self.next_due();
+            if let Some((at, d)) = retry_at
+                && at < when
+            {
+                (when, due) = (at, d);
+            }
+            let debounce = apply_at.unwrap_or_else(|| Instant::now() + Duration::from_secs(86_400));
+            tokio::select! {
+                biased;
+                _ = shutdown::requested(&mut self.shutdown) => break,
+                _ = lease_tick.tick() => {
+                    let was_held = held;
+                    held = self.claim(held).await;
+                    if held && !was_held {
+                        // A store just taken (at startup or from a replica that died)
+                        // is brought up to date now, not at the next fire.
+                        retry_at = Some((Instant::now(), Due::Incremental));
+                    }
+                }
+                Some(id) = self.events.recv() => {
+                    pending.insert(id);
+                    apply_at.get_or_insert_with(|| Instant::now() + DEBOUNCE);
+                }
+                _ = tokio::time::sleep_until(debounce), if apply_at.is_some() => {
+                    apply_at = None;
+                    let ids: Vec<i64> = std::mem::take(&mut pending).into_iter().collect();
+                    if held {
+                        webhook_apply::apply(&self.client, &self.store, &self.opts.poll, &self.metrics, &ids).await;
+                    }
+                }
+                _ = tokio::time::sleep_until(when) => {
+                    if !held {
+                        continue;
+                    }
+                    retry_at = None;
+                    if self.pass(due).await {
+                        failures = 0;
+                    } else {
+                        failures += 1;
+                        let backoff = Duration::from_secs(1u64 << failures.min(9)).min(MAX_RETRY_BACKOFF);
+                        tracing::warn!(store = %hash, retry_in_s = backoff.as_secs(), "pass failed; retrying");
+                        retry_at = Some((Instant::now() + backoff, due));
+                    }
+                }
+            }
+        }
+        if held {
+            if let Err(e) = self.store.release_lease(&hash, &self.holder).await {
+                tracing::warn!(store = %hash, error = %e, "could not release the lease; it expires on its own");
+            }
+            self.metrics.leased(&hash, false);
+        }
+        tracing::info!(store = %hash, "worker stopped");
+    }
+
+    /// The next fire of either schedule (reconcile wins a tie: it does more).
+    fn next_due(&self) -> (Instant, Due) {
+        // One reading of each clock, so equal fire times compare equal.
+        let (now, instant) = (Utc::now(), Instant::now());
+        let at = |s: &Schedule| {
+            let next = s.next_after(now).unwrap_or(now + chrono::TimeDelta::days(365));
+            instant + (next - now).to_std().unwrap_or_default()
+        };
+        let (inc, rec) = (at(&self.incremental), at(&self.reconcile));
+        if rec <= inc {
+            (rec, Due::Reconcile)
+        } else {
+            (inc, Due::Incremental)
+        }
+    }
+
+    /// Claims or renews the lease; a database error counts as not holding it, so two
+    /// replicas never both work a store while the database cannot say who holds it.
+    async fn claim(&self, was_held: bool) -> bool {
+        let hash = self.client.store_hash();
+        let held = match self.store.claim_lease(hash, &self.holder, self.lease_ttl).await {
+            Ok(held) => held,
+            Err(e) => {
+                tracing::warn!(store = %hash, error = %e, "cannot claim the store's lease");
+                false
+            }
+        };
+        if held != was_held {
+            tracing::info!(store = %hash, held, holder = %self.holder, "lease changed hands");
+        }
+        self.metrics.leased(hash, held);
+        held
+    }
+
+    /// Runs one pass unless shutdown comes first; true when it succeeded.
+    async fn pass(&mut self, due: Due) -> bool {
+        let opts = match due {
+            Due::Incremental => self.opts.incremental_only(),
+            Due::Reconcile => self.opts.clone(),
+        };
+        let started = std::time::Instant::now();
+        let mut stop = self.shutdown.clone();
+        let result = tokio::select! {
+            r = run_pass(&self.client, &self.store, PassKind::Sync, &opts) => r,
+            _ = shutdown::requested(&mut stop) => {
+                tracing::info!(store = %self.client.store_hash(), "pass stopped by shutdown; its open page rolls back");
+                return true;
+            }
+        };
+        report::pass_done(
+            &self.metrics,
+            self.client.store_hash(),
+            due.label(),
+            &result,
+            started.elapsed(),
+        );
+        match result {
+            Ok(r) => {
+                tracing::info!(store = %self.client.store_hash(), pass = due.label(), "{}", r.summary_line(PassKind::Sync));
+                true
+            }
+            Err(e) => {
+                tracing::error!(store = %self.client.store_hash(), pass = due.label(), error = %format!("{e:#}"), "pass failed");
+                false
+            }
+        }
+    }
+}

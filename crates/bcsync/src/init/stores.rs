@@ -1,0 +1,30 @@
+//! Per store: a client whose every request feeds the metrics, and the pass settings.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use bcsync_config::StoreConfig;
+use bcsync_http::Metrics;
+use bigcommerce::models::Exclusions;
+use bigcommerce::{BigCommerceClient, ClientConfig};
+
+use crate::pass::PassOptions;
+
+pub fn build(
+    cfg: &StoreConfig,
+    metrics: Option<&Arc<Metrics>>,
+) -> anyhow::Result<(BigCommerceClient, PassOptions)> {
+    let mut client_cfg = ClientConfig::new(cfg.api_url.clone(), cfg.hash.clone(), cfg.token.clone());
+    client_cfg.quota_share = cfg.quota_share;
+    client_cfg.observer = metrics.map(|m| m.observer(&cfg.hash));
+    let client = BigCommerceClient::new(client_cfg).with_context(|| format!("store {}", cfg.hash))?;
+    let mut opts = PassOptions::default();
+    opts.poll.overlap = cfg.overlap;
+    opts.poll.exclusions = Exclusions::parse(cfg.exclude.iter().map(String::as_str))
+        .with_context(|| format!("store {}: exclude", cfg.hash))?;
+    opts.sweep.pages_per_pass = cfg.address_sweep_pages;
+    opts.listing_pages = cfg.listing_sweep_pages;
+    opts.customer_slice = cfg.customer_slice as usize;
+    opts.channels = cfg.channels.clone();
+    Ok((client, opts))
+}
