@@ -92,6 +92,12 @@ async fn main() -> std::io::Result<()> {
         println!("bcsync-sim: webhooks for every customer and address change go to {url}");
     }
     stopped().await?;
+    // For benchmark scripts: what the run cost the store's quota.
+    println!(
+        "bcsync-sim: served {} requests, {} answered 429",
+        sim.request_count(),
+        sim.count_429()
+    );
     sim.shutdown().await;
     Ok(())
 }
