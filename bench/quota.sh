@@ -27,7 +27,7 @@ base_url="$(head -n 1 "$work/pg.out")"
 echo "| plan | quota / window (scaled) | customers | requests | wall s | bound s | wall / bound | 429s |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|"
 # plan, quota, real window 30 s scaled to window_ms
-for plan in "Plus 150 6000" "Pro 450 15000"; do
+for plan in "Plus 150 6000" "Pro 450 20000"; do
     set -- $plan
     name="$1" quota="$2" window_ms="$3"
     db="bench_$(echo "$name" | tr 'A-Z' 'a-z')"
