@@ -41,18 +41,21 @@ impl ResyncProgress {
     }
 
     fn line(&self, s: &State) -> String {
-        let secs = s.started.elapsed().as_secs_f64().max(1e-3);
+        let secs = s.started.elapsed().as_secs_f64();
+        let head = format!(
+            "{}/{} customers ({:.0}%)",
+            s.done,
+            s.total,
+            100.0 * s.done as f64 / s.total.max(1) as f64
+        );
+        if secs < 1.0 {
+            // Too early for a rate worth showing.
+            return head;
+        }
         let rate = s.done as f64 / secs;
         let left = s.total.saturating_sub(s.done);
         let eta = if rate > 0.0 { left as f64 / rate } else { 0.0 };
-        format!(
-            "{}/{} customers ({:.0}%), {:.0}/s, ETA {}",
-            s.done,
-            s.total,
-            100.0 * s.done as f64 / s.total.max(1) as f64,
-            rate,
-            clock(eta)
-        )
+        format!("{head}, {rate:.0}/s, ETA {}", clock(eta))
     }
 
     fn output(&self, s: &mut State, force: bool) {
