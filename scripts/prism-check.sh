@@ -13,10 +13,15 @@
 # scripts/prism/proxy.py, which strips the spec's base path /stores/{store_hash}/v3 (Prism 5
 # serves the bare paths) and logs each request with Prism's answer. Phases, each against its
 # own store hash in one throwaway PostgreSQL:
+#   simulated   Prism validates, bcsync-sim answers (600 customers, some with more than 10
+#               addresses): check, resync, sync, sync. A store whose data bcsync accepts, so
+#               every request shape is reached: watermarks, id:in, customer_id:in, consent,
+#               stored instruments, channel settings.
 #   static      Prism's examples from the spec: check, sync, resync, sync
 #   dynamic-S   `-d --seed S` (random schema-valid data): sync, resync, sync
-#   mangled     `-d`, and the proxy damages 30% of the answers (truncated bodies, fields
-#               of the wrong type, scalar records, null data): sync, resync
+#   mangled     as simulated (same store, so on top of its mirror), but the proxy damages 10%
+#               of the answers (truncated bodies, fields of the wrong type, scalar records,
+#               null data): resync, sync
 # Then scripts/prism/audit.py checks every request: no 4xx from Prism, no query parameter the
 # operation does not declare, nothing outside the base path.
 #
@@ -97,9 +102,9 @@ fi
 . scripts/lib/ensure-postgres.sh
 ensure_postgres
 if [ "$profile" = release ]; then
-    cargo build --release --quiet -p bcsync -p throwaway-pg --bins
+    cargo build --release --quiet -p bcsync -p bcsync-simulator -p throwaway-pg --bins
 else
-    cargo build --quiet -p bcsync -p throwaway-pg --bins
+    cargo build --quiet -p bcsync -p bcsync-simulator -p throwaway-pg --bins
 fi
 bin="$repo/target/$profile"
 
@@ -178,6 +183,22 @@ run_bcsync() {
     say "$phase: bcsync $* -> exit $rc, $((after - before)) requests"
 }
 
+say "phase simulated: Prism validates, bcsync-sim answers"
+sim_hash=sim1
+"$bin/bcsync-sim" --customers 600 --seed 3 --store-hash "$sim_hash" --token "$BIGCOMMERCE_ACCESS_TOKEN" \
+    --listen 127.0.0.1:0 >"$work/sim.out" 2>"$work/sim.err" &
+sim_pid=$!
+pids+=("$sim_pid")
+for _ in $(seq 1 600); do grep -q "http://" "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
+sim_url="$(grep -o 'http://[0-9.:]*' "$work/sim.out" | head -n 1)"
+[ -n "$sim_url" ] || { say "bcsync-sim did not start:"; cat "$work/sim.err" >&2; exit 1; }
+start_phase simulated "$sim_hash" "" "--answer-from $sim_url"
+run_bcsync simulated "$sim_hash" check
+run_bcsync simulated "$sim_hash" resync
+run_bcsync simulated "$sim_hash" sync
+run_bcsync simulated "$sim_hash" sync
+stop_phase
+
 say "phase static: Prism's examples"
 start_phase static static1 "" ""
 run_bcsync static static1 check
@@ -195,11 +216,12 @@ for seed in $(seq 1 "$runs"); do
     stop_phase
 done
 
-say "phase mangled: prism mock -d, 30% of the answers damaged by the proxy"
-start_phase mangled mangled1 "-d" "--mangle 0.3 --seed 7"
-run_bcsync mangled mangled1 sync
-run_bcsync mangled mangled1 resync
+say "phase mangled: Prism validates, bcsync-sim answers, the proxy damages 10% of the answers"
+start_phase mangled "$sim_hash" "" "--answer-from $sim_url --mangle 0.1 --seed 7"
+run_bcsync mangled "$sim_hash" resync
+run_bcsync mangled "$sim_hash" sync
 stop_phase
+kill "$sim_pid" 2>/dev/null || true
 
 echo
 echo "## bcsync commands"

@@ -9,6 +9,11 @@ method, path, query, Prism's status and, for a 4xx/5xx, Prism's answer (the vali
 violations when `prism mock --errors` refused the request). A request outside the prefix
 is answered 404 here and logged with "outside_prefix": true.
 
+With `--answer-from URL` Prism only validates: a request it accepts is then sent, path
+unchanged, to URL (the simulator, `bcsync-sim`), whose answer bcsync gets; a request it
+refuses gets Prism's 4xx. So a realistic store drives bcsync down all its request shapes
+while Prism checks every one of them. The log then also has "answer_status".
+
 With `--mangle RATE` (0..1, seeded by `--seed`) a share of the 2xx JSON answers is
 damaged on the way back — truncated, a field's value swapped for one of the wrong type,
 or a record replaced by a scalar — so a run also sees schema-invalid data.
@@ -37,11 +42,13 @@ def main():
     ap.add_argument("--upstream", required=True, help="Prism's URL, e.g. http://127.0.0.1:4010")
     ap.add_argument("--prefix", required=True, help="stripped from every path, e.g. /stores/abc/v3")
     ap.add_argument("--log", required=True, help="JSON lines, one per request")
+    ap.add_argument("--answer-from", help="after Prism accepts a request, answer it from here")
     ap.add_argument("--mangle", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
 
     upstream = urllib.parse.urlsplit(args.upstream)
+    answerer = urllib.parse.urlsplit(args.answer_from) if args.answer_from else None
     prefix = args.prefix.rstrip("/")
     log = open(args.log, "a", buffering=1, encoding="utf-8")
     lock = threading.Lock()
@@ -52,36 +59,48 @@ def main():
             log.write(json.dumps(entry) + "\n")
 
     def mangle(body):
-        """A damaged copy of a JSON body, or None when this answer stays intact."""
+        """A damaged copy of a JSON body and how it was damaged, or (None, None)."""
         with lock:
             if rng.random() >= args.mangle:
                 return None, None
             how = rng.choice(["truncate", "wrong_type", "scalar_record", "null_data"])
-            seed = rng.random()
+            pick = rng.random()
         try:
             doc = json.loads(body)
         except ValueError:
             return None, None
-        if how == "truncate" or not isinstance(doc, dict):
-            return body[: max(1, int(len(body) * seed))], "truncate"
-        data = doc.get("data")
+        if how == "truncate":
+            return body[: int(len(body) * pick)], how
+        # The records: `data` of an envelope, else the document itself (consent is a bare
+        # object, stored instruments a bare array).
+        enveloped = isinstance(doc, dict) and "data" in doc
+        records = doc["data"] if enveloped else doc
         if how == "null_data":
-            doc["data"] = None
-        elif isinstance(data, list) and data:
-            i = int(seed * len(data)) % len(data)
+            if enveloped:
+                doc["data"] = None
+                return json.dumps(doc).encode(), how
+            return b"null", how
+        if isinstance(records, list):
+            if not records:
+                return b"[" if not enveloped else json.dumps({**doc, "data": "[]"}).encode(), how
+            i = int(pick * len(records)) % len(records)
+            if how == "scalar_record" or not isinstance(records[i], dict) or not records[i]:
+                records[i] = "not a record"
+                return json.dumps(doc).encode(), "scalar_record"
+            record = records[i]
+        elif isinstance(records, dict) and records:
             if how == "scalar_record":
-                data[i] = "not a record"
-            elif isinstance(data[i], dict) and data[i]:
-                keys = sorted(data[i])
-                key = keys[int(seed * len(keys)) % len(keys)]
-                data[i][key] = wrong_type(data[i][key])
-        elif isinstance(data, dict) and data:
-            keys = sorted(data)
-            key = keys[int(seed * len(keys)) % len(keys)]
-            data[key] = wrong_type(data[key])
+                if enveloped:
+                    doc["data"] = "not a record"
+                    return json.dumps(doc).encode(), how
+                return b'"not a record"', how
+            record = records
         else:
-            return body[: max(1, len(body) // 2)], "truncate"
-        return json.dumps(doc).encode(), how
+            return body[: len(body) // 2], "truncate"
+        keys = sorted(record)
+        key = keys[int(pick * len(keys)) % len(keys)]
+        record[key] = wrong_type(record[key])
+        return json.dumps(doc).encode(), f"wrong_type:{key}"
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -103,32 +122,28 @@ def main():
             if split.query:
                 target += "?" + split.query
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-            conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
             try:
-                conn.request(self.command, target, body=body, headers=headers)
-                resp = conn.getresponse()
-                payload = resp.read()
-                status = resp.status
-                resp_headers = [(k, v) for k, v in resp.getheaders() if k.lower() not in HOP_BY_HOP]
+                status, resp_headers, payload = send(upstream, self.command, target, body, headers)
+                if answerer is not None and status < 400:
+                    entry["answer_status"], resp_headers, payload = send(
+                        answerer, self.command, self.path, body, headers)
             except OSError as e:
                 entry.update(status=502, error=str(e))
                 record(entry)
                 self.reply(502, [("Content-Type", "text/plain")], f"proxy: {e}\n".encode())
                 return
-            finally:
-                conn.close()
             entry["status"] = status
             if status >= 400:
                 try:
                     entry["prism"] = json.loads(payload)
                 except ValueError:
                     entry["prism"] = payload[:2000].decode("utf-8", "replace")
-            elif args.mangle > 0:
+            elif args.mangle > 0 and entry.get("answer_status", 200) < 300:
                 damaged, how = mangle(payload)
                 if damaged is not None:
                     payload, entry["mangled"] = damaged, how
             record(entry)
-            self.reply(status, resp_headers, payload)
+            self.reply(entry.get("answer_status", status), resp_headers, payload)
 
         def reply(self, status, headers, payload):
             self.send_response(status)
@@ -147,6 +162,19 @@ def main():
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+
+
+def send(where, method, target, body, headers):
+    """One request to `where`: (status, headers without hop-by-hop ones, body)."""
+    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
+    try:
+        conn.request(method, target, body=body, headers=headers)
+        resp = conn.getresponse()
+        payload = resp.read()
+        kept = [(k, v) for k, v in resp.getheaders() if k.lower() not in HOP_BY_HOP]
+        return resp.status, kept, payload
+    finally:
+        conn.close()
 
 
 def wrong_type(value):

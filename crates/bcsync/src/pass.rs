@@ -126,7 +126,7 @@ impl PassReport {
         let secs = self.elapsed.as_secs_f64().max(1e-9);
         let steps: Vec<String> = self.steps.iter().map(StepReport::short).collect();
         format!(
-            "{} done in {:.1}s: {} requests; customers {} read ({:.0}/s) {} new {} changed {} deleted; \
+            "{} done in {:.1}s: {} requests; customers {} read ({:.0}/s) {} new {} changed {} deleted {} quarantined; \
              addresses {} read {} new {} changed {} deleted; {}; watermark {}",
             kind.as_str(),
             secs,
@@ -136,6 +136,7 @@ impl PassReport {
             s.customers_inserted,
             s.customers_updated,
             self.customers_deleted,
+            s.quarantined,
             s.addresses_read,
             s.addresses_inserted,
             s.addresses_updated,

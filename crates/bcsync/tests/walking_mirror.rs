@@ -222,47 +222,61 @@ async fn a_pass_survives_injected_faults_and_stays_exact() {
 }
 
 #[tokio::test]
-async fn a_malformed_record_fails_the_pass_naming_it_and_keeps_what_was_stored() {
+async fn a_record_of_the_wrong_shape_is_quarantined_and_the_rest_of_its_page_stored() {
     let app = spawn_app(SimConfig::default().with_customers(800).with_seed(13)).await;
     app.run_ok(&["sync"]).await;
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
-    let watermark_before: Option<chrono::DateTime<chrono::Utc>> =
-        sqlx::query_scalar("SELECT watermark FROM bigcommerce.sync_state")
-            .fetch_optional(app.pool())
-            .await
-            .unwrap();
 
-    let victim = app.sim.customers()[10].id;
+    let ids: Vec<i64> = app.sim.customers().iter().map(|c| c.id).collect();
+    let (victim, others) = (ids[10], &ids[11..16]);
+    for id in others {
+        assert!(
+            app.sim
+                .update_customer(*id, |c| c.company = Some(format!("Renamed {id}")))
+        );
+    }
     app.sim.touch_customers(&[victim]);
     app.sim
         .corrupt_customer_field(victim, "date_created", json!(12345));
     let out = app.run(&["sync"]).await;
-    assert!(!out.status.success(), "{}", show(&out));
+    assert!(out.status.success(), "{}", show(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("/customers") && stderr.contains("date_created"),
+        stderr.contains("quarantined") && stderr.contains("date_created"),
         "{stderr}"
     );
-    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
-    assert_eq!(before, after);
-    let watermark_after: Option<chrono::DateTime<chrono::Utc>> =
-        sqlx::query_scalar("SELECT watermark FROM bigcommerce.sync_state")
-            .fetch_optional(app.pool())
-            .await
-            .unwrap();
+    // The rest of the page is stored.
+    for id in others {
+        let company: Option<String> =
+            sqlx::query_scalar("SELECT company FROM bigcommerce.customers WHERE id = $1")
+                .bind(id)
+                .fetch_one(app.pool())
+                .await
+                .unwrap();
+        assert_eq!(company, Some(format!("Renamed {id}")));
+    }
+    let row = sqlx::query(
+        "SELECT entity, entity_id, raw, error, first_seen, last_seen FROM bigcommerce.quarantine",
+    )
+    .fetch_all(app.pool())
+    .await
+    .unwrap();
+    assert_eq!(row.len(), 1, "one record quarantined");
+    use sqlx::Row;
+    assert_eq!(row[0].get::<String, _>("entity"), "customers");
+    assert_eq!(row[0].get::<i64, _>("entity_id"), victim);
     assert_eq!(
-        watermark_before, watermark_after,
-        "the watermark never passes an unstored row"
+        row[0].get::<serde_json::Value, _>("raw")["date_created"],
+        json!(12345)
     );
-    assert_eq!(last_run(&app).await.0, "failed");
+    assert!(row[0].get::<String, _>("error").contains("date_created"));
 
+    // The source is fixed: the row syncs and leaves quarantine.
     app.sim.clear_corruptions();
     app.run_ok(&["sync"]).await;
     app.assert_mirror_exact().await;
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.quarantine")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the fixed record left quarantine");
 }

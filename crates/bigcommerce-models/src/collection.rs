@@ -82,6 +82,49 @@ pub fn decode_collection<T: DeserializeOwned>(body: &[u8]) -> Result<Collection<
     })
 }
 
+/// A record that does not fit its model, set aside (quarantined) so that the rest of
+/// its page can be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    /// Its place on the page (0-based), to keep the page's order.
+    pub position: usize,
+    pub raw: serde_json::Value,
+    /// Names the field: `data[3].date_created: invalid type…`.
+    pub error: DecodeError,
+}
+
+/// A page decoded record by record: those that fit, in order, and those that do not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LenientPage<T> {
+    pub data: Vec<Raw<T>>,
+    pub rejected: Vec<Rejected>,
+    pub pagination: Pagination,
+}
+
+/// Like [`decode_collection`], but a record of the wrong shape is returned in
+/// `rejected` instead of failing the page. A body that is not a collection at all
+/// (cut short, no `data`, no pagination) is still an error.
+pub fn decode_collection_lenient<T: DeserializeOwned>(body: &[u8]) -> Result<LenientPage<T>, DecodeError> {
+    let envelope: Envelope = parse(body)?;
+    let mut data = Vec::with_capacity(envelope.data.len());
+    let mut rejected = Vec::new();
+    for (position, raw) in envelope.data.into_iter().enumerate() {
+        match decode_record(&raw) {
+            Ok(value) => data.push(Raw { value, raw }),
+            Err(e) => rejected.push(Rejected {
+                position,
+                raw,
+                error: e.under(&format!("data[{position}]")),
+            }),
+        }
+    }
+    Ok(LenientPage {
+        data,
+        rejected,
+        pagination: envelope.meta.pagination,
+    })
+}
+
 /// Decodes a bare JSON array of records (`GET /customers/{id}/stored-instruments`).
 pub fn decode_array<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<Raw<T>>, DecodeError> {
     let items: Vec<serde_json::Value> = parse(body)?;

@@ -23,8 +23,8 @@ pub mod time;
 
 pub use address::Address;
 pub use collection::{
-    Collection, DecodeError, Links, Pagination, Raw, decode_array, decode_collection, decode_object,
-    decode_record,
+    Collection, DecodeError, LenientPage, Links, Pagination, Raw, Rejected, decode_array, decode_collection,
+    decode_collection_lenient, decode_object, decode_record,
 };
 pub use customer::{AttributeValue, Authentication, Customer, FormFieldValue, StoreCredit};
 pub use exclusions::{ExclusionError, Exclusions};

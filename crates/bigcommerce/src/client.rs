@@ -5,7 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bigcommerce_models::{Address, Collection, Customer, DecodeError, Raw, decode_collection};
+use bigcommerce_models::{
+    Address, Collection, Customer, DecodeError, LenientPage, Raw, decode_collection,
+    decode_collection_lenient,
+};
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -77,6 +80,16 @@ impl BigCommerceClient {
     /// `GET /customers`.
     pub async fn list_customers(&self, q: &CustomerQuery) -> Result<Collection<Raw<Customer>>, ClientError> {
         self.get_collection("/customers", &q.pairs()).await
+    }
+
+    /// `GET /customers`, keeping records of the wrong shape aside instead of failing
+    /// the page (they are quarantined, the rest stored).
+    pub async fn list_customers_lenient(
+        &self,
+        q: &CustomerQuery,
+    ) -> Result<LenientPage<Customer>, ClientError> {
+        self.get_decoded("/customers", &q.pairs(), decode_collection_lenient::<Customer>)
+            .await
     }
 
     /// `GET /customers/addresses`.

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use futures::StreamExt;
 
-use bcsync_store::Store;
-use bigcommerce::models::{Collection, Customer, Raw};
+use bcsync_store::{Quarantined, Store};
+use bigcommerce::models::{Customer, LenientPage, Raw};
 use bigcommerce::query::CUSTOMER_INCLUDES;
 use bigcommerce::{BigCommerceClient, CustomerQuery};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -109,6 +109,17 @@ pub async fn store_customers(
     customers: Vec<Raw<Customer>>,
     opts: &PollOptions,
 ) -> Result<PassStats, PollError> {
+    store_customers_with(client, store, customers, Vec::new(), opts).await
+}
+
+/// [`store_customers`], with records of the wrong shape to quarantine.
+pub async fn store_customers_with(
+    client: &BigCommerceClient,
+    store: &Store,
+    customers: Vec<Raw<Customer>>,
+    quarantined: Vec<Quarantined>,
+    opts: &PollOptions,
+) -> Result<PassStats, PollError> {
     let store_hash = client.store_hash().to_owned();
     let previous = store.watermark(&store_hash, CUSTOMERS_RESOURCE).await?;
     let mut pass = Pass {
@@ -119,7 +130,7 @@ pub async fn store_customers(
         previous,
         outcome: PassOutcome::default(),
     };
-    let committed = pass.commit(customers, None).await;
+    let committed = pass.commit(customers, quarantined, None).await;
     let written = pass.writer.finish().await;
     committed?;
     written
@@ -140,13 +151,12 @@ impl Pass<'_> {
         let mut cursor = start;
         loop {
             let page = self.fetch(cursor, None, 1).await?;
-            let (Some(first), Some(last)) = (page.data.first(), page.data.last()) else {
+            let (Some(&first), Some(&last)) = (page.dates.first(), page.dates.last()) else {
                 return Ok(());
             };
-            let (first, last) = (first.value.date_modified, last.value.date_modified);
-            check_order(&page, cursor)?;
+            check_order(&page.dates, cursor)?;
             if page.pagination.total_pages <= 1 {
-                return self.commit(page.data, Some(last)).await;
+                return self.commit(page.data, page.rejected, Some(last)).await;
             }
             if first == last {
                 // A whole page shares one second: walk that second by page number,
@@ -157,7 +167,7 @@ impl Pass<'_> {
             }
             // Rows before `last` are all on this page; rows at `last` may go on, so
             // the next request starts at `last` again (inclusive) and re-reads them.
-            self.commit(page.data, Some(last)).await?;
+            self.commit(page.data, page.rejected, Some(last)).await?;
             cursor = Some(last);
         }
     }
@@ -166,15 +176,19 @@ impl Pass<'_> {
     /// flight, then what changed meanwhile.
     async fn walk_full(&mut self) -> Result<(), PollError> {
         let latest = self.latest_modified().await?;
-        let first = self.client.list_customers(&created_page(1, self.opts)).await?;
+        let first = fetched(
+            self.client
+                .list_customers_lenient(&created_page(1, self.opts))
+                .await?,
+        )?;
         let total_pages = u32::try_from(first.pagination.total_pages).unwrap_or(u32::MAX);
         let progress = self.opts.progress.clone();
         if let Some(p) = &progress {
             p.started(u64::try_from(first.pagination.total).unwrap_or(0));
             p.advanced(first.data.len() as u64);
         }
-        let mut last_len = first.data.len();
-        self.commit(first.data, None).await?;
+        let mut last_len = first.ids.len();
+        self.commit(first.data, first.rejected, None).await?;
         let client = self.client.clone();
         let opts = self.opts.clone();
         // Spawned, so pages keep downloading while this task completes and queues
@@ -182,24 +196,28 @@ impl Pass<'_> {
         let mut pages = futures::stream::iter(2..=total_pages)
             .map(|n| {
                 let (client, q) = (client.clone(), created_page(n, &opts));
-                tokio::spawn(async move { client.list_customers(&q).await })
+                tokio::spawn(async move { client.list_customers_lenient(&q).await })
             })
             .buffered(self.opts.concurrency.max(1));
         while let Some(joined) = pages.next().await {
-            let page = joined.map_err(|e| PollError::Task(e.to_string()))??;
-            last_len = page.data.len();
+            let page = fetched(joined.map_err(|e| PollError::Task(e.to_string()))??)?;
+            last_len = page.ids.len();
             if let Some(p) = &progress {
                 p.advanced(last_len as u64);
             }
-            self.commit(page.data, None).await?;
+            self.commit(page.data, page.rejected, None).await?;
         }
         // Customers created during the walk come after its last page.
         let mut n = total_pages.max(1);
         let mut previous: HashSet<i64> = HashSet::new();
         while last_len >= self.opts.page_size as usize {
             n += 1;
-            let page = self.client.list_customers(&created_page(n, self.opts)).await?;
-            let ids: HashSet<i64> = page.data.iter().map(|c| c.value.id).collect();
+            let page = fetched(
+                self.client
+                    .list_customers_lenient(&created_page(n, self.opts))
+                    .await?,
+            )?;
+            let ids: HashSet<i64> = page.ids.iter().copied().collect();
             if !ids.is_empty() && ids == previous {
                 // A server that ignores `page` would keep this loop going forever.
                 return Err(PollError::Contract(format!(
@@ -209,8 +227,8 @@ impl Pass<'_> {
                 )));
             }
             previous = ids;
-            last_len = page.data.len();
-            self.commit(page.data, None).await?;
+            last_len = page.ids.len();
+            self.commit(page.data, page.rejected, None).await?;
         }
         let Some(latest) = latest else {
             return Ok(());
@@ -221,7 +239,7 @@ impl Pass<'_> {
             latest - TimeDelta::from_std(self.opts.overlap).unwrap_or_default(),
         ))
         .await?;
-        self.commit(Vec::new(), Some(latest)).await
+        self.commit(Vec::new(), Vec::new(), Some(latest)).await
     }
 
     /// The newest `date_modified` of the store, before a full walk starts.
@@ -248,16 +266,16 @@ impl Pass<'_> {
             let mut page_no = 1;
             loop {
                 let page = self.fetch(Some(second), Some(second), page_no).await?;
-                if page.data.iter().any(|c| c.value.date_modified != second) {
+                if page.dates.iter().any(|d| *d != second) {
                     return Err(PollError::Contract(format!(
                         "GET /customers?date_modified:min={second}&date_modified:max={second} returned rows \
                          modified at other times"
                     )));
                 }
                 totals.insert(page.pagination.total);
-                seen.extend(page.data.iter().map(|c| c.value.id));
-                let last_page = i64::from(page_no) >= page.pagination.total_pages || page.data.is_empty();
-                self.commit(page.data, Some(second)).await?;
+                seen.extend(page.ids.iter().copied());
+                let last_page = i64::from(page_no) >= page.pagination.total_pages || page.ids.is_empty();
+                self.commit(page.data, page.rejected, Some(second)).await?;
                 if last_page {
                     break;
                 }
@@ -276,7 +294,7 @@ impl Pass<'_> {
         min: Option<DateTime<Utc>>,
         max: Option<DateTime<Utc>>,
         page: u32,
-    ) -> Result<Collection<Raw<Customer>>, PollError> {
+    ) -> Result<Fetched, PollError> {
         let q = CustomerQuery {
             date_modified_min: min,
             date_modified_max: max,
@@ -286,7 +304,7 @@ impl Pass<'_> {
             limit: self.opts.page_size,
             ..Default::default()
         };
-        Ok(self.client.list_customers(&q).await?)
+        fetched(self.client.list_customers_lenient(&q).await?)
     }
 
     /// Completes the page's address sets and queues it with the watermark it earns
@@ -295,8 +313,13 @@ impl Pass<'_> {
     async fn commit(
         &mut self,
         mut customers: Vec<Raw<Customer>>,
+        quarantined: Vec<Quarantined>,
         covered: Option<DateTime<Utc>>,
     ) -> Result<(), PollError> {
+        for q in &quarantined {
+            tracing::warn!(customer = q.entity_id, error = %q.error, "customer quarantined: it does not fit the model");
+        }
+        self.outcome.stats.quarantined += quarantined.len() as u64;
         let ex = &self.opts.exclusions;
         let sets = if ex.skips("addresses") {
             AddressSets::default()
@@ -330,9 +353,64 @@ impl Pass<'_> {
             complete_address_sets_for: sets.complete_for,
             form_fields,
             watermark,
+            quarantined,
         };
         self.writer.send(page).await
     }
+}
+
+/// One page as the walk needs it: the customers that fit the model, those set aside,
+/// and for every row in page order its id and `date_modified` (set-aside rows still
+/// count for the keyset and the scans, or the walk would stall on them).
+pub(crate) struct Fetched {
+    pub data: Vec<Raw<Customer>>,
+    pub rejected: Vec<Quarantined>,
+    pub ids: Vec<i64>,
+    pub dates: Vec<DateTime<Utc>>,
+    pub pagination: bigcommerce::models::Pagination,
+}
+
+/// Splits a leniently decoded page. A record too broken to place (no id, or no
+/// readable `date_modified`) fails the page as before: quarantining it would let the
+/// watermark pass a row nobody could find again.
+pub(crate) fn fetched(page: LenientPage<Customer>) -> Result<Fetched, PollError> {
+    let mut rows: Vec<(usize, i64, DateTime<Utc>)> =
+        Vec::with_capacity(page.data.len() + page.rejected.len());
+    let mut accepted_positions = (0..).filter(|p| !page.rejected.iter().any(|r| r.position == *p));
+    for c in &page.data {
+        let position = accepted_positions.next().unwrap_or(usize::MAX);
+        rows.push((position, c.value.id, c.value.date_modified));
+    }
+    let mut rejected = Vec::with_capacity(page.rejected.len());
+    for r in page.rejected {
+        let id = r.raw.get("id").and_then(serde_json::Value::as_i64);
+        let modified = r
+            .raw
+            .get("date_modified")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc));
+        let (Some(id), Some(modified)) = (id, modified) else {
+            return Err(PollError::Client(bigcommerce::ClientError::Decode {
+                endpoint: "GET /customers".to_owned(),
+                source: r.error,
+            }));
+        };
+        rows.push((r.position, id, modified));
+        rejected.push(Quarantined {
+            entity_id: id,
+            raw: r.raw,
+            error: format!("GET /customers: {}", r.error),
+        });
+    }
+    rows.sort_by_key(|(position, _, _)| *position);
+    Ok(Fetched {
+        data: page.data,
+        rejected,
+        ids: rows.iter().map(|(_, id, _)| *id).collect(),
+        dates: rows.iter().map(|(_, _, d)| *d).collect(),
+        pagination: page.pagination,
+    })
 }
 
 fn created_page(page: u32, opts: &PollOptions) -> CustomerQuery {
@@ -348,8 +426,7 @@ fn created_page(page: u32, opts: &PollOptions) -> CustomerQuery {
 /// The keyset walk only terminates if the API honours `date_modified:min` and the
 /// ascending sort; a server that ignores either would have it re-read the same page
 /// forever (a known failure of another connector), so both are checked.
-fn check_order(page: &Collection<Raw<Customer>>, cursor: Option<DateTime<Utc>>) -> Result<(), PollError> {
-    let dates: Vec<DateTime<Utc>> = page.data.iter().map(|c| c.value.date_modified).collect();
+fn check_order(dates: &[DateTime<Utc>], cursor: Option<DateTime<Utc>>) -> Result<(), PollError> {
     if let Some(min) = cursor
         && dates.iter().any(|d| *d < min)
     {

@@ -27,7 +27,7 @@ pub mod resources;
 pub mod stats;
 pub mod writer;
 
-pub use customers::{Mode, PassOutcome, store_customers, sync_customers};
+pub use customers::{Mode, PassOutcome, store_customers, store_customers_with, sync_customers};
 pub use error::PollError;
 pub use options::PollOptions;
 pub use progress::Progress;

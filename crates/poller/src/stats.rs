@@ -15,6 +15,8 @@ pub struct PassStats {
     pub addresses_inserted: u64,
     pub addresses_updated: u64,
     pub addresses_deleted: u64,
+    /// Customers set aside in `quarantine` (they do not fit the model).
+    pub quarantined: u64,
 }
 
 impl PassStats {

@@ -1,6 +1,6 @@
 //! The store side of a pass: a task that commits pages in order, one transaction each.
 
-use bcsync_store::{CustomerPage, RecordPage, Resource, Scope, Store};
+use bcsync_store::{CustomerPage, Quarantined, RecordPage, Resource, Scope, Store};
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
@@ -22,6 +22,8 @@ pub struct PageWrite {
     /// Customers whose own form field values are all in `form_fields`.
     pub form_field_owners: Vec<i64>,
     pub watermark: Option<DateTime<Utc>>,
+    /// Customers of the page that do not fit the model, to set aside.
+    pub quarantined: Vec<Quarantined>,
 }
 
 pub struct Writer {
@@ -34,7 +36,19 @@ impl Writer {
         let (tx, mut rx) = mpsc::channel::<PageWrite>(depth.max(1));
         let task = tokio::spawn(async move {
             let mut stats = PassStats::default();
+            // Known once: customers stored by this pass leave quarantine; with none in
+            // it (the usual case) no page pays for the check.
+            let mut in_quarantine: std::collections::HashSet<i64> = store
+                .quarantined_ids(&store_hash, CUSTOMERS_RESOURCE)
+                .await?
+                .into_iter()
+                .collect();
             while let Some(w) = rx.recv().await {
+                // Before the page and its checkpoint, so a crash in between cannot let
+                // the watermark pass a record that is in neither place.
+                store
+                    .quarantine(&store_hash, CUSTOMERS_RESOURCE, &w.quarantined)
+                    .await?;
                 // Before the customers and their checkpoint: if the process dies in
                 // between, the page is simply read again.
                 if let Some(records) = &w.form_fields {
@@ -57,6 +71,15 @@ impl Writer {
                 };
                 let page_stats = store.write_customer_page(&page).await?;
                 stats.add_page(&page_stats);
+                let fixed: Vec<i64> = w
+                    .customers
+                    .iter()
+                    .map(|c| c.value.id)
+                    .filter(|id| in_quarantine.remove(id))
+                    .collect();
+                store
+                    .clear_quarantine(&store_hash, CUSTOMERS_RESOURCE, &fixed)
+                    .await?;
             }
             Ok(stats)
         });

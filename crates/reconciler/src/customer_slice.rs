@@ -11,8 +11,8 @@
 
 use std::collections::HashSet;
 
-use bcsync_poller::{PollOptions, ResourceStats, store_customers};
-use bcsync_store::{Counted, Store};
+use bcsync_poller::{PollOptions, ResourceStats, store_customers_with};
+use bcsync_store::{Counted, Quarantined, Store};
 use bigcommerce::query::{CUSTOMER_INCLUDES, MAX_LIMIT};
 use bigcommerce::{BigCommerceClient, CustomerQuery};
 
@@ -41,20 +41,49 @@ pub async fn reread_customers(
             limit: MAX_LIMIT,
             ..Default::default()
         };
-        let page = client.list_customers(&q).await?;
-        let found: HashSet<i64> = page.data.iter().map(|c| c.value.id).collect();
+        let page = client.list_customers_lenient(&q).await?;
+        // Records of the wrong shape go (back) to quarantine; they still exist.
+        let quarantined: Vec<Quarantined> = page
+            .rejected
+            .into_iter()
+            .filter_map(|r| {
+                Some(Quarantined {
+                    entity_id: r.raw.get("id")?.as_i64()?,
+                    error: format!("GET /customers: {}", r.error),
+                    raw: r.raw,
+                })
+            })
+            .collect();
+        let found: HashSet<i64> = page
+            .data
+            .iter()
+            .map(|c| c.value.id)
+            .chain(quarantined.iter().map(|q| q.entity_id))
+            .collect();
         let gone: Vec<i64> = batch.iter().copied().filter(|id| !found.contains(id)).collect();
         stats.read += page.data.len() as u64;
-        let written = store_customers(client, store, page.data, opts).await?;
+        let written = store_customers_with(client, store, page.data, quarantined, opts).await?;
         stats.inserted += written.customers_inserted + written.addresses_inserted;
         stats.updated += written.customers_updated + written.addresses_updated;
         stats.deleted += written.addresses_deleted;
         if !gone.is_empty() {
             stats.deleted += store.mark_deleted(store_hash, Counted::Customers, &gone).await?;
+            store.clear_quarantine(store_hash, "customers", &gone).await?;
         }
     }
     stats.requests = client.requests() - before;
     Ok(stats)
+}
+
+/// Reads the quarantined customers again: those fixed at the source are stored and
+/// leave quarantine, those deleted leave it too. Costs nothing when it is empty.
+pub async fn recheck_quarantine(
+    client: &BigCommerceClient,
+    store: &Store,
+    opts: &PollOptions,
+) -> Result<ResourceStats, ReconcileError> {
+    let ids = store.quarantined_ids(client.store_hash(), "customers").await?;
+    reread_customers(client, store, &ids, opts).await
 }
 
 /// Re-reads up to `requests` × 250 customers after the stored position.

@@ -27,6 +27,6 @@ pub mod settings;
 
 pub use address_sweep::{SweepOptions, SweepStats, sweep_addresses};
 pub use bisect::{BisectStats, find_deletes};
-pub use customer_slice::{refresh_customer_slice, reread_customers};
+pub use customer_slice::{recheck_quarantine, refresh_customer_slice, reread_customers};
 pub use deletes::{DeleteStats, reconcile_customer_ids};
 pub use error::ReconcileError;

@@ -8,7 +8,7 @@ use bcsync_reconciler::listing_sweeps::sweep_metafields;
 use bcsync_reconciler::per_customer::{PerCustomer, StepOutcome, advance, customers_to_read, refresh};
 use bcsync_reconciler::settings::{sync_channel_settings, sync_settings};
 use bcsync_reconciler::sweep_addresses;
-use bcsync_reconciler::{BisectStats, find_deletes, refresh_customer_slice};
+use bcsync_reconciler::{BisectStats, find_deletes, recheck_quarantine, refresh_customer_slice};
 use bcsync_store::{Counted, Store};
 use bigcommerce::BigCommerceClient;
 
@@ -175,6 +175,17 @@ pub async fn other_resources(
             })
         });
     }
+    if opts.reads("customers") {
+        // Customers set aside because they did not fit the model: fixed yet?
+        steps.push(
+            step(
+                "quarantine",
+                client,
+                recheck_quarantine(client, store, &opts.poll),
+            )
+            .await,
+        );
+    }
     run!(
         "attributes",
         sync_attribute_definitions(client, store, &opts.poll)
@@ -263,6 +274,7 @@ pub fn details_json(report: &PassReport, replica: Option<&str>) -> serde_json::V
             "inserted": s.customers_inserted, "updated": s.customers_updated, "deleted": report.customers_deleted,
             "addresses_read": s.addresses_read, "addresses_inserted": s.addresses_inserted,
             "addresses_updated": s.addresses_updated, "addresses_deleted": s.addresses_deleted,
+            "quarantined": s.quarantined,
         }
     });
     if let Some(replica) = replica {
