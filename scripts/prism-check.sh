@@ -89,6 +89,7 @@ cleanup() {
     if [ "$status" -eq 0 ] && [ "$keep" -eq 0 ]; then rm -rf "$work"; else say "logs kept in $work"; fi
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT # so that `timeout` or ^C still runs cleanup
 
 # The spec as JSON for the audit: PyYAML when present, else js-yaml from Prism's install.
 if ! python3 -c 'import json,sys,yaml; json.dump(yaml.safe_load(open(sys.argv[1])), open(sys.argv[2],"w"))' \
@@ -154,12 +155,13 @@ stop_phase() {
 # run_bcsync PHASE HASH COMMAND...: one bcsync command, bounded, classified.
 failures=0
 results="$work/results.md"
-printf '| phase | command | exit | requests | outcome |\n|---|---|---:|---:|---|\n' >"$results"
+printf '| phase | command | exit | s | requests | outcome |\n|---|---|---:|---:|---:|---|\n' >"$results"
 run_bcsync() {
     local phase="$1" hash="$2"
     shift 2
-    local log="$work/bcsync-$phase-$1.$RANDOM" rc=0 before after outcome line
+    local log="$work/bcsync-$phase-$1.$RANDOM" rc=0 before after outcome line started
     before="$(wc -l <"$work/requests-$phase.jsonl")"
+    started=$SECONDS
     BIGCOMMERCE_API_URL="$api_url" BIGCOMMERCE_STORE_HASH="$hash" \
         timeout --kill-after=5 "$per_run" "$bin/bcsync" "$@" >"$log.out" 2>"$log.err" || rc=$?
     after="$(wc -l <"$work/requests-$phase.jsonl")"
@@ -179,7 +181,8 @@ run_bcsync() {
         outcome="**FAIL**: exit $rc without an \`error:\` line"
         failures=$((failures + 1))
     fi
-    printf '| %s | `%s` | %s | %s | %s |\n' "$phase" "$*" "$rc" "$((after - before))" "$outcome" >>"$results"
+    printf '| %s | `%s` | %s | %s | %s | %s |\n' "$phase" "$*" "$rc" "$((SECONDS - started))" \
+        "$((after - before))" "$outcome" >>"$results"
     say "$phase: bcsync $* -> exit $rc, $((after - before)) requests"
 }
 
@@ -198,6 +201,7 @@ run_bcsync simulated "$sim_hash" resync
 run_bcsync simulated "$sim_hash" sync
 run_bcsync simulated "$sim_hash" sync
 stop_phase
+BIGCOMMERCE_API_URL="$sim_url" BIGCOMMERCE_STORE_HASH="$sim_hash" "$bin/bcsync" status >"$work/status-simulated.out" 2>&1 || true
 
 say "phase static: Prism's examples"
 start_phase static static1 "" ""
@@ -227,6 +231,10 @@ echo
 echo "## bcsync commands"
 echo
 cat "$results"
+echo
+echo "## The simulated store's mirror (bcsync status, before phase mangled)"
+echo
+sed 's/^/    /' "$work/status-simulated.out"
 echo
 echo "## Requests"
 echo

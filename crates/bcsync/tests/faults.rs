@@ -44,22 +44,34 @@ async fn assert_pages_whole(app: &App) {
     }
 }
 
+/// `BCSYNC_FAULT_<NAME>` or `default`: the long variants (`scripts/faults-long.sh`)
+/// run the same tests bigger.
+fn knob(name: &str, default: u64) -> u64 {
+    std::env::var(format!("BCSYNC_FAULT_{name}"))
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_ten_seeded_points_of_a_resync_then_restart_leaves_an_exact_mirror() {
+    let customers = knob("CUSTOMERS", 3_000) as usize;
+    let points = knob("POINTS", 10) as usize;
+    let max_delay_ms = knob("MAX_DELAY_MS", 1_200);
     let app = spawn_app(
         SimConfig::default()
-            .with_customers(3_000)
+            .with_customers(customers)
             .with_seed(51)
             .with_latency_ms(2),
     )
     .await;
     app.run_ok(&["migrate"]).await;
-    let mut state: u64 = 0x5EED;
-    for point in 0..10 {
+    let mut state: u64 = knob("SEED", 0x5EED);
+    for point in 0..points {
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
-        let delay = Duration::from_millis(50 + (state >> 33) % 1_200);
+        let delay = Duration::from_millis(50 + (state >> 33) % max_delay_ms);
         let mut child = app.command(&["resync"]).spawn().unwrap();
         tokio::time::sleep(delay).await;
         let killed = child.try_wait().unwrap().is_none();
@@ -86,7 +98,7 @@ async fn a_resync_through_ten_percent_faults_is_exact() {
     // simulator's `faults.rs`); timeouts are covered by the client's wiremock tests.
     let app = spawn_app(
         SimConfig::default()
-            .with_customers(2_000)
+            .with_customers(knob("CUSTOMERS", 2_000) as usize)
             .with_seed(52)
             .with_fault_rate(0.1),
     )
@@ -133,6 +145,8 @@ async fn database_connections_dropped_mid_pass_fail_it_cleanly_and_the_next_pass
         .await
         .expect("the pass ends (fails or resumes) instead of hanging")
         .unwrap();
+    // Failing is fine; panicking (exit 101) is not.
+    assert_ne!(status.code(), Some(101), "bcsync panicked");
     eprintln!("pass after the cut: {status}");
     assert_pages_whole(&app).await;
     app.run_ok(&["sync"]).await;

@@ -28,7 +28,8 @@ pub struct PageWrite {
 
 pub struct Writer {
     tx: mpsc::Sender<PageWrite>,
-    task: JoinHandle<Result<PassStats, PollError>>,
+    /// `None` once `send` has collected its error.
+    task: Option<JoinHandle<Result<PassStats, PollError>>>,
 }
 
 impl Writer {
@@ -83,7 +84,7 @@ impl Writer {
             }
             Ok(stats)
         });
-        Writer { tx, task }
+        Writer { tx, task: Some(task) }
     }
 
     /// Queues a page; waits while the writer is `depth` pages behind.
@@ -98,13 +99,20 @@ impl Writer {
     /// Waits for every queued page to commit.
     pub async fn finish(self) -> Result<PassStats, PollError> {
         drop(self.tx);
-        self.task.await.map_err(|_| PollError::WriterGone)?
+        match self.task {
+            Some(task) => task.await.map_err(|_| PollError::WriterGone)?,
+            // `send` already collected the writer's error and returned it.
+            None => Err(PollError::WriterGone),
+        }
     }
 
     async fn take_error(&mut self) -> PollError {
-        match (&mut self.task).await {
-            Ok(Err(e)) => e,
-            _ => PollError::WriterGone,
+        match self.task.take() {
+            Some(task) => match task.await {
+                Ok(Err(e)) => e,
+                _ => PollError::WriterGone,
+            },
+            None => PollError::WriterGone,
         }
     }
 }
