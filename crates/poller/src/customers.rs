@@ -21,6 +21,8 @@ use crate::stats::PassStats;
 use crate::writer::{PageWrite, Writer};
 
 const SORT: &str = "date_modified:asc";
+/// The most changed ids a pass keeps (see [`PassOutcome::changed_ids`]).
+pub const CHANGED_IDS_KEPT: usize = 10_000;
 /// The full walk's order: creation never changes, so edits during the walk move no
 /// row, and customers created meanwhile land after the last page.
 const SORT_CREATED: &str = "date_created:asc";
@@ -42,11 +44,13 @@ pub enum Mode {
 #[derive(Debug, Default)]
 pub struct PassOutcome {
     pub stats: PassStats,
-    /// Every customer id read in the pass: in [`Mode::Full`] the complete id set (for
-    /// delete detection), otherwise the customers that changed.
+    /// In [`Mode::Full`], every customer id read (the complete id set, for delete
+    /// detection); empty otherwise, so an incremental pass holds no per-row state.
     pub seen_ids: Vec<i64>,
     /// Customers modified after the previous watermark: what changed since the last
-    /// pass (the overlap's re-reads excluded).
+    /// pass (the overlap's re-reads excluded). Empty on a first pass and in
+    /// [`Mode::Full`]; at most [`CHANGED_IDS_KEPT`] (a bulk change is left to the
+    /// sweeps rather than held in memory).
     pub changed_ids: Vec<i64>,
     /// The watermark after the pass.
     pub watermark: Option<DateTime<Utc>>,
@@ -70,6 +74,7 @@ pub async fn sync_customers(
         // and any that changed since carry a later date_modified.
         floor: previous,
         previous,
+        full: mode == Mode::Full,
         outcome: PassOutcome::default(),
     };
     let start = match mode {
@@ -128,6 +133,7 @@ pub async fn store_customers_with(
         writer: Writer::spawn(store.clone(), store_hash, opts.channel_depth),
         floor: previous,
         previous,
+        full: false,
         outcome: PassOutcome::default(),
     };
     let committed = pass.commit(customers, quarantined, None).await;
@@ -143,6 +149,8 @@ struct Pass<'a> {
     floor: Option<DateTime<Utc>>,
     /// The watermark the pass started from.
     previous: Option<DateTime<Utc>>,
+    /// [`Mode::Full`]: collect every id seen.
+    full: bool,
     outcome: PassOutcome,
 }
 
@@ -340,12 +348,15 @@ impl Pass<'_> {
         }
         self.outcome.stats.customers_read += customers.len() as u64;
         self.outcome.stats.addresses_read += addresses.len() as u64;
-        self.outcome.seen_ids.extend(customers.iter().map(|c| c.value.id));
-        let since = self.previous;
-        let changed = customers
-            .iter()
-            .filter(|c| since.is_none_or(|w| c.value.date_modified > w));
-        self.outcome.changed_ids.extend(changed.map(|c| c.value.id));
+        if self.full {
+            self.outcome.seen_ids.extend(customers.iter().map(|c| c.value.id));
+        } else if let Some(since) = self.previous {
+            let room = CHANGED_IDS_KEPT.saturating_sub(self.outcome.changed_ids.len());
+            let changed = customers.iter().filter(|c| c.value.date_modified > since);
+            self.outcome
+                .changed_ids
+                .extend(changed.map(|c| c.value.id).take(room));
+        }
         let page = PageWrite {
             form_field_owners: customers.iter().map(|c| c.value.id).collect(),
             customers,

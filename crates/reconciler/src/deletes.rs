@@ -1,7 +1,5 @@
 //! Deletes found by comparing id sets, after a resync's full listing.
 
-use std::collections::HashSet;
-
 use bcsync_store::{Counted, Store};
 use bigcommerce::BigCommerceClient;
 use chrono::{DateTime, Utc};
@@ -31,13 +29,17 @@ pub async fn reconcile_customer_ids(
 ) -> Result<DeleteStats, ReconcileError> {
     let store_hash = client.store_hash();
     let before = client.requests();
-    let listed: HashSet<i64> = listed_ids.iter().copied().collect();
+    // Sorted ids and binary search: a million ids cost 8 MB, where a hash set would
+    // cost several times that.
+    let mut listed = listed_ids.to_vec();
+    listed.sort_unstable();
+    listed.dedup();
     let (from, to) = everything();
     let unseen: Vec<i64> = store
         .live_ids_created(store_hash, Counted::Customers, from, to)
         .await?
         .into_iter()
-        .filter(|id| !listed.contains(id))
+        .filter(|id| listed.binary_search(id).is_err())
         .collect();
     let gone = if unseen.is_empty() {
         unseen
