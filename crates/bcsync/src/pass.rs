@@ -190,7 +190,7 @@ pub async fn run_pass(
         }
     };
     let customers_read = customers.is_some();
-    let outcome = customers.unwrap_or_default();
+    let mut outcome = customers.unwrap_or_default();
     let watermark = match outcome.watermark {
         Some(w) => Some(w),
         None => previous,
@@ -216,9 +216,10 @@ pub async fn run_pass(
     let mut customers_deleted = 0;
     let mut probe_requests = 0;
     if kind == PassKind::Resync && customers_read {
-        let d = bcsync_reconciler::reconcile_customer_ids(client, store, &outcome.seen_ids)
-            .await
-            .context("marking deleted customers")?;
+        let d =
+            bcsync_reconciler::reconcile_customer_ids(client, store, std::mem::take(&mut outcome.seen_ids))
+                .await
+                .context("marking deleted customers")?;
         customers_deleted = d.customers_deleted;
         probe_requests = d.requests;
     }

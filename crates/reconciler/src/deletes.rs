@@ -2,7 +2,6 @@
 
 use bcsync_store::{Counted, Store};
 use bigcommerce::BigCommerceClient;
-use chrono::{DateTime, Utc};
 
 use crate::bisect::probe_customers;
 use crate::error::ReconcileError;
@@ -25,22 +24,25 @@ pub struct DeleteStats {
 pub async fn reconcile_customer_ids(
     client: &BigCommerceClient,
     store: &Store,
-    listed_ids: &[i64],
+    mut listed: Vec<i64>,
 ) -> Result<DeleteStats, ReconcileError> {
     let store_hash = client.store_hash();
     let before = client.requests();
-    // Sorted ids and binary search: a million ids cost 8 MB, where a hash set would
-    // cost several times that.
-    let mut listed = listed_ids.to_vec();
+    // Sorted ids and binary search, and the mirror's ids read in batches: a million
+    // customers cost the 8 MB of the listing's ids, not a hash set several times that.
     listed.sort_unstable();
     listed.dedup();
-    let (from, to) = everything();
-    let unseen: Vec<i64> = store
-        .live_ids_created(store_hash, Counted::Customers, from, to)
-        .await?
-        .into_iter()
-        .filter(|id| listed.binary_search(id).is_err())
-        .collect();
+    let mut unseen = Vec::new();
+    let mut after = i64::MIN;
+    loop {
+        let batch = store.customer_ids_after(store_hash, after, ID_BATCH).await?;
+        let Some(&last) = batch.last() else {
+            break;
+        };
+        unseen.extend(batch.into_iter().filter(|id| listed.binary_search(id).is_err()));
+        after = last;
+    }
+    drop(listed);
     let gone = if unseen.is_empty() {
         unseen
     } else {
@@ -64,10 +66,5 @@ pub async fn reconcile_customer_ids(
     })
 }
 
-/// A `date_created` range holding every row.
-fn everything() -> (DateTime<Utc>, DateTime<Utc>) {
-    (
-        DateTime::from_timestamp(0, 0).unwrap_or_default(),
-        DateTime::from_timestamp(253_402_300_799, 0).unwrap_or_default(), // 9999-12-31
-    )
-}
+/// Mirror ids read per query.
+const ID_BATCH: i64 = 50_000;
