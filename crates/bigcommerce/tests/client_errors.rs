@@ -165,3 +165,30 @@ async fn a_run_of_5xx_gives_up_within_the_bound_naming_the_endpoint() {
     assert!(err.to_string().contains("HTTP 502"), "{err}");
     assert_eq!(c.requests(), 4);
 }
+
+#[tokio::test]
+async fn a_request_that_times_out_is_retried() {
+    let server = MockServer::start().await;
+    // The first answer comes after the client's timeout; the second at once.
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(PAGE)
+                .set_delay(Duration::from_secs(3)),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(CUSTOMERS))
+        .respond_with(ResponseTemplate::new(200).set_body_string(PAGE))
+        .mount(&server)
+        .await;
+    let mut cfg = ClientConfig::new(server.uri(), "abc123", SecretString::from(TOKEN));
+    cfg.request_timeout = Duration::from_millis(300);
+    let c = BigCommerceClient::new(cfg).unwrap();
+    let page = c.list_customers(&query()).await.unwrap();
+    assert_eq!(page.data[0].value.id, 7);
+    assert_eq!(c.requests(), 2, "one timeout, one success");
+}
