@@ -11,18 +11,11 @@ n="${1:-100000}"
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-cargo build --release --quiet -p bcsync -p bcsync-simulator -p throwaway-pg --bins
-bin=target/release
-
-"$bin/bcsync-sim" --customers "$n" --seed 1 --store-hash bench1 --token bench-token \
-    --listen 127.0.0.1:0 >"$work/sim.out" 2>"$work/sim.err" &
-for _ in $(seq 1 600); do grep -q "http://" "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
-api_url="$(grep -o 'http://[0-9.:]*' "$work/sim.out" | head -n 1)"
-mkfifo "$work/pg.in"
-"$bin/throwaway-pg" bcsync_bench <"$work/pg.in" >"$work/pg.out" 2>"$work/pg.err" &
-exec 3>"$work/pg.in"
-for _ in $(seq 1 300); do [ -s "$work/pg.out" ] && break; sleep 0.1; done
-DATABASE_URL="$(head -n 1 "$work/pg.out")"
+source bench/lib.sh
+bench_build
+start_sim --customers "$n" --seed 1 --store-hash bench1 --token bench-token
+start_pg
+DATABASE_URL="$pg_url"
 export DATABASE_URL BIGCOMMERCE_API_URL="$api_url" BIGCOMMERCE_STORE_HASH=bench1 \
     BIGCOMMERCE_ACCESS_TOKEN=bench-token
 "$bin/bcsync" resync 2>/dev/null

@@ -13,23 +13,13 @@ n="${1:-100000}"
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-cargo build --release --quiet -p bcsync -p bcsync-simulator -p throwaway-pg --bins
-bin=target/release
-
-# The simulator prints "bcsync-sim: N customers at http://HOST:PORT (...)" when ready.
-"$bin/bcsync-sim" --customers "$n" --seed 1 --store-hash bench1 --token bench-token \
-    --listen 127.0.0.1:0 >"$work/sim.out" 2>"$work/sim.err" &
-for _ in $(seq 1 600); do grep -q "http://" "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
-api_url="$(grep -o 'http://[0-9.:]*' "$work/sim.out" | head -n 1)"
-[ -n "$api_url" ] || { echo "simulator did not start:"; cat "$work/sim.err"; exit 1; }
+source bench/lib.sh
+bench_build
+start_sim --customers "$n" --seed 1 --store-hash bench1 --token bench-token
 
 if [ -z "${DATABASE_URL:-}" ]; then
-    mkfifo "$work/pg.in"
-    "$bin/throwaway-pg" bcsync_bench <"$work/pg.in" >"$work/pg.out" 2>"$work/pg.err" &
-    exec 3>"$work/pg.in" # held open: the cluster lives until this script ends
-    for _ in $(seq 1 300); do [ -s "$work/pg.out" ] && break; sleep 0.1; done
-    DATABASE_URL="$(head -n 1 "$work/pg.out")"
-    [ -n "$DATABASE_URL" ] || { echo "PostgreSQL did not start:"; cat "$work/pg.err"; exit 1; }
+    start_pg
+    DATABASE_URL="$pg_url"
 else
     psql "$DATABASE_URL" -qc 'DROP SCHEMA IF EXISTS bigcommerce CASCADE' >/dev/null
 fi
