@@ -1,21 +1,47 @@
-//! The command line. Settings come from the configuration file and the environment
-//! (see `bcsync_config`); the one-shot commands also run from the environment alone.
+//! The command line. Every command but `demo` loads its settings one way (see
+//! `bcsync_config`): `--config`, else `BCSYNC_CONFIG`, else `bcsync.toml` if present,
+//! then `BCSYNC__SECTION__KEY` overrides and the legacy single-store variables.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+const EXAMPLES: &str = "\
+Examples:
+  bcsync migrate --config /etc/bcsync/bcsync.toml
+  BCSYNC__DATABASE__URL=postgres://bcsync@db/bcsync bcsync migrate
+  bcsync run --config /etc/bcsync/bcsync.toml --listen 127.0.0.1:9187
+  bcsync sync --store abc123 --log-format json
+  bcsync resync --store abc123 --resource customers
+  bcsync config check
+
+Settings: a TOML file (--config, BCSYNC_CONFIG or ./bcsync.toml), under environment
+overrides BCSYNC__<SECTION>__<KEY> and BCSYNC__STORES__<HASH>__<KEY>. Without a file,
+DATABASE_URL, BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN describe one store.
+A bad configuration exits with status 78 (EX_CONFIG).";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "bcsync",
     version,
-    about = "Mirror a BigCommerce store's customers into PostgreSQL"
+    about = "Mirror a BigCommerce store's customers into PostgreSQL",
+    after_help = EXAMPLES
 )]
 pub struct Cli {
-    /// More log output (-v: debug, -vv: trace). RUST_LOG overrides.
+    /// More log output (-v: debug, -vv: trace). RUST_LOG and [log] level are
+    /// overridden by it.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// The TOML configuration (default: `bcsync.toml` in the working directory, if
+    /// present; else the environment alone).
+    #[arg(long, global = true, env = "BCSYNC_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Log format: auto (JSON when the log goes to a non-terminal for `run`, text for
+    /// the other commands), json or text. Overrides [log] format
+    /// (BCSYNC__LOG__FORMAT).
+    #[arg(long, global = true, value_parser = ["auto", "json", "text"])]
+    pub log_format: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -25,7 +51,7 @@ pub enum Command {
     /// Run as a service: scheduled passes for every configured store, health, metrics
     /// and webhooks over HTTP, until SIGTERM.
     Run(RunArgs),
-    /// Apply the database migrations, then exit.
+    /// Apply the database migrations, then exit (needs only the database settings).
     Migrate,
     /// One pass (changes, deletes, sweeps) for the configured store(s), then exit.
     Sync(StoreArgs),
@@ -33,9 +59,9 @@ pub enum Command {
     /// no longer exist upstream as deleted.
     Resync(ResyncArgs),
     /// Per store and resource: watermark, last pass and outcome, rows, lease.
-    Status(ConfigArg),
+    Status,
     /// Check the database and every store's token and scopes, one line each.
-    Check(ConfigArg),
+    Check,
     /// Configuration commands.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -43,35 +69,20 @@ pub enum Command {
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
     /// Start a simulated store in-process, mirror it into DATABASE_URL (or a throwaway
-    /// PostgreSQL when unset) and print what landed.
+    /// PostgreSQL when unset) and print what landed. Reads no configuration file.
     Demo(DemoArgs),
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ConfigArg {
-    /// The TOML configuration (default: `bcsync.toml` in the working directory, if
-    /// present; else the environment alone).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-}
-
-#[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    #[command(flatten)]
-    pub config: ConfigArg,
     /// Where to serve /healthz, /readyz, /metrics and /webhooks/bigcommerce
-    /// (default from the configuration: 0.0.0.0:9187).
+    /// (overrides [http] listen, BCSYNC__HTTP__LISTEN; default 0.0.0.0:9187).
     #[arg(long)]
     pub listen: Option<SocketAddr>,
-    /// Log format: auto (JSON when stdout is not a terminal), json or text.
-    #[arg(long, value_parser = ["auto", "json", "text"])]
-    pub log_format: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct StoreArgs {
-    #[command(flatten)]
-    pub config: ConfigArg,
     /// Only this store (its hash); default: every configured store.
     #[arg(long)]
     pub store: Option<String>,
@@ -80,7 +91,7 @@ pub struct StoreArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Validate the configuration and print the effective settings, secrets redacted.
-    Check(ConfigArg),
+    Check,
 }
 
 #[derive(Debug, Subcommand)]

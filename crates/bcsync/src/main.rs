@@ -1,12 +1,12 @@
 //! `bcsync`: keeps a PostgreSQL mirror of a BigCommerce store's customers.
 //!
 //! - [`cli`]: the command line.
-//! - [`settings`]: settings from the environment, checked before anything runs.
+//! - [`init`]: startup steps, the configuration first (every command loads it the same
+//!   way, through `init::config`); [`daemon`]: the daemon's running parts.
 //! - [`pass`]: one sync or resync pass for one store, recorded in `sync_runs`.
 //! - [`commands`]: one file per subcommand.
-//! - [`init`]: the daemon's startup steps; [`daemon`]: its running parts.
-//! - [`logging`]: tracing to stderr for commands, to stdout (JSON off a terminal) for
-//!   the daemon.
+//! - [`logging`]: one way to log for every command; [`failure`]: errors as one line
+//!   and an exit status; [`output`]: printing that ends quietly on a closed pipe.
 //!
 //! This is the only crate that uses `anyhow`: libraries return typed errors, and
 //! here they become one line for the operator.
@@ -14,43 +14,33 @@
 mod cli;
 mod commands;
 mod daemon;
+mod failure;
 mod init;
 mod logging;
+mod output;
 mod pass;
 mod progress;
-mod settings;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::cli::Command;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    // The daemon's configuration decides its log format, so it is read first; a bad
-    // file stops here, before anything runs.
-    let config = match &cli.command {
-        cli::Command::Run(args) => {
-            let format = args.log_format.as_deref().map(|f| match f {
-                "json" => bcsync_config::LogFormat::Json,
-                "text" => bcsync_config::LogFormat::Text,
-                _ => bcsync_config::LogFormat::Auto,
-            });
-            match init::config::load(args.config.config.as_ref(), args.listen, format) {
-                Ok(config) => {
-                    logging::init_daemon(&config.log, cli.verbose);
-                    Some(config)
-                }
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    return ExitCode::FAILURE;
-                }
-            }
-        }
-        _ => {
-            logging::init(cli.verbose);
-            None
-        }
+    // The configuration decides the log format, so it is read first; a bad one stops
+    // here, before anything runs, with status 78.
+    let config = match load_config(&cli) {
+        Ok(config) => config,
+        Err(e) => return failure::report(&e),
     };
+    let target = match cli.command {
+        Command::Run(_) => logging::Target::Stdout,
+        _ => logging::Target::Stderr,
+    };
+    let log = config.as_ref().map_or_else(logging::demo_defaults, |c| c.log.clone());
+    logging::init(&log, target, cli.verbose);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -60,9 +50,23 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli.command, config)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
+        Err(e) => failure::report(&e),
+    }
+}
+
+/// Every command but `demo` runs on the configuration; `migrate` needs no store.
+fn load_config(cli: &cli::Cli) -> anyhow::Result<Option<bcsync_config::Config>> {
+    let overrides = init::config::Overrides {
+        listen: match &cli.command {
+            Command::Run(args) => args.listen,
+            _ => None,
+        },
+        log_format: cli.log_format.as_deref(),
+    };
+    let path = cli.config.as_deref();
+    match cli.command {
+        Command::Demo(_) => Ok(None),
+        Command::Migrate => init::config::load_without_stores(path, &overrides).map(Some),
+        _ => init::config::load(path, &overrides).map(Some),
     }
 }

@@ -65,6 +65,9 @@ pub struct PassOptions {
     /// The daemon replica running the pass (its lease holder id), kept in
     /// `sync_runs.details.replica` so an operator sees who worked a store when.
     pub replica: Option<String>,
+    /// Where the token was set ("BIGCOMMERCE_ACCESS_TOKEN", "stores[0].token_file in
+    /// bcsync.toml"), for the line that says a rejected token needs checking.
+    pub token_source: Option<String>,
 }
 
 impl PassOptions {
@@ -96,6 +99,7 @@ impl Default for PassOptions {
             only: None,
             reconcile: true,
             replica: None,
+            token_source: None,
         }
     }
 }
@@ -121,13 +125,26 @@ impl PassReport {
             .collect()
     }
 
-    pub fn summary_line(&self, kind: PassKind) -> String {
+    /// One line per pass, naming the store and each resource once (the address sweep's
+    /// figures are added to those of the addresses read with the customers).
+    pub fn summary_line(&self, kind: PassKind, store_hash: &str) -> String {
         let s = &self.stats;
         let secs = self.elapsed.as_secs_f64().max(1e-9);
-        let steps: Vec<String> = self.steps.iter().map(StepReport::short).collect();
+        let sweep = self.steps.iter().find(|st| st.name == "addresses");
+        let swept = |f: fn(&ResourceStats) -> u64| sweep.map_or(0, |st| f(&st.stats));
+        let steps: Vec<String> = self
+            .steps
+            .iter()
+            .filter(|st| st.name != "addresses")
+            .map(StepReport::short)
+            .collect();
+        let address_status = match sweep.map(|st| &st.status) {
+            Some(StepStatus::Failed(_)) => " (sweep FAILED)",
+            _ => "",
+        };
         format!(
-            "{} done in {:.1}s: {} requests; customers {} read ({:.0}/s) {} new {} changed {} deleted {} quarantined; \
-             addresses {} read {} new {} changed {} deleted; {}; watermark {}",
+            "store {store_hash}: {} done in {:.1}s: {} requests; customers {} read ({:.0}/s) {} new {} changed {} deleted {} quarantined; \
+             addresses {} read {} new {} changed {} deleted{address_status}; {}; watermark {}",
             kind.as_str(),
             secs,
             self.requests(),
@@ -137,10 +154,10 @@ impl PassReport {
             s.customers_updated,
             self.customers_deleted,
             s.quarantined,
-            s.addresses_read,
-            s.addresses_inserted,
-            s.addresses_updated,
-            s.addresses_deleted,
+            s.addresses_read + swept(|x| x.read),
+            s.addresses_inserted + swept(|x| x.inserted),
+            s.addresses_updated + swept(|x| x.updated),
+            s.addresses_deleted + swept(|x| x.deleted),
             steps.join("; "),
             self.watermark.map_or("none".to_owned(), |w| w.to_rfc3339()),
         )
@@ -178,7 +195,10 @@ pub async fn run_pass(
     let (customers, mut steps) = match read_customers.await {
         Ok(outcome) => (outcome, Vec::new()),
         Err(e) if e.is_auth() => {
-            let hint = format!("store {store_hash}: check {}", crate::settings::ACCESS_TOKEN);
+            let hint = format!(
+                "store {store_hash}: BigCommerce rejects the access token (check {})",
+                opts.token_source.as_deref().unwrap_or("the store's token")
+            );
             return Err(anyhow::Error::new(e).context(hint));
         }
         Err(e) => {

@@ -17,3 +17,5 @@ pub const OVERLAP_SECS: u64 = 5;
 pub const ADDRESS_SWEEP_PAGES: u32 = 10;
 pub const LISTING_SWEEP_PAGES: u32 = 4;
 pub const CUSTOMER_SLICE: u32 = 100;
+pub const CONCURRENCY: u32 = 4;
+pub const MAX_RETRY_SECS: u64 = 120;

@@ -21,7 +21,7 @@ use crate::sources::Sources;
 const PREFIX: &str = "BCSYNC__";
 
 /// The legacy variables of the single store, and the store key each sets.
-const LEGACY_STORE: [(&str, &str, Kind); 10] = [
+const LEGACY_STORE: [(&str, &str, Kind); 12] = [
     ("BIGCOMMERCE_STORE_HASH", "hash", Kind::Text),
     ("BIGCOMMERCE_ACCESS_TOKEN", "token", Kind::Text),
     ("BIGCOMMERCE_API_URL", "api_url", Kind::Text),
@@ -32,6 +32,8 @@ const LEGACY_STORE: [(&str, &str, Kind); 10] = [
     ("BCSYNC_CUSTOMER_SLICE", "customer_slice", Kind::Integer),
     ("BCSYNC_CHANNELS", "channels", Kind::IntegerList),
     ("BCSYNC_EXCLUDE", "exclude", Kind::TextList),
+    ("BCSYNC_CONCURRENCY", "concurrency", Kind::Integer),
+    ("BCSYNC_MAX_RETRY_SECS", "max_retry_secs", Kind::Integer),
 ];
 
 pub(crate) fn apply(
@@ -60,7 +62,10 @@ fn legacy_store(
         // Not an array: leave it for the schema check to report.
         Some(_) => true,
     };
-    if file_has_stores || legacy(env, "BIGCOMMERCE_STORE_HASH")?.is_none() {
+    if file_has_stores {
+        return legacy_tuning_for_every_store(doc, sources, env);
+    }
+    if legacy(env, "BIGCOMMERCE_STORE_HASH")?.is_none() {
         return Ok(());
     }
     if legacy(env, "BIGCOMMERCE_ACCESS_TOKEN")?.is_none() {
@@ -80,6 +85,35 @@ fn legacy_store(
     doc.insert("stores".into(), Value::Array(vec![Value::Table(store)]));
     Ok(())
 }
+
+/// With `[[stores]]` in the file the legacy store itself (hash, token, URL) is not
+/// used, but its tuning variables (`BCSYNC_CONCURRENCY`, …) still apply, to every
+/// store: ignoring them silently would leave the operator believing they do.
+fn legacy_tuning_for_every_store(
+    doc: &mut Table,
+    sources: &mut Sources,
+    env: &HashMap<String, String>,
+) -> Result<(), ConfigError> {
+    let Some(Value::Array(stores)) = doc.get_mut("stores") else {
+        return Ok(());
+    };
+    for (var, key, kind) in LEGACY_STORE.iter().filter(|(_, key, _)| !IDENTITY.contains(key)) {
+        let Some(raw) = legacy(env, var)? else {
+            continue;
+        };
+        let value = to_value(*kind, &raw, var)?;
+        for (i, store) in stores.iter_mut().enumerate() {
+            if let Value::Table(t) = store {
+                t.insert((*key).into(), value.clone());
+                sources.set_env(format!("stores[{i}].{key}"), var);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The legacy keys that say which store, rather than how to sync it.
+const IDENTITY: [&str; 3] = ["hash", "token", "api_url"];
 
 fn legacy_database_url(
     doc: &mut Table,

@@ -28,6 +28,21 @@ impl fmt::Display for Location {
     }
 }
 
+impl Location {
+    /// For hints inside a longer line ("check stores[0].token_file in bcsync.toml"),
+    /// where the `file: key` form would read as one more `:`-separated cause.
+    pub fn describe(&self) -> String {
+        match self {
+            Location::Key {
+                file: Some(file),
+                key,
+            } => format!("{key} in {}", file.display()),
+            Location::Key { file: None, key } => key.clone(),
+            Location::Env { var } => var.clone(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The config file exists (or was named) but could not be read.

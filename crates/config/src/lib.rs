@@ -13,7 +13,7 @@
 //! Layering is done here rather than with the `config` crate because errors must say
 //! which variable or which file key a bad value came from, and values such as
 //! `BCSYNC__STORES__<HASH>__QUOTA_SHARE` address an array entry by its hash; see
-//! DECISIONS.md. `schedule` wraps the `cron` crate to read crontab's dialect; `redact`
+//! docs/decisions.md. `schedule` wraps the `cron` crate to read crontab's dialect; `redact`
 //! prints the effective settings without secrets. Secrets are `SecretString`s from the
 //! moment they are read, and no error message quotes one.
 
@@ -30,7 +30,7 @@ mod sources;
 mod store;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use error::{ConfigError, Location};
 pub use model::{
@@ -41,31 +41,66 @@ pub use schedule::Schedule;
 
 use sources::Sources;
 
+/// The variable that names the config file when `--config` is not given.
+pub const CONFIG_VAR: &str = "BCSYNC_CONFIG";
+
 impl Config {
-    /// `path`: the `--config` flag; `None` → `bcsync.toml` in the working directory if
-    /// it exists, else the environment only. `env`: the process environment (passed in
-    /// so tests need not mutate it; see [`process_env`]).
+    /// Every command's settings. `path`: the `--config` flag; `None` → the file named
+    /// by `BCSYNC_CONFIG`, else `bcsync.toml` in the working directory if it exists,
+    /// else the environment only. `env`: the process environment (passed in so tests
+    /// need not mutate it; see [`process_env`]). At least one store must be configured.
     pub fn load(path: Option<&Path>, env: &HashMap<String, String>) -> Result<Config, ConfigError> {
-        let file = match path {
-            Some(p) => Some(p.to_owned()),
-            None => {
-                let default = Path::new(defaults::FILE_NAME);
-                default.exists().then(|| default.to_owned())
-            }
-        };
+        Self::load_with(path, env, true)
+    }
+
+    /// As [`Config::load`], but a configuration without any store is accepted (its
+    /// `stores` is then empty): for `bcsync migrate`, which needs only the database.
+    pub fn load_without_stores(
+        path: Option<&Path>,
+        env: &HashMap<String, String>,
+    ) -> Result<Config, ConfigError> {
+        Self::load_with(path, env, false)
+    }
+
+    fn load_with(
+        path: Option<&Path>,
+        env: &HashMap<String, String>,
+        stores_required: bool,
+    ) -> Result<Config, ConfigError> {
+        let file = config_file(path, env)?;
         let mut doc = match &file {
             Some(p) => file::read(p)?,
             None => toml::Table::new(),
         };
         let mut sources = Sources::new(file);
         env::apply(&mut doc, &mut sources, env)?;
-        resolve::resolve(doc, &sources)
+        resolve::resolve(doc, &sources, stores_required)
     }
 
     /// The effective settings as TOML with every secret shown as `"[redacted]"` (for
     /// `bcsync config check`). The database URL keeps everything but its password.
     pub fn redacted(&self) -> String {
         redact::to_toml(self)
+    }
+}
+
+/// Which file to read: the flag, else `BCSYNC_CONFIG`, else `bcsync.toml` if present.
+fn config_file(path: Option<&Path>, env: &HashMap<String, String>) -> Result<Option<PathBuf>, ConfigError> {
+    if let Some(p) = path {
+        return Ok(Some(p.to_owned()));
+    }
+    match env.get(CONFIG_VAR).map(|v| v.trim()) {
+        Some("") => Err(ConfigError::invalid(
+            Location::Env {
+                var: CONFIG_VAR.to_owned(),
+            },
+            "is set but empty",
+        )),
+        Some(v) => Ok(Some(PathBuf::from(v))),
+        None => {
+            let default = Path::new(defaults::FILE_NAME);
+            Ok(default.exists().then(|| default.to_owned()))
+        }
     }
 }
 

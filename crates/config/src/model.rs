@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::error::Location;
 use crate::redact::redact_database_url;
 use crate::schedule::Schedule;
 
@@ -28,6 +29,8 @@ pub struct Config {
 pub struct DatabaseConfig {
     /// May hold a password.
     pub url: SecretString,
+    /// Where the URL was set, so a failed connection can say what to check.
+    pub url_source: Location,
     pub max_connections: u32,
 }
 
@@ -101,8 +104,12 @@ pub struct LeaseConfig {
 pub struct StoreConfig {
     /// Letters and digits, as written.
     pub hash: String,
+    /// Where the hash was written, so "check it" can say where to look.
+    pub hash_source: Location,
     /// Read from `token_file` when that was given (trailing newline trimmed).
     pub token: SecretString,
+    /// Where the token (or its file) was set: a rejected token names this.
+    pub token_source: Location,
     pub api_url: String,
     pub incremental: Schedule,
     /// Delete detection and sweeps.
@@ -116,4 +123,8 @@ pub struct StoreConfig {
     pub listing_sweep_pages: u32,
     pub customer_slice: u32,
     pub channels: Vec<i64>,
+    /// Pages of a resync fetched at once, within the rate limit.
+    pub concurrency: u32,
+    /// How long one request keeps retrying (429 storms, 5xx) before the pass fails.
+    pub max_retry: Duration,
 }

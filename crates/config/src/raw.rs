@@ -76,6 +76,8 @@ macro_rules! store_settings {
             pub listing_sweep_pages: Option<u32>,
             pub customer_slice: Option<u32>,
             pub channels: Option<Vec<i64>>,
+            pub concurrency: Option<u32>,
+            pub max_retry_secs: Option<u64>,
         }
 
         impl $name {
@@ -93,6 +95,8 @@ macro_rules! store_settings {
                     listing_sweep_pages: self.listing_sweep_pages,
                     customer_slice: self.customer_slice,
                     channels: self.channels.clone(),
+                    concurrency: self.concurrency,
+                    max_retry_secs: self.max_retry_secs,
                 }
             }
         }
@@ -153,9 +157,12 @@ fn store_setting_kind(key: &str) -> Option<Kind> {
     match key {
         "api_url" | "incremental_schedule" | "reconcile_schedule" => Some(Kind::Text),
         "quota_share" => Some(Kind::Float),
-        "overlap_secs" | "address_sweep_pages" | "listing_sweep_pages" | "customer_slice" => {
-            Some(Kind::Integer)
-        }
+        "overlap_secs"
+        | "address_sweep_pages"
+        | "listing_sweep_pages"
+        | "customer_slice"
+        | "concurrency"
+        | "max_retry_secs" => Some(Kind::Integer),
         "exclude" => Some(Kind::TextList),
         "channels" => Some(Kind::IntegerList),
         _ => None,

@@ -102,6 +102,8 @@ struct Store<'a> {
     listing_sweep_pages: u32,
     customer_slice: u32,
     channels: &'a [i64],
+    concurrency: u32,
+    max_retry_secs: u64,
 }
 
 pub(crate) fn to_toml(config: &Config) -> String {
@@ -141,6 +143,8 @@ pub(crate) fn to_toml(config: &Config) -> String {
                 listing_sweep_pages: s.listing_sweep_pages,
                 customer_slice: s.customer_slice,
                 channels: &s.channels,
+                concurrency: s.concurrency,
+                max_retry_secs: s.max_retry.as_secs(),
             })
             .collect(),
     };

@@ -18,7 +18,7 @@ use crate::raw::{RawConfig, RawDatabase, RawLog, RawWebhooks};
 use crate::sources::Sources;
 use crate::store::StoreResolver;
 
-pub(crate) fn resolve(doc: Table, sources: &Sources) -> Result<Config, ConfigError> {
+pub(crate) fn resolve(doc: Table, sources: &Sources, stores_required: bool) -> Result<Config, ConfigError> {
     let raw: RawConfig =
         serde_path_to_error::deserialize(Value::Table(doc)).map_err(|e| schema_error(e, sources))?;
     let r = Resolver { sources };
@@ -36,7 +36,7 @@ pub(crate) fn resolve(doc: Table, sources: &Sources) -> Result<Config, ConfigErr
             1..=86_400,
         )?),
     };
-    let stores = StoreResolver::new(&r).stores(raw.defaults, raw.stores)?;
+    let stores = StoreResolver::new(&r).stores(raw.defaults, raw.stores, stores_required)?;
     Ok(Config {
         database,
         http,
@@ -170,6 +170,7 @@ impl Resolver<'_> {
         }
         Ok(DatabaseConfig {
             url: self.secret("database.url", url)?,
+            url_source: self.sources.locate("database.url"),
             max_connections: self.number(
                 "database.max_connections",
                 raw.max_connections,

@@ -87,10 +87,17 @@ impl Schedule {
             .iter()
             .map(|e| e.parse::<cron::Schedule>().map_err(|e| fail(e.to_string())))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Schedule {
+        let schedule = Schedule {
             text: text.to_owned(),
             parts,
-        })
+        };
+        // `0 0 30 2 *` parses but would leave the store unsynced forever, silently.
+        if schedule.next_after(Utc::now()).is_none() {
+            return Err(fail(
+                "it never fires (no date matches its day-of-month and month)".to_owned(),
+            ));
+        }
+        Ok(schedule)
     }
 
     /// The expression as written (trimmed).
@@ -99,7 +106,7 @@ impl Schedule {
     }
 
     /// The first run strictly after `t`; `None` if the schedule never fires again
-    /// (e.g. `0 0 30 2 *`).
+    /// (`parse` refuses those that never fire from now on, such as `0 0 30 2 *`).
     pub fn next_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.parts.iter().filter_map(|s| s.after(&t).next()).min()
     }

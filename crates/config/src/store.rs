@@ -25,6 +25,8 @@ struct Settings {
     listing_sweep_pages: u32,
     customer_slice: u32,
     channels: Vec<i64>,
+    concurrency: u32,
+    max_retry_secs: u64,
 }
 
 impl Settings {
@@ -41,6 +43,8 @@ impl Settings {
             listing_sweep_pages: defaults::LISTING_SWEEP_PAGES,
             customer_slice: defaults::CUSTOMER_SLICE,
             channels: Vec::new(),
+            concurrency: defaults::CONCURRENCY,
+            max_retry_secs: defaults::MAX_RETRY_SECS,
         }
     }
 }
@@ -58,9 +62,10 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
         &self,
         defaults: RawStoreSettings,
         raw: Vec<RawStore>,
+        required: bool,
     ) -> Result<Vec<StoreConfig>, ConfigError> {
         let inherited = self.apply(Settings::builtin(), defaults, "defaults")?;
-        if raw.is_empty() {
+        if raw.is_empty() && required {
             let file = match &self.r.sources.file {
                 Some(f) => format!("add a [[stores]] table to {}", f.display()),
                 None => "write a config file with [[stores]] (bcsync.toml or --config)".to_owned(),
@@ -81,6 +86,13 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                     format!("{hash:?} is already the hash of stores[{first}]"),
                 ));
             }
+            let token_key = if store.token_file.is_some() {
+                format!("{at}.token_file")
+            } else {
+                format!("{at}.token")
+            };
+            let token_source = self.r.sources.locate(&token_key);
+            let hash_source = self.r.sources.locate(&format!("{at}.hash"));
             let token = self
                 .r
                 .secret_or_file(
@@ -92,7 +104,9 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
             let s = self.apply(inherited.clone(), store.settings(), &at)?;
             stores.push(StoreConfig {
                 hash,
+                hash_source,
                 token,
+                token_source,
                 api_url: s.api_url,
                 incremental: s.incremental,
                 reconcile: s.reconcile,
@@ -103,6 +117,8 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 listing_sweep_pages: s.listing_sweep_pages,
                 customer_slice: s.customer_slice,
                 channels: s.channels,
+                concurrency: s.concurrency,
+                max_retry: Duration::from_secs(s.max_retry_secs),
             });
         }
         Ok(stores)
@@ -178,6 +194,13 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 0..=10_000_000,
             )?,
             channels: raw.channels.unwrap_or(base.channels),
+            concurrency: r.number(&key("concurrency"), raw.concurrency, base.concurrency, 1..=64)?,
+            max_retry_secs: r.number(
+                &key("max_retry_secs"),
+                raw.max_retry_secs,
+                base.max_retry_secs,
+                1..=86_400,
+            )?,
         })
     }
 

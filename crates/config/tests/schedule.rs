@@ -169,7 +169,11 @@ fn bad_expressions_are_rejected_with_a_reason() {
 }
 
 #[test]
-fn a_schedule_that_never_fires_has_no_next_time() {
-    let s = Schedule::parse("0 0 30 2 *").unwrap();
-    assert_eq!(s.next_after(t("2026-01-01T00:00:00Z")), None);
+fn a_schedule_that_never_fires_is_refused() {
+    for expr in ["0 0 30 2 *", "0 0 31 4 *", "0 0 31 2,4,6,9,11 *"] {
+        let e = Schedule::parse(expr).unwrap_err();
+        assert!(e.contains("never fires"), "{expr}: {e}");
+    }
+    // 29 February fires in leap years, so it is a schedule.
+    assert!(Schedule::parse("0 0 29 2 *").is_ok());
 }

@@ -13,13 +13,13 @@ use crate::StoreError;
 
 /// Enough for one writer, one reader and the run bookkeeping of a daemon; more only
 /// adds load on a database the operator may share with other applications.
-const MAX_CONNECTIONS: u32 = 5;
+pub(crate) const DEFAULT_MAX_CONNECTIONS: u32 = 5;
 /// How long to wait for a connection (also: for the first one, while the server is
 /// still starting and refuses connections).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 const MASK: &str = "***";
 
-pub(crate) async fn connect(database_url: &str) -> Result<PgPool, StoreError> {
+pub(crate) async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, StoreError> {
     let url = redact_url(database_url);
     let secrets = secrets_of(database_url);
     let fail = |error: sqlx::Error| StoreError::Connect {
@@ -41,7 +41,7 @@ pub(crate) async fn connect(database_url: &str) -> Result<PgPool, StoreError> {
         options = options.application_name("bcsync");
     }
     PgPoolOptions::new()
-        .max_connections(MAX_CONNECTIONS)
+        .max_connections(max_connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await

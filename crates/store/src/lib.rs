@@ -104,8 +104,14 @@ impl Store {
     /// Opens a pool (at most 5 connections, 10 s to acquire one) and checks that one
     /// connection can be made. Errors show the URL with its password masked.
     pub async fn connect(database_url: &str) -> Result<Store, StoreError> {
+        Self::connect_with(database_url, connect::DEFAULT_MAX_CONNECTIONS).await
+    }
+
+    /// As [`Store::connect`], with at most `max_connections` (the operator's
+    /// `[database] max_connections`: the database may be shared with other applications).
+    pub async fn connect_with(database_url: &str, max_connections: u32) -> Result<Store, StoreError> {
         Ok(Store {
-            pool: connect::connect(database_url).await?,
+            pool: connect::connect(database_url, max_connections.max(1)).await?,
         })
     }
 

@@ -2,21 +2,18 @@
 //! migrated, and every store's token is valid with the scopes bcsync reads. One line
 //! per check; exits non-zero when any fails.
 
-use std::path::PathBuf;
-
+use bcsync_config::Config;
 use bigcommerce::{ClientError, CustomerQuery};
-use secrecy::ExposeSecret;
 
-pub async fn run(path: Option<&PathBuf>) -> anyhow::Result<()> {
-    let config = crate::init::config::load(path, None, None)?;
+pub async fn run(config: &Config) -> anyhow::Result<()> {
     let mut problems = 0;
     let mut line = |ok: bool, what: String| {
-        println!("{} {what}", if ok { "ok  " } else { "FAIL" });
+        crate::outln!("{} {what}", if ok { "ok  " } else { "FAIL" });
         if !ok {
             problems += 1;
         }
     };
-    match bcsync_store::Store::connect(config.database.url.expose_secret()).await {
+    match super::connect(&config.database).await {
         Ok(store) => {
             line(true, "database reachable".into());
             match store.schema_is_current().await {
@@ -28,7 +25,7 @@ pub async fn run(path: Option<&PathBuf>) -> anyhow::Result<()> {
                 Err(_) => line(false, "database schema not found: run `bcsync migrate`".into()),
             }
         }
-        Err(e) => line(false, format!("database: {e}")),
+        Err(e) => line(false, crate::failure::one_line(&e)),
     }
     for cfg in &config.stores {
         let hash = &cfg.hash;

@@ -1,14 +1,13 @@
-//! `bcsync config check`: validates the configuration and prints the effective
-//! settings, secrets redacted.
+//! `bcsync config check`: validates the configuration (done by `main` before this
+//! runs) and prints the effective settings, secrets redacted.
 
-use std::path::PathBuf;
+use bcsync_config::Config;
 
-pub fn run(path: Option<&PathBuf>) -> anyhow::Result<()> {
-    let config = crate::init::config::load(path, None, None)?;
+pub fn run(config: &Config) -> anyhow::Result<()> {
     match &config.source {
-        Some(file) => println!("# {} is valid; effective settings:", file.display()),
-        None => println!("# configuration from the environment is valid; effective settings:"),
+        Some(file) => crate::outln!("# {} is valid; effective settings:", file.display()),
+        None => crate::outln!("# configuration from the environment is valid; effective settings:"),
     }
-    print!("{}", config.redacted());
+    crate::outln!("{}", config.redacted().trim_end());
     Ok(())
 }

@@ -14,7 +14,10 @@ use throwaway_pg::ThrowawayPg;
 use super::migrate::connect_and_migrate;
 use crate::cli::DemoArgs;
 use crate::pass::{PassKind, PassOptions, run_pass};
-use crate::settings::{self, DATABASE_URL};
+use bcsync_config::{DatabaseConfig, Location};
+
+/// Where the demo mirrors, when set.
+const DATABASE_URL: &str = "DATABASE_URL";
 
 const DEMO_STORE: &str = "demo1";
 
@@ -36,8 +39,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     );
 
     // Keep the throwaway cluster alive until the end of the demo.
-    let (url, _cluster) = database().await?;
-    let store = connect_and_migrate(&url).await?;
+    let (db, _cluster) = database().await?;
+    let store = connect_and_migrate(&db).await?;
     let client = BigCommerceClient::new(ClientConfig::new(
         sim.base_url(),
         DEMO_STORE,
@@ -52,7 +55,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let first = run_pass(&client, &store, PassKind::Sync, &opts).await?;
     println!(
         "\n1. first pass (nothing mirrored yet):\n   {}",
-        first.summary_line(PassKind::Sync)
+        first.summary_line(PassKind::Sync, DEMO_STORE)
     );
 
     let changed = merchant_activity(&sim);
@@ -60,12 +63,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let second = run_pass(&client, &store, PassKind::Sync, &opts).await?;
     println!(
         "\n3. incremental pass:\n   {}",
-        second.summary_line(PassKind::Sync)
+        second.summary_line(PassKind::Sync, DEMO_STORE)
     );
     let third = run_pass(&client, &store, PassKind::Resync, &opts).await?;
     println!(
         "\n4. resync (finds deletes):\n   {}",
-        third.summary_line(PassKind::Resync)
+        third.summary_line(PassKind::Resync, DEMO_STORE)
     );
 
     print_mirror(&store, &sim).await?;
@@ -74,10 +77,21 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 }
 
 /// `DATABASE_URL` if set, else a throwaway cluster (returned so it outlives the demo).
-async fn database() -> anyhow::Result<(SecretString, Option<ThrowawayPg>)> {
-    if let Some(url) = settings::optional(DATABASE_URL)? {
-        println!("mirroring into {DATABASE_URL}");
-        return Ok((SecretString::from(url), None));
+async fn database() -> anyhow::Result<(DatabaseConfig, Option<ThrowawayPg>)> {
+    let config = |url: String, source: &str| DatabaseConfig {
+        url: SecretString::from(url),
+        url_source: Location::Env {
+            var: source.to_owned(),
+        },
+        max_connections: bcsync_config::defaults::MAX_CONNECTIONS,
+    };
+    match std::env::var(DATABASE_URL) {
+        Ok(url) if !url.trim().is_empty() => {
+            println!("mirroring into {DATABASE_URL}");
+            return Ok((config(url.trim().to_owned(), DATABASE_URL), None));
+        }
+        Ok(_) => anyhow::bail!("{DATABASE_URL} is set but empty"),
+        Err(_) => {}
     }
     let pg = ThrowawayPg::start()
         .await
@@ -90,7 +104,7 @@ async fn database() -> anyhow::Result<(SecretString, Option<ThrowawayPg>)> {
         "mirroring into a throwaway PostgreSQL on 127.0.0.1:{} (removed when the demo ends)",
         pg.port()
     );
-    Ok((SecretString::from(url), Some(pg)))
+    Ok((config(url, "the throwaway PostgreSQL"), Some(pg)))
 }
 
 /// Edits customers, edits and adds addresses (which do not bump the customer's

@@ -1,24 +1,28 @@
-//! `bcsync migrate`.
+//! `bcsync migrate`: needs only the database settings, from the same configuration as
+//! every other command.
 
 use anyhow::Context;
+use bcsync_config::DatabaseConfig;
 use bcsync_store::Store;
 use secrecy::ExposeSecret;
 
-use crate::settings::{self, DATABASE_URL};
-
-pub async fn run() -> anyhow::Result<()> {
-    let url = secrecy::SecretString::from(settings::required(DATABASE_URL)?);
-    connect_and_migrate(&url).await?;
-    println!("migrations applied");
+pub async fn run(config: &bcsync_config::Config) -> anyhow::Result<()> {
+    connect_and_migrate(&config.database).await?;
+    crate::outln!("migrations applied");
     Ok(())
 }
 
 /// Connects and brings the schema up to date: every command that touches the mirror
 /// starts here, so a new binary never runs against an old schema.
-pub async fn connect_and_migrate(url: &secrecy::SecretString) -> anyhow::Result<Store> {
-    let store = Store::connect(url.expose_secret())
-        .await
-        .context("connecting to PostgreSQL")?;
+pub async fn connect_and_migrate(db: &DatabaseConfig) -> anyhow::Result<Store> {
+    let store = connect(db).await?;
     store.migrate().await.context("applying migrations")?;
     Ok(store)
+}
+
+/// A pool of at most `[database] max_connections`.
+pub async fn connect(db: &DatabaseConfig) -> anyhow::Result<Store> {
+    Store::connect_with(db.url.expose_secret(), db.max_connections)
+        .await
+        .with_context(|| format!("cannot connect to PostgreSQL (check {})", db.url_source.describe()))
 }

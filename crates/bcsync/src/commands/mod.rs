@@ -1,4 +1,5 @@
-//! One module per subcommand.
+//! One module per subcommand. Each takes the configuration `main` loaded (all but
+//! `demo`, which brings its own simulated store).
 
 mod check;
 mod config_check;
@@ -9,24 +10,30 @@ mod status;
 mod sync;
 mod webhooks;
 
+use anyhow::Context;
+use bcsync_config::Config;
+
+pub use migrate::connect;
+
 use crate::cli::{Command, ConfigCommand, WebhooksCommand};
 use crate::pass::PassKind;
 
-pub async fn run(command: Command, config: Option<bcsync_config::Config>) -> anyhow::Result<()> {
+pub async fn run(command: Command, config: Option<Config>) -> anyhow::Result<()> {
+    if let Command::Demo(args) = command {
+        return demo::run(args).await;
+    }
+    let config = config.context("the configuration was not loaded")?;
     match command {
-        Command::Run(_) => match config {
-            Some(config) => run::run(config).await,
-            None => anyhow::bail!("the daemon's configuration was not loaded"),
-        },
-        Command::Migrate => migrate::run().await,
-        Command::Sync(args) => sync::run(PassKind::Sync, &args, None).await,
-        Command::Resync(args) => sync::run(PassKind::Resync, &args.target, args.resource).await,
-        Command::Status(args) => status::run(args.config.as_ref()).await,
-        Command::Check(args) => check::run(args.config.as_ref()).await,
-        Command::Config(ConfigCommand::Check(args)) => config_check::run(args.config.as_ref()),
+        Command::Run(_) => run::run(config).await,
+        Command::Migrate => migrate::run(&config).await,
+        Command::Sync(args) => sync::run(PassKind::Sync, &config, &args, None).await,
+        Command::Resync(args) => sync::run(PassKind::Resync, &config, &args.target, args.resource).await,
+        Command::Status => status::run(&config).await,
+        Command::Check => check::run(&config).await,
+        Command::Config(ConfigCommand::Check) => config_check::run(&config),
         Command::Webhooks(WebhooksCommand::Register(args)) => {
-            webhooks::register(args.config.config.as_ref(), args.store.as_deref()).await
+            webhooks::register(&config, args.store.as_deref()).await
         }
-        Command::Demo(args) => demo::run(args).await,
+        Command::Demo(_) => unreachable!("handled above"),
     }
 }

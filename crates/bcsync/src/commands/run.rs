@@ -34,7 +34,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     .await?;
     tracing::info!(%addr, stores = config.stores.len(), "listening");
 
-    let Some(store) = init::database::connect(&config.database.url, stop.clone()).await else {
+    let Some(store) = init::database::connect(&config.database, stop.clone()).await else {
         return Ok(());
     };
     let _ = store_cell.set(store.clone());

@@ -1,11 +1,8 @@
 //! `bcsync status`: per store and resource, where the mirror stands: watermark and
 //! position, the last pass and its outcome, live rows, lag and the lease holder.
 
-use std::path::PathBuf;
-
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use secrecy::ExposeSecret;
 use sqlx::Row;
 
 const TABLES: &[&str] = &[
@@ -21,18 +18,15 @@ const TABLES: &[&str] = &[
     "customer_channel_settings",
 ];
 
-pub async fn run(path: Option<&PathBuf>) -> anyhow::Result<()> {
-    let config = crate::init::config::load(path, None, None)?;
-    let store = bcsync_store::Store::connect(config.database.url.expose_secret())
-        .await
-        .context("connecting to PostgreSQL")?;
+pub async fn run(config: &bcsync_config::Config) -> anyhow::Result<()> {
+    let store = super::connect(&config.database).await?;
     let now = Utc::now();
     for cfg in &config.stores {
         let hash = cfg.hash.as_str();
-        println!("store {hash}");
+        crate::outln!("store {hash}");
         match store.lease(hash).await? {
-            Some((holder, until)) if until > now => println!("  lease: held by {holder} until {until}"),
-            _ => println!("  lease: free"),
+            Some((holder, until)) if until > now => crate::outln!("  lease: held by {holder} until {until}"),
+            _ => crate::outln!("  lease: free"),
         }
         let runs = sqlx::query(
             "SELECT DISTINCT ON (kind) kind, started_at, finished_at, outcome, error, requests \
@@ -43,12 +37,12 @@ pub async fn run(path: Option<&PathBuf>) -> anyhow::Result<()> {
         .await
         .context("reading bigcommerce.sync_runs")?;
         if runs.is_empty() {
-            println!("  no pass yet");
+            crate::outln!("  no pass yet");
         }
         for r in runs {
             let finished: Option<DateTime<Utc>> = r.get("finished_at");
             let error: Option<String> = r.get("error");
-            println!(
+            crate::outln!(
                 "  last {:<11} {} at {} ({} requests){}",
                 r.get::<String, _>("kind"),
                 r.get::<String, _>("outcome"),
@@ -69,7 +63,7 @@ pub async fn run(path: Option<&PathBuf>) -> anyhow::Result<()> {
             let watermark: Option<DateTime<Utc>> = s.get("watermark");
             let position: Option<i64> = s.get("position");
             let updated: DateTime<Utc> = s.get("updated_at");
-            println!(
+            crate::outln!(
                 "  {:<24} watermark {:<25} position {:<10} updated {} ago",
                 s.get::<String, _>("resource"),
                 watermark.map_or("-".to_owned(), |w| w.to_rfc3339()),
@@ -89,7 +83,7 @@ pub async fn run(path: Option<&PathBuf>) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("counting bigcommerce.{table}"))?;
             let changed: Option<DateTime<Utc>> = row.get(2);
-            println!(
+            crate::outln!(
                 "  {table:<28} {:>9} live {:>7} deleted, last change {}",
                 row.get::<i64, _>(0),
                 row.get::<i64, _>(1),

@@ -1,61 +1,55 @@
-//! `bcsync sync` and `bcsync resync`: one pass per store, then exit.
-//!
-//! With `--config` (or a `bcsync.toml` in the working directory) every configured
-//! store is passed in turn (or only `--store`); otherwise the single store of the
-//! environment variables (`settings.rs`).
+//! `bcsync sync` and `bcsync resync`: one pass per configured store (or only
+//! `--store`), then exit; non-zero when any store's pass failed.
 
-use std::path::Path;
-
-use anyhow::{Context, bail};
+use anyhow::bail;
+use bcsync_config::Config;
 use bigcommerce::BigCommerceClient;
 
 use super::migrate::connect_and_migrate;
 use crate::cli::StoreArgs;
 use crate::pass::{PassKind, PassOptions, run_pass};
-use crate::settings::Settings;
 
-pub async fn run(kind: PassKind, args: &StoreArgs, only: Option<String>) -> anyhow::Result<()> {
-    let from_file = args.config.config.is_some() || Path::new("bcsync.toml").exists();
-    if !from_file {
-        let mut settings = Settings::from_env()?;
-        if let Some(hash) = &args.store
-            && hash != &settings.client.store_hash
-        {
-            bail!(
-                "--store {hash}: the configured store is {}",
-                settings.client.store_hash
-            );
-        }
-        settings.pass.only = only;
-        let client =
-            BigCommerceClient::new(settings.client.clone()).context("configuring the BigCommerce client")?;
-        let store = connect_and_migrate(&settings.database_url).await?;
-        return one(&client, &store, kind, &settings.pass).await;
-    }
-    let config = crate::init::config::load(args.config.config.as_ref(), None, None)?;
+pub async fn run(
+    kind: PassKind,
+    config: &Config,
+    args: &StoreArgs,
+    only: Option<String>,
+) -> anyhow::Result<()> {
     let stores: Vec<_> = config
         .stores
         .iter()
-        .filter(|s| args.store.as_ref().is_none_or(|h| h == &s.hash))
+        .filter(|s| args.store.as_ref().is_none_or(|h| h.eq_ignore_ascii_case(&s.hash)))
         .collect();
     if stores.is_empty() {
+        let configured: Vec<&str> = config.stores.iter().map(|s| s.hash.as_str()).collect();
         bail!(
-            "--store {}: no such store in the configuration",
-            args.store.as_deref().unwrap_or("")
+            "--store {}: no such store in the configuration (configured: {})",
+            args.store.as_deref().unwrap_or(""),
+            configured.join(", ")
         );
     }
-    let store = connect_and_migrate(&config.database.url).await?;
+    let store = connect_and_migrate(&config.database).await?;
+    if let [cfg] = stores.as_slice() {
+        // One store: its error is the command's error, said once.
+        let (client, mut opts) = crate::init::stores::build(cfg, None)?;
+        opts.only = only;
+        return one(&client, &store, kind, &opts).await;
+    }
     let mut failed = Vec::new();
     for cfg in stores {
         let (client, mut opts) = crate::init::stores::build(cfg, None)?;
         opts.only = only.clone();
         if let Err(e) = one(&client, &store, kind, &opts).await {
-            tracing::error!(store = %cfg.hash, error = %format!("{e:#}"), "pass failed");
+            tracing::error!(store = %cfg.hash, "{}", crate::failure::one_line(&e));
             failed.push(cfg.hash.clone());
         }
     }
     if !failed.is_empty() {
-        bail!("{} failed for store(s) {}", kind.as_str(), failed.join(", "));
+        bail!(
+            "{} failed for store(s) {} (see the lines above)",
+            kind.as_str(),
+            failed.join(", ")
+        );
     }
     Ok(())
 }
@@ -73,6 +67,6 @@ async fn one(
         )));
     }
     let report = run_pass(client, store, kind, &opts).await?;
-    tracing::info!("{}", report.summary_line(kind));
+    tracing::info!("{}", report.summary_line(kind, client.store_hash()));
     Ok(())
 }

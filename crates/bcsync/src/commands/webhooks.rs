@@ -7,9 +7,8 @@
 //! - `PUT /stores/{hash}/v3/hooks/{id}` to refresh the header and re-activate one that
 //!   exists (BigCommerce deactivates a hook whose deliveries keep failing).
 
-use std::path::PathBuf;
-
 use anyhow::{Context, bail};
+use bcsync_config::Config;
 use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -24,8 +23,7 @@ pub const SCOPES: &[&str] = &[
     "store/customer/address/deleted",
 ];
 
-pub async fn register(path: Option<&PathBuf>, only: Option<&str>) -> anyhow::Result<()> {
-    let config = crate::init::config::load(path, None, None)?;
+pub async fn register(config: &Config, only: Option<&str>) -> anyhow::Result<()> {
     let Some(secret) = &config.webhooks.secret else {
         bail!("webhooks.secret (or secret_file) is not set: BigCommerce must send it back with each event");
     };
@@ -57,7 +55,7 @@ pub async fn register(path: Option<&PathBuf>, only: Option<&str>) -> anyhow::Res
                 .send_json(method, &path, &body)
                 .await
                 .with_context(|| format!("store {}: registering {scope}", cfg.hash))?;
-            println!("store {}: {scope} -> {destination} {verb}", cfg.hash);
+            crate::outln!("store {}: {scope} -> {destination} {verb}", cfg.hash);
         }
     }
     Ok(())

@@ -184,7 +184,7 @@ impl Worker {
         );
         match result {
             Ok(r) => {
-                tracing::info!(store = %self.client.store_hash(), pass = due.label(), "{}", r.summary_line(PassKind::Sync));
+                tracing::info!(store = %self.client.store_hash(), pass = due.label(), "{}", r.summary_line(PassKind::Sync, self.client.store_hash()));
                 true
             }
             Err(e) => {

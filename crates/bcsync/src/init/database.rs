@@ -5,16 +5,17 @@
 use std::time::Duration;
 
 use bcsync_store::Store;
-use secrecy::{ExposeSecret, SecretString};
+use bcsync_config::DatabaseConfig;
+use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
 use crate::daemon::shutdown;
 
-pub async fn connect(url: &SecretString, mut stop: watch::Receiver<bool>) -> Option<Store> {
+pub async fn connect(db: &DatabaseConfig, mut stop: watch::Receiver<bool>) -> Option<Store> {
     let mut wait = Duration::from_secs(1);
     loop {
         let attempt = async {
-            let store = Store::connect(url.expose_secret()).await?;
+            let store = Store::connect_with(db.url.expose_secret(), db.max_connections).await?;
             store.migrate().await?;
             Ok::<_, bcsync_store::StoreError>(store)
         };

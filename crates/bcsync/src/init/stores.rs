@@ -1,4 +1,5 @@
 //! Per store: a client whose every request feeds the metrics, and the pass settings.
+//! Every per-store key of the configuration is applied here and nowhere else.
 
 use std::sync::Arc;
 
@@ -16,10 +17,13 @@ pub fn build(
 ) -> anyhow::Result<(BigCommerceClient, PassOptions)> {
     let mut client_cfg = ClientConfig::new(cfg.api_url.clone(), cfg.hash.clone(), cfg.token.clone());
     client_cfg.quota_share = cfg.quota_share;
+    client_cfg.max_retry_time = cfg.max_retry;
     client_cfg.observer = metrics.map(|m| m.observer(&cfg.hash));
     let client = BigCommerceClient::new(client_cfg).with_context(|| format!("store {}", cfg.hash))?;
     let mut opts = PassOptions::default();
     opts.poll.overlap = cfg.overlap;
+    opts.poll.concurrency = cfg.concurrency as usize;
+    opts.token_source = Some(cfg.token_source.describe());
     opts.poll.exclusions = Exclusions::parse(cfg.exclude.iter().map(String::as_str))
         .with_context(|| format!("store {}: exclude", cfg.hash))?;
     opts.sweep.pages_per_pass = cfg.address_sweep_pages;
