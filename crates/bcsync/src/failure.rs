@@ -60,11 +60,13 @@ mod tests {
     #[test]
     fn a_cause_already_quoted_is_said_once() {
         let env = std::collections::HashMap::new();
-        let err = bcsync_config::Config::load(Some(std::path::Path::new("nothere.toml")), &env)
-            .unwrap_err();
+        let err = bcsync_config::Config::load(Some(std::path::Path::new("nothere.toml")), &env).unwrap_err();
         let e = anyhow::Error::new(err).context("invalid configuration");
         let line = one_line(&e);
-        assert!(line.starts_with("invalid configuration: nothere.toml: cannot read the config file: "), "{line}");
+        assert!(
+            line.starts_with("invalid configuration: nothere.toml: cannot read the config file: "),
+            "{line}"
+        );
         assert_eq!(line.matches("No such file").count(), 1, "{line}");
     }
 

@@ -44,7 +44,9 @@ pub fn init(log: &LogConfig, target: Target, verbose: u8) {
         (format, _) => format.is_json(terminal),
     };
     let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(colour);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(colour);
     match (json, target) {
         (true, Target::Stderr) => builder.json().with_writer(std::io::stderr).init(),
         (true, Target::Stdout) => builder.json().with_writer(std::io::stdout).init(),

@@ -39,7 +39,9 @@ fn main() -> ExitCode {
         Command::Run(_) => logging::Target::Stdout,
         _ => logging::Target::Stderr,
     };
-    let log = config.as_ref().map_or_else(logging::demo_defaults, |c| c.log.clone());
+    let log = config
+        .as_ref()
+        .map_or_else(logging::demo_defaults, |c| c.log.clone());
     logging::init(&log, target, cli.verbose);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

@@ -24,5 +24,10 @@ pub async fn connect_and_migrate(db: &DatabaseConfig) -> anyhow::Result<Store> {
 pub async fn connect(db: &DatabaseConfig) -> anyhow::Result<Store> {
     Store::connect_with(db.url.expose_secret(), db.max_connections)
         .await
-        .with_context(|| format!("cannot connect to PostgreSQL (check {})", db.url_source.describe()))
+        .with_context(|| {
+            format!(
+                "cannot connect to PostgreSQL (check {})",
+                db.url_source.describe()
+            )
+        })
 }

@@ -18,7 +18,11 @@ pub async fn run(
     let stores: Vec<_> = config
         .stores
         .iter()
-        .filter(|s| args.store.as_ref().is_none_or(|h| h.eq_ignore_ascii_case(&s.hash)))
+        .filter(|s| {
+            args.store
+                .as_ref()
+                .is_none_or(|h| h.eq_ignore_ascii_case(&s.hash))
+        })
         .collect();
     if stores.is_empty() {
         let configured: Vec<&str> = config.stores.iter().map(|s| s.hash.as_str()).collect();

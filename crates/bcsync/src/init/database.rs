@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use bcsync_store::Store;
 use bcsync_config::DatabaseConfig;
+use bcsync_store::Store;
 use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
