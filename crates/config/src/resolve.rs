@@ -154,13 +154,15 @@ impl Resolver<'_> {
 
     fn database(&self, raw: RawDatabase) -> Result<DatabaseConfig, ConfigError> {
         let Some(url) = raw.url else {
-            let file = match &self.sources.file {
-                Some(f) => format!("url in [database] of {}", f.display()),
-                None => "a config file's [database] url".to_owned(),
-            };
-            return Err(ConfigError::Missing(format!(
-                "no database URL: set {file}, BCSYNC__DATABASE__URL or DATABASE_URL"
-            )));
+            return Err(ConfigError::Missing(match &self.sources.file {
+                Some(f) => format!(
+                    "no database URL: set url in [database] of {}, BCSYNC__DATABASE__URL or DATABASE_URL",
+                    f.display()
+                ),
+                None => "no database URL: DATABASE_URL is not set (nor BCSYNC__DATABASE__URL, and no \
+                         config file was found: --config, BCSYNC_CONFIG or ./bcsync.toml)"
+                    .to_owned(),
+            }));
         };
         let scheme_ok =
             url::Url::parse(url.trim()).is_ok_and(|u| matches!(u.scheme(), "postgres" | "postgresql"));

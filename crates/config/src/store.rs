@@ -66,14 +66,17 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
     ) -> Result<Vec<StoreConfig>, ConfigError> {
         let inherited = self.apply(Settings::builtin(), defaults, "defaults")?;
         if raw.is_empty() && required {
-            let file = match &self.r.sources.file {
-                Some(f) => format!("add a [[stores]] table to {}", f.display()),
-                None => "write a config file with [[stores]] (bcsync.toml or --config)".to_owned(),
-            };
-            return Err(ConfigError::Missing(format!(
-                "no store configured: {file}, or set BIGCOMMERCE_STORE_HASH and \
-                 BIGCOMMERCE_ACCESS_TOKEN"
-            )));
+            return Err(ConfigError::Missing(match &self.r.sources.file {
+                Some(f) => format!(
+                    "no store configured: add a [[stores]] table to {}, or set \
+                     BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN",
+                    f.display()
+                ),
+                None => "no store configured: BIGCOMMERCE_STORE_HASH is not set (write a config \
+                         file with [[stores]]: --config, BCSYNC_CONFIG or ./bcsync.toml; or set \
+                         BIGCOMMERCE_STORE_HASH and BIGCOMMERCE_ACCESS_TOKEN)"
+                    .to_owned(),
+            }));
         }
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut stores = Vec::with_capacity(raw.len());
