@@ -21,9 +21,10 @@ pub enum Target {
     Stdout,
 }
 
-/// Notices that every start would otherwise log at INFO ("schema bigcommerce already
-/// exists, skipping" from the migrations): routine, so DEBUG.
-const QUIET: &str = "sqlx::postgres::notice=debug";
+/// PostgreSQL's notices, which sqlx logs at INFO: every start would otherwise say
+/// "schema bigcommerce already exists, skipping". Routine, so shown only when the
+/// level names `sqlx` itself (as `-vv` and a `RUST_LOG` with `sqlx=…` do).
+const QUIET: &str = "sqlx::postgres::notice=warn";
 
 pub fn init(log: &LogConfig, target: Target, verbose: u8) {
     let level = match verbose {

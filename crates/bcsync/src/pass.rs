@@ -68,6 +68,8 @@ pub struct PassOptions {
     /// Where the token was set ("BIGCOMMERCE_ACCESS_TOKEN", "stores[0].token_file in
     /// bcsync.toml"), for the line that says a rejected token needs checking.
     pub token_source: Option<String>,
+    /// Where the store hash was set, for the line that says a 404 needs checking it.
+    pub hash_source: Option<String>,
 }
 
 impl PassOptions {
@@ -100,6 +102,7 @@ impl Default for PassOptions {
             reconcile: true,
             replica: None,
             token_source: None,
+            hash_source: None,
         }
     }
 }
@@ -194,10 +197,18 @@ pub async fn run_pass(
     };
     let (customers, mut steps) = match read_customers.await {
         Ok(outcome) => (outcome, Vec::new()),
+        // Nothing else of the pass can work: one line that says what to check.
         Err(e) if e.is_auth() => {
             let hint = format!(
                 "store {store_hash}: BigCommerce rejects the access token (check {})",
                 opts.token_source.as_deref().unwrap_or("the store's token")
+            );
+            return Err(anyhow::Error::new(e).context(hint));
+        }
+        Err(e) if e.is_unknown_store() => {
+            let hint = format!(
+                "store {store_hash}: BigCommerce knows no such store (404) (check {})",
+                opts.hash_source.as_deref().unwrap_or("the store hash")
             );
             return Err(anyhow::Error::new(e).context(hint));
         }

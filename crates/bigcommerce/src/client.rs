@@ -264,8 +264,33 @@ fn describe(method: &str, path: &str, query: &[(&str, String)]) -> String {
     }
 }
 
+/// What an error body says, short: BigCommerce's JSON errors carry a `title` (and
+/// sometimes `errors` per field), which is what an operator needs, not the raw JSON.
 fn excerpt(body: &str) -> String {
     let trimmed = body.trim();
+    if let Ok(serde_json::Value::Object(json)) = serde_json::from_str::<serde_json::Value>(trimmed)
+        && let Some(title) = json.get("title").and_then(|t| t.as_str())
+    {
+        let fields: Vec<String> = json
+            .get("errors")
+            .and_then(|e| e.as_object())
+            .map(|e| {
+                e.iter()
+                    .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let text = if fields.is_empty() {
+            title.trim().to_owned()
+        } else {
+            format!("{} ({})", title.trim(), fields.join("; "))
+        };
+        return excerpt_text(&text);
+    }
+    excerpt_text(trimmed)
+}
+
+fn excerpt_text(trimmed: &str) -> String {
     match trimmed.char_indices().nth(ERROR_BODY_LIMIT) {
         Some((cut, _)) => format!("{}…", &trimmed[..cut]),
         None => trimmed.to_owned(),

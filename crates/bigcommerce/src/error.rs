@@ -45,6 +45,7 @@ pub enum ClientError {
         endpoint: String,
         attempts: u32,
         elapsed: Duration,
+        #[source]
         last: Box<ClientError>,
     },
 
@@ -64,6 +65,16 @@ impl ClientError {
             | ClientError::Decode { endpoint, .. }
             | ClientError::GaveUp { endpoint, .. } => Some(endpoint),
             ClientError::Config(_) => None,
+        }
+    }
+
+    /// True for a 404: on a listing (`/customers`), the store hash names no store the
+    /// token can see, and nothing will work until an operator fixes the hash.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            ClientError::Status { status: 404, .. } => true,
+            ClientError::GaveUp { last, .. } => last.is_not_found(),
+            _ => false,
         }
     }
 

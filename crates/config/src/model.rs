@@ -111,6 +111,8 @@ pub struct StoreConfig {
     /// Where the token (or its file) was set: a rejected token names this.
     pub token_source: Location,
     pub api_url: String,
+    /// Where the API URL was set (or `defaults.api_url` when it is the built-in one).
+    pub api_url_source: Location,
     pub incremental: Schedule,
     /// Delete detection and sweeps.
     pub reconcile: Schedule,

@@ -96,6 +96,10 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
             };
             let token_source = self.r.sources.locate(&token_key);
             let hash_source = self.r.sources.locate(&format!("{at}.hash"));
+            let api_url_source = match (&store.api_url, self.r.sources.env_var(&format!("{at}.api_url"))) {
+                (None, None) => self.r.sources.locate("defaults.api_url"),
+                _ => self.r.sources.locate(&format!("{at}.api_url")),
+            };
             let token = self
                 .r
                 .secret_or_file(
@@ -110,6 +114,7 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 hash_source,
                 token,
                 token_source,
+                api_url_source,
                 api_url: s.api_url,
                 incremental: s.incremental,
                 reconcile: s.reconcile,

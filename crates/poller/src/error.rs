@@ -24,4 +24,9 @@ impl PollError {
     pub fn is_auth(&self) -> bool {
         matches!(self, PollError::Client(e) if e.is_auth())
     }
+
+    /// A 404 listing customers: the store hash is wrong (see `ClientError::is_not_found`).
+    pub fn is_unknown_store(&self) -> bool {
+        matches!(self, PollError::Client(e) if e.is_not_found())
+    }
 }

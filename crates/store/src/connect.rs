@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::StoreError;
 
@@ -24,7 +24,7 @@ pub(crate) async fn connect(database_url: &str, max_connections: u32) -> Result<
     let secrets = secrets_of(database_url);
     let fail = |error: sqlx::Error| StoreError::Connect {
         url: url.clone(),
-        reason: scrub(&error.to_string(), &secrets),
+        reason: scrub(&reason(&error), &secrets),
     };
     // sqlx ignores the scheme: without this check `mysql://...` would be tried as
     // PostgreSQL on port 5432 and fail only after the acquire timeout.
@@ -40,12 +40,45 @@ pub(crate) async fn connect(database_url: &str, max_connections: u32) -> Result<
         // So the operator can tell our sessions apart in pg_stat_activity.
         options = options.application_name("bcsync");
     }
-    PgPoolOptions::new()
+    match PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect_with(options)
+        .connect_with(options.clone())
         .await
-        .map_err(fail)
+    {
+        Ok(pool) => Ok(pool),
+        // The pool retried until its timeout and kept only "timed out": one more direct
+        // attempt says why (connection refused, no such host, wrong password).
+        Err(sqlx::Error::PoolTimedOut) => {
+            let why = match PgConnection::connect_with(&options).await {
+                Ok(_) => "the server accepted no connection in time".to_owned(),
+                Err(e) => reason(&e),
+            };
+            Err(StoreError::Connect {
+                url,
+                reason: scrub(
+                    &format!("no connection within {}s: {why}", ACQUIRE_TIMEOUT.as_secs()),
+                    &secrets,
+                ),
+            })
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// The driver's error as an operator needs it: the server's own message and code
+/// (without the server's source position that sqlx appends), the I/O cause
+/// (connection refused, no such host) or the TLS problem.
+fn reason(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(db) => match db.code() {
+            Some(code) => format!("{} (SQLSTATE {code})", db.message()),
+            None => db.message().to_owned(),
+        },
+        sqlx::Error::Io(io) => format!("cannot reach the server: {io}"),
+        sqlx::Error::Tls(tls) => format!("TLS: {tls}"),
+        other => other.to_string(),
+    }
 }
 
 /// The URL with its password (in the user info or in the query) replaced by `***`.

@@ -2,8 +2,13 @@
 //! migrated, and every store's token is valid with the scopes bcsync reads. One line
 //! per check; exits non-zero when any fails.
 
+use std::time::Duration;
+
 use bcsync_config::Config;
 use bigcommerce::{ClientError, CustomerQuery};
+
+/// Longest a check retries one request (the passes use `max_retry_secs`).
+const CHECK_RETRY: Duration = Duration::from_secs(5);
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let mut problems = 0;
@@ -29,7 +34,11 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     }
     for cfg in &config.stores {
         let hash = &cfg.hash;
-        let (client, _) = crate::init::stores::build(cfg, None)?;
+        // A check answers in seconds: an unreachable API is reported, not retried for
+        // the pass's full retry budget.
+        let mut quick = cfg.clone();
+        quick.max_retry = quick.max_retry.min(CHECK_RETRY);
+        let (client, _) = crate::init::stores::build(&quick, None)?;
         let q = CustomerQuery {
             page: 1,
             limit: 1,
@@ -43,19 +52,43 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
             Err(e) if e.is_auth() => {
                 line(
                     false,
-                    format!("store {hash}: the token is rejected (401): check it"),
+                    format!(
+                        "store {hash}: BigCommerce rejects the access token (401) (check {})",
+                        cfg.token_source.describe()
+                    ),
+                );
+                continue;
+            }
+            Err(e) if e.is_not_found() => {
+                line(
+                    false,
+                    format!(
+                        "store {hash}: BigCommerce knows no such store (404) (check {})",
+                        cfg.hash_source.describe()
+                    ),
                 );
                 continue;
             }
             Err(ClientError::Forbidden { .. }) => {
                 line(
                     false,
-                    format!("store {hash}: the token lacks store_v2_customers_read_only"),
+                    format!(
+                        "store {hash}: the token lacks store_v2_customers_read_only (check the API account of {})",
+                        cfg.token_source.describe()
+                    ),
                 );
                 continue;
             }
             Err(e) => {
-                line(false, format!("store {hash}: {e}"));
+                let e = anyhow::Error::new(e);
+                line(
+                    false,
+                    format!(
+                        "store {hash}: BigCommerce unreachable (check {}): {}",
+                        cfg.api_url_source.describe(),
+                        crate::failure::one_line(&e)
+                    ),
+                );
                 continue;
             }
         };
@@ -71,7 +104,13 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
                          (stored instruments will be skipped)"
                     ),
                 ),
-                Err(e) => line(false, format!("store {hash}: stored instruments: {e}")),
+                Err(e) => line(
+                    false,
+                    format!(
+                        "store {hash}: stored instruments: {}",
+                        crate::failure::one_line(&anyhow::Error::new(e))
+                    ),
+                ),
             }
         }
     }
