@@ -260,27 +260,32 @@ async fn logs_follow_the_configuration_and_carry_colour_only_to_a_terminal() {
     let out = bcsync(dir.path(), &["sync", "--log-format", "json"], &[]).await;
     assert!(stderr(&out).lines().all(|l| l.starts_with('{')), "{}", show(&out));
 
-    // On a terminal (a pty from script(1)): colour, unless NO_COLOR is set.
+    // On a terminal (a pty from script(1)): colour, unless NO_COLOR is set. Async:
+    // the simulator serves from this test's runtime.
     let bin = env!("CARGO_BIN_EXE_bcsync");
     let on_tty = |no_color: bool| {
-        let mut cmd = std::process::Command::new("script");
+        let mut cmd = tokio::process::Command::new("script");
         cmd.args(["-qec", &format!("{bin} sync"), "/dev/null"])
             .current_dir(dir.path())
             .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default());
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
         if no_color {
             cmd.env("NO_COLOR", "1");
         }
         cmd.output()
     };
-    match on_tty(false) {
+    match on_tty(false).await {
         Ok(out) if out.status.success() => {
             assert!(
                 stdout(&out).contains('\u{1b}'),
                 "no colour on a terminal:\n{}",
                 show(&out)
             );
-            let out = on_tty(true).unwrap();
+            let out = on_tty(true).await.unwrap();
+            assert!(out.status.success(), "{}", show(&out));
+            assert!(stdout(&out).contains(" done in "), "{}", show(&out));
             assert!(
                 !stdout(&out).contains('\u{1b}'),
                 "colour despite NO_COLOR:\n{}",

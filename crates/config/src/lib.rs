@@ -98,8 +98,11 @@ fn config_file(path: Option<&Path>, env: &HashMap<String, String>) -> Result<Opt
         )),
         Some(v) => Ok(Some(PathBuf::from(v))),
         None => {
+            // Found, not named: errors show where it was found.
             let default = Path::new(defaults::FILE_NAME);
-            Ok(default.exists().then(|| default.to_owned()))
+            Ok(default
+                .exists()
+                .then(|| std::path::absolute(default).unwrap_or_else(|_| default.to_owned())))
         }
     }
 }
