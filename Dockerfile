@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
 # bcsync container image: docker build -t bcsync:0.1.0 .
-# Build on Debian bookworm so the binary's glibc matches the distroless runtime
+# --no-default-features: the production binary leaves out `bcsync demo` (simulator,
+# throwaway PostgreSQL). Build on Debian bookworm so the binary's glibc matches the distroless runtime
 # (cc-debian12). Keep the Rust version at the workspace's rust-version (Cargo.toml).
 FROM rust:1.94-slim-bookworm AS builder
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --release --locked -p bcsync \
+    cargo build --release --locked -p bcsync --no-default-features \
     && install -D -m 0755 target/release/bcsync /out/bcsync
 
 # glibc, libgcc, CA certificates and a nonroot user (65532), nothing else: no shell.

@@ -1,7 +1,9 @@
 # Shared by the bench/ scripts (sourced): build, a simulator, a throwaway PostgreSQL.
 # Expects `$work` (a temporary directory the caller removes) and sets `bin`.
 
-bin=target/release
+# shellcheck source=../scripts/lib/cargo-bins.sh
+. scripts/lib/cargo-bins.sh
+bin="$(bin_dir release)"
 
 bench_build() {
     cargo build --release --quiet -p bcsync -p bcsync-simulator -p throwaway-pg --bins

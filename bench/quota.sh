@@ -15,7 +15,9 @@ work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cargo build --release --quiet -p bcsync -p bcsync-simulator -p throwaway-pg --bins
-bin=target/release
+# shellcheck source=../scripts/lib/cargo-bins.sh
+. scripts/lib/cargo-bins.sh
+bin="$(bin_dir release)"
 
 mkfifo "$work/pg.in"
 "$bin/throwaway-pg" bcsync_bench <"$work/pg.in" >"$work/pg.out" 2>"$work/pg.err" &

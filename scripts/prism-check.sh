@@ -107,7 +107,9 @@ if [ "$profile" = release ]; then
 else
     cargo build --quiet -p bcsync -p bcsync-simulator -p throwaway-pg --bins
 fi
-bin="$repo/target/$profile"
+# shellcheck source=lib/cargo-bins.sh
+. scripts/lib/cargo-bins.sh
+bin="$(bin_dir "$profile")"
 
 mkfifo "$work/pg.in"
 "$bin/throwaway-pg" bcsync_prism <"$work/pg.in" >"$work/pg.out" 2>"$work/pg.err" &

@@ -68,6 +68,7 @@ pub enum Command {
     /// Webhook subscriptions.
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
+    #[cfg(feature = "demo")]
     /// Start a simulated store in-process, mirror it into DATABASE_URL (or a throwaway
     /// PostgreSQL when unset) and print what landed. Reads no configuration file.
     Demo(DemoArgs),
@@ -111,6 +112,7 @@ pub struct ResyncArgs {
     pub resource: Option<String>,
 }
 
+#[cfg(feature = "demo")]
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
     /// Customers in the simulated store.

@@ -12,6 +12,8 @@ use std::io::IsTerminal;
 use bcsync_config::{LogConfig, LogFormat};
 use tracing_subscriber::EnvFilter;
 
+use crate::progress::LogWriter;
+
 /// Where the log lines go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -49,9 +51,9 @@ pub fn init(log: &LogConfig, target: Target, verbose: u8) {
         .with_env_filter(filter)
         .with_ansi(colour);
     match (json, target) {
-        (true, Target::Stderr) => builder.json().with_writer(std::io::stderr).init(),
+        (true, Target::Stderr) => builder.json().with_writer(LogWriter).init(),
         (true, Target::Stdout) => builder.json().with_writer(std::io::stdout).init(),
-        (false, Target::Stderr) => builder.with_writer(std::io::stderr).init(),
+        (false, Target::Stderr) => builder.with_writer(LogWriter).init(),
         (false, Target::Stdout) => builder.with_writer(std::io::stdout).init(),
     }
 }

@@ -67,6 +67,7 @@ fn load_config(cli: &cli::Cli) -> anyhow::Result<Option<bcsync_config::Config>> 
     };
     let path = cli.config.as_deref();
     match cli.command {
+        #[cfg(feature = "demo")]
         Command::Demo(_) => Ok(None),
         Command::Migrate => init::config::load_without_stores(path, &overrides).map(Some),
         _ => init::config::load(path, &overrides).map(Some),

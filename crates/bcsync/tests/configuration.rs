@@ -306,11 +306,10 @@ async fn every_documented_knob_is_read_from_the_file_and_from_the_environment() 
     }
 }
 
-/// The value on the line starting with `prefix` (the first one: stores come last).
+/// The value on the last line starting with `prefix` (stores come last).
 fn effective(text: &str, prefix: &str) -> String {
     text.lines()
-        .filter(|l| l.starts_with(prefix))
-        .next_back()
+        .rfind(|l| l.starts_with(prefix))
         .unwrap_or_else(|| panic!("no {prefix} in:\n{text}"))[prefix.len()..]
         .to_owned()
 }

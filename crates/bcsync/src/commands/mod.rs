@@ -3,6 +3,7 @@
 
 mod check;
 mod config_check;
+#[cfg(feature = "demo")]
 mod demo;
 mod migrate;
 pub mod run;
@@ -19,6 +20,7 @@ use crate::cli::{Command, ConfigCommand, WebhooksCommand};
 use crate::pass::PassKind;
 
 pub async fn run(command: Command, config: Option<Config>) -> anyhow::Result<()> {
+    #[cfg(feature = "demo")]
     if let Command::Demo(args) = command {
         return demo::run(args).await;
     }
@@ -34,6 +36,7 @@ pub async fn run(command: Command, config: Option<Config>) -> anyhow::Result<()>
         Command::Webhooks(WebhooksCommand::Register(args)) => {
             webhooks::register(&config, args.store.as_deref()).await
         }
+        #[cfg(feature = "demo")]
         Command::Demo(_) => unreachable!("handled above"),
     }
 }
