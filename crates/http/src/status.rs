@@ -118,6 +118,17 @@ fn time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
+/// A resource's checkpoint written at `synced` was written by a pass that started no
+/// later; everything changed before that start is in the mirror. The start of the
+/// latest succeeded pass begun by `synced` bounds the lag (`None` when unknown).
+fn covered_since(o: &StoreOverview, synced: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    o.succeeded
+        .iter()
+        .rev()
+        .map(|(started, _)| *started)
+        .find(|started| *started <= synced)
+}
+
 fn holder(o: &StoreOverview) -> String {
     match &o.lease {
         Some((holder, expires)) if *expires >= o.now => escape(holder),
@@ -175,20 +186,21 @@ fn store_section(out: &mut String, hash: &str, o: &StoreOverview) {
         o.quarantined
     );
     out.push_str(
-        "<h3>Resources</h3><table class=\"resources\"><thead><tr><th>resource</th><th>lag (clock − watermark)</th>\
-         <th>checkpoint moved</th></tr></thead><tbody>",
+        "<h3>Resources</h3><table class=\"resources\"><thead><tr><th>resource</th><th>last synced</th>\
+         <th>lag (at most)</th><th>newest change seen</th></tr></thead><tbody>",
     );
     for r in &o.resources {
+        let newest = r.watermark.map_or("—".to_owned(), time);
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{} ago</td></tr>",
+            "<tr><td>{}</td><td>{} ago</td><td>{}</td><td>{newest}</td></tr>",
             escape(&r.resource),
-            age(o.now, r.watermark),
             age(o.now, Some(r.updated_at)),
+            age(o.now, covered_since(o, r.updated_at)),
         );
     }
     if o.resources.is_empty() {
-        out.push_str("<tr><td colspan=\"3\">no checkpoint yet</td></tr>");
+        out.push_str("<tr><td colspan=\"4\">no checkpoint yet</td></tr>");
     }
     out.push_str("</tbody></table>");
     let _ = write!(out, "<h3>Lag over the last {CHART_HOURS} hours</h3>");
