@@ -225,3 +225,31 @@ fn promtool_checks_the_rules_and_their_unit_tests_pass() {
         );
     }
 }
+
+/// docs/charts/*.svg are what bench/charts.py draws from the tables of docs/benchmarks.md.
+#[test]
+fn the_benchmark_charts_match_the_benchmark_tables() {
+    let docs = read("docs/benchmarks.md");
+    for chart in ["resync-rate.svg", "resync-memory.svg", "quota-wall.svg"] {
+        assert!(
+            docs.contains(&format!("](charts/{chart})")),
+            "docs/benchmarks.md does not show {chart}"
+        );
+    }
+    let output = match Command::new("python3")
+        .args(["bench/charts.py", "--check"])
+        .current_dir(repo())
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("SKIPPED: python3 is not installed ({e})");
+            return;
+        }
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
