@@ -1,8 +1,9 @@
 //! The status page at `/`, as a person sees it: a real `bcsync run` syncs two simulated
-//! stores, then headless Chromium (Debian's `chromium`; skipped with a message where it
-//! is not installed) loads the page, which holds no script at all, and the rendered DOM shows a
-//! row per store, each store's resources, passes and lag chart (an SVG line), and no
-//! customer data. The screenshot is kept under target/tmp as a test artifact.
+//! stores; the page is fetched (HTML with no script and no external asset), then headless
+//! Chromium (Debian's `chromium`; that part is skipped with a message where it is not
+//! installed) loads it, and the rendered DOM shows a row per store, each store's
+//! resources, passes and lag chart (an SVG line), and no customer data. The screenshot
+//! is kept under target/tmp/status-page as a test artifact.
 
 mod common;
 
@@ -50,16 +51,6 @@ fn artifact(name: &str) -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_shows_each_store_with_its_passes_and_a_lag_chart() {
-    if std::process::Command::new("chromium")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!(
-            "SKIPPED: `chromium` is not installed (apt-get install chromium, or run scripts/ci/monitoring-tools.sh)"
-        );
-        return;
-    }
     let db = fresh_database().await;
     let one = Simulator::start(SimConfig::default().with_customers(60).with_seed(3))
         .await
@@ -123,6 +114,23 @@ async fn chromium_shows_each_store_with_its_passes_and_a_lag_chart() {
         "the page loads an external asset"
     );
 
+    for store in ["abc123", "def456"] {
+        assert!(
+            html.contains(&format!("data-store=\"{store}\"")),
+            "no row for {store}"
+        );
+    }
+    if std::process::Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!(
+            "SKIPPED the browser part: `chromium` is not installed (apt-get install chromium, or run scripts/ci/monitoring-tools.sh)"
+        );
+        daemon.terminate(Duration::from_secs(25)).await;
+        return;
+    }
     let profile = tempfile::tempdir().unwrap();
     let dom = chromium(profile.path(), &["--dump-dom".to_owned(), url.clone()]).await;
     let dom_text = String::from_utf8_lossy(&dom.stdout).into_owned();
