@@ -253,3 +253,32 @@ fn the_benchmark_charts_match_the_benchmark_tables() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// `kubectl kustomize` (when kubectl is installed) renders the monitoring overlay with
+/// the daemon, the ServiceMonitor and the PrometheusRule, all in the overlay's namespace.
+#[test]
+fn kustomize_renders_the_monitoring_overlay() {
+    let dir = repo().join("deploy/k8s/overlays/monitoring");
+    let output = match Command::new("kubectl").arg("kustomize").arg(&dir).output() {
+        Ok(output) => output,
+        Err(e) => {
+            eprintln!("SKIPPED: kubectl is not installed ({e})");
+            return;
+        }
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let docs = YamlLoader::load_from_str(&String::from_utf8(output.stdout).unwrap()).unwrap();
+    for kind in ["Deployment", "Service", "ServiceMonitor", "PrometheusRule"] {
+        let found: Vec<&Yaml> = docs.iter().filter(|d| d["kind"].as_str() == Some(kind)).collect();
+        assert_eq!(found.len(), 1, "expected one {kind} in the rendered overlay");
+        assert_eq!(
+            found[0]["metadata"]["namespace"].as_str(),
+            Some("bcsync"),
+            "{kind}"
+        );
+    }
+}
