@@ -156,11 +156,11 @@ pub(crate) fn render(stores: &[(String, StoreOverview)], metrics: &Metrics) -> S
         let (requests, limited) = metrics.request_totals(hash);
         let _ = write!(
             out,
-            "<tr class=\"store\" data-store=\"{h}\"><td><a href=\"#store-{h}\">{h}</a></td><td>{holder}</td><td>{ok} ago</td>\
+            "<tr class=\"store\" data-store=\"{h}\"><td><a href=\"#store-{h}\">{h}</a></td><td>{holder}</td><td>{ok}</td>\
              <td class=\"{last}\">{last}</td><td class=\"num\">{requests}</td><td class=\"num\">{limited}</td><td class=\"num\">{q}</td></tr>",
             h = escape(hash),
             holder = holder(o),
-            ok = age(o.now, last_ok),
+            ok = last_ok.map_or("never".to_owned(), |t| format!("{} ago", age(o.now, Some(t)))),
             last = escape(last),
             q = o.quarantined,
         );
