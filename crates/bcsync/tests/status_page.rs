@@ -16,8 +16,9 @@ use bcsync_store::testing::fresh_database;
 use common::daemon::{Daemon, DaemonSpec, eventually};
 
 /// Chromium with everything that would reach the network or a profile turned off, in a
-/// profile directory of its own.
-async fn chromium(profile: &Path, args: &[String]) -> std::process::Output {
+/// new profile directory of its own.
+async fn chromium(args: &[String]) -> std::process::Output {
+    let profile = tempfile::tempdir().unwrap();
     let child = tokio::process::Command::new("chromium")
         .args([
             "--headless",
@@ -29,7 +30,7 @@ async fn chromium(profile: &Path, args: &[String]) -> std::process::Output {
             "--disable-component-update",
             "--disable-sync",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -131,8 +132,7 @@ async fn chromium_shows_each_store_with_its_passes_and_a_lag_chart() {
         daemon.terminate(Duration::from_secs(25)).await;
         return;
     }
-    let profile = tempfile::tempdir().unwrap();
-    let dom = chromium(profile.path(), &["--dump-dom".to_owned(), url.clone()]).await;
+    let dom = chromium(&["--dump-dom".to_owned(), url.clone()]).await;
     let dom_text = String::from_utf8_lossy(&dom.stdout).into_owned();
     assert!(
         dom.status.success() && dom_text.contains("</html>"),
@@ -172,15 +172,12 @@ async fn chromium_shows_each_store_with_its_passes_and_a_lag_chart() {
 
     let screenshot = artifact("status-page.png");
     let _ = std::fs::remove_file(&screenshot);
-    let shot = chromium(
-        profile.path(),
-        &[
-            format!("--screenshot={}", screenshot.display()),
-            "--window-size=1280,1800".to_owned(),
-            "--hide-scrollbars".to_owned(),
-            url,
-        ],
-    )
+    let shot = chromium(&[
+        format!("--screenshot={}", screenshot.display()),
+        "--window-size=1280,1800".to_owned(),
+        "--hide-scrollbars".to_owned(),
+        url,
+    ])
     .await;
     let png = std::fs::read(&screenshot).unwrap_or_else(|e| {
         panic!(
