@@ -226,6 +226,9 @@ impl BigCommerceClient {
         let announced = Announcement::from_headers(response.headers());
         if let Some(a) = announced {
             permit.observe(a);
+            if let Some(o) = observer {
+                o.quota(a.quota, a.left);
+            }
         }
         drop(permit);
         let status = response.status();

@@ -15,6 +15,10 @@ pub trait RequestObserver: Send + Sync + Debug {
     /// the window was spent and it waited for the window to reset.
     fn waited(&self, _waited: Duration, _for_reset: bool) {}
 
+    /// A response announced the store's quota: `quota` requests per window for every
+    /// app together, `left` of them unspent in the current window.
+    fn quota(&self, _quota: u32, _left: u32) {}
+
     /// A request to `path` failed after its last allowed retry.
     fn gave_up(&self, _path: &str) {}
 }

@@ -2,6 +2,7 @@
 //!
 //! | route | what | file |
 //! |---|---|---|
+//! | `GET /` | the status page: per store lease, lag, passes, quarantine, a lag chart | `status.rs` |
 //! | `GET /healthz` | 200 "ok" while the process serves | `health.rs` |
 //! | `GET /readyz` | 200 "ready", or 503 with the [`ReadinessCheck`]'s reason | `health.rs` |
 //! | `GET /metrics` | [`Metrics::render`], Prometheus text format 0.0.4 | `health.rs` |
@@ -14,6 +15,8 @@
 //! - `webhooks.rs`: authentication, outcomes and the channel hand-off;
 //!   `webhooks/body.rs` reads the body within its limit, `webhooks/payload.rs` turns
 //!   the JSON into an event.
+//! - `startup.rs`: [`Metrics::store_configured`] (every per-store count at 0 from
+//!   startup) and the quota, schedule and quarantine gauges.
 //! - `server.rs`: [`serve`], with graceful shutdown on a watch channel.
 //!
 //! The crate decides nothing about syncing: it counts what it is told, and hands
@@ -23,6 +26,8 @@ mod health;
 mod metrics;
 mod observer;
 mod server;
+mod startup;
+mod status;
 mod webhooks;
 
 use std::sync::Arc;
@@ -33,6 +38,8 @@ use futures::future::BoxFuture;
 
 pub use metrics::{CONTENT_TYPE as METRICS_CONTENT_TYPE, Metrics};
 pub use server::serve;
+pub use startup::{PASS_KINDS, StoreSetup};
+pub use status::{CHART_HOURS, RECENT_RUNS, StatusSource};
 pub use webhooks::{EventKind, SECRET_HEADER, WebhookEvent, WebhookIntake, WebhookOutcome};
 
 /// Whether the daemon can do its work now (e.g. the database answers); `Err` carries
@@ -44,6 +51,8 @@ pub struct HttpState {
     pub readiness: ReadinessCheck,
     /// `None`: webhooks are not configured and their route answers 404.
     pub webhooks: Option<WebhookIntake>,
+    /// `None`: no status page (`/` answers 404).
+    pub status: Option<StatusSource>,
 }
 
 /// All routes. Each gets only the state it uses.
@@ -52,11 +61,19 @@ pub fn router(state: HttpState) -> Router {
         metrics,
         readiness,
         webhooks,
+        status,
     } = state;
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz).with_state(readiness))
         .route("/metrics", get(health::metrics).with_state(Arc::clone(&metrics)));
+    if let Some(source) = status {
+        let route = Arc::new(status::StatusRoute {
+            source,
+            metrics: Arc::clone(&metrics),
+        });
+        router = router.route("/", get(status::page).with_state(route));
+    }
     if let Some(intake) = webhooks {
         let route = Arc::new(webhooks::WebhookRoute { intake, metrics });
         router = router.route("/webhooks/bigcommerce", post(webhooks::receive).with_state(route));

@@ -19,6 +19,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
 use crate::observer::StoreObserver;
+use crate::startup::StoreGauges;
 use crate::webhooks::WebhookOutcome;
 
 /// `Content-Type` of [`Metrics::render`]'s output (Prometheus text format 0.0.4).
@@ -57,33 +58,33 @@ pub(crate) struct WaitLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct RowLabels {
-    store: String,
-    table: String,
-    op: &'static str,
+pub(crate) struct RowLabels {
+    pub(crate) store: String,
+    pub(crate) table: String,
+    pub(crate) op: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct PassLabels {
-    store: String,
-    kind: String,
+pub(crate) struct PassLabels {
+    pub(crate) store: String,
+    pub(crate) kind: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct PassOutcomeLabels {
-    store: String,
-    kind: String,
-    outcome: &'static str,
+pub(crate) struct PassOutcomeLabels {
+    pub(crate) store: String,
+    pub(crate) kind: String,
+    pub(crate) outcome: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct ResourceLabels {
-    store: String,
-    resource: String,
+pub(crate) struct ResourceLabels {
+    pub(crate) store: String,
+    pub(crate) resource: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct WebhookLabels {
+pub(crate) struct WebhookLabels {
     outcome: &'static str,
 }
 
@@ -102,13 +103,14 @@ pub struct Metrics {
     pub(crate) rate_limit_wait_seconds: Family<StoreLabels, FloatCounter>,
     pub(crate) api_gave_up: Family<EndpointLabels, Counter>,
     rows_written: Family<RowLabels, Counter>,
-    passes: Family<PassOutcomeLabels, Counter>,
-    pass_failures: Family<PassLabels, Counter>,
-    pass_duration: Family<PassLabels, Histogram>,
+    pub(crate) passes: Family<PassOutcomeLabels, Counter>,
+    pub(crate) pass_failures: Family<PassLabels, Counter>,
+    pub(crate) pass_duration: Family<PassLabels, Histogram>,
     last_success: Family<ResourceLabels, FloatGauge>,
     lag: Family<ResourceLabels, FloatGauge>,
     webhooks: Family<WebhookLabels, Counter>,
-    leased: Family<StoreLabels, Gauge>,
+    pub(crate) leased: Family<StoreLabels, Gauge>,
+    pub(crate) stores: StoreGauges,
 }
 
 impl Metrics {
@@ -195,6 +197,7 @@ impl Metrics {
             Family::clone(&leased),
         );
 
+        let stores = StoreGauges::register(&mut registry);
         let metrics = Metrics {
             registry,
             api_requests,
@@ -210,6 +213,7 @@ impl Metrics {
             lag,
             webhooks,
             leased,
+            stores,
         };
         // Every outcome is exported from the start, so `rate()` over a rejection
         // that has not happened yet reads 0 instead of no data.

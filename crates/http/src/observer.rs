@@ -34,6 +34,7 @@ impl fmt::Debug for StoreObserver {
 
 impl RequestObserver for StoreObserver {
     fn response(&self, path: &str, status: u16) {
+        self.metrics.count_response(&self.store, status);
         self.metrics
             .api_requests
             .get_or_create(&RequestLabels {
@@ -67,6 +68,10 @@ impl RequestObserver for StoreObserver {
                 store: self.store.clone(),
             })
             .inc_by(waited.as_secs_f64());
+    }
+
+    fn quota(&self, quota: u32, left: u32) {
+        self.metrics.quota(&self.store, quota, left);
     }
 
     fn gave_up(&self, path: &str) {

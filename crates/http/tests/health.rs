@@ -35,6 +35,7 @@ async fn readyz_follows_the_check() {
         metrics: Metrics::new(),
         readiness,
         webhooks: None,
+        status: None,
     })
     .await;
 
@@ -104,6 +105,7 @@ async fn in_flight_requests_finish_after_the_signal() {
         metrics: Metrics::new(),
         readiness,
         webhooks: None,
+        status: None,
     })
     .await;
     let request = tokio::spawn(reqwest::get(server.url("/readyz")));

@@ -32,6 +32,8 @@
 //!   deletions ([`Counted`], [`Store::count_live_created`], [`Store::mark_deleted`]).
 //! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
 //!   [`Store::release_lease`], [`Store::lease`]).
+//! - `overview.rs`: read-only summaries for the status page and the quarantine gauge
+//!   ([`Store::store_overview`], [`Store::quarantine_count`]).
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
@@ -52,6 +54,7 @@ mod deletes;
 mod error;
 mod leases;
 mod median;
+mod overview;
 mod page;
 mod quarantine;
 mod record_sql;
@@ -66,6 +69,7 @@ pub mod testing;
 pub use counted::Counted;
 pub use deletes::Table;
 pub use error::StoreError;
+pub use overview::{ResourceState, RunRow, StoreOverview};
 pub use page::{CustomerPage, PageStats};
 pub use quarantine::Quarantined;
 pub use records::{RecordCheckpoint, RecordPage, RecordStats, Scope};

@@ -8,7 +8,7 @@ use bcsync_config::Config;
 use bcsync_http::Metrics;
 use tokio::sync::{OnceCell, mpsc};
 
-use crate::daemon::{notify, shutdown, worker::Worker};
+use crate::daemon::{gauges, notify, shutdown, worker::Worker};
 use crate::init;
 
 /// How long stopping may take before the daemon exits anyway: the page in flight
@@ -21,6 +21,7 @@ const EVENT_QUEUE: usize = 1024;
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let stop = shutdown::on_signals();
     let metrics = Metrics::new();
+    gauges::configured(&metrics, &config);
     let store_cell = Arc::new(OnceCell::new());
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
     let events = config.webhooks.secret.is_some().then_some(event_tx);
@@ -28,6 +29,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         &config,
         metrics.clone(),
         init::http::readiness(store_cell.clone()),
+        init::http::status(
+            store_cell.clone(),
+            config.stores.iter().map(|s| s.hash.clone()).collect(),
+        ),
         events,
         stop.clone(),
     )
@@ -51,7 +56,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
     let holder = holder_id();
     tracing::info!(%holder, "working stores that this replica can lease");
-    let mut tasks = Vec::new();
+    let mut tasks = vec![tokio::spawn(gauges::refresh(
+        store.clone(),
+        metrics.clone(),
+        config.stores.iter().map(|s| s.hash.clone()).collect(),
+        stop.clone(),
+    ))];
     let mut routes = HashMap::new();
     for cfg in &config.stores {
         let (client, mut opts) = init::stores::build(cfg, Some(&metrics))?;

@@ -7,9 +7,11 @@
 //!   events, releases the lease on the way out.
 //! - `webhook_apply`: turns a burst of webhook events into one `id:in` read.
 //! - `report`: what a finished pass tells the metrics.
+//! - `gauges`: every store's series at 0 from startup, and the quarantine gauge.
 //!
 //! Startup (config, logging, database, HTTP) is split into `crate::init`.
 
+pub mod gauges;
 pub mod notify;
 pub mod report;
 pub mod shutdown;

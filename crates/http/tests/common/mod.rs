@@ -60,6 +60,7 @@ pub fn state(metrics: &Arc<Metrics>, webhooks: Option<WebhookIntake>) -> HttpSta
         metrics: Arc::clone(metrics),
         readiness: ready(),
         webhooks,
+        status: None,
     }
 }
 
