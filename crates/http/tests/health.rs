@@ -95,8 +95,14 @@ async fn serve_stops_when_the_sender_is_dropped() {
 
 #[tokio::test]
 async fn in_flight_requests_finish_after_the_signal() {
-    let readiness: ReadinessCheck = Arc::new(|| {
-        Box::pin(async {
+    // The check says when it is running, so the signal comes while the request is in
+    // flight however slow the machine is.
+    let started = Arc::new(tokio::sync::Notify::new());
+    let started_in_check = started.clone();
+    let readiness: ReadinessCheck = Arc::new(move || {
+        let started = started_in_check.clone();
+        Box::pin(async move {
+            started.notify_one();
             tokio::time::sleep(Duration::from_millis(300)).await;
             Ok(())
         })
@@ -109,7 +115,7 @@ async fn in_flight_requests_finish_after_the_signal() {
     })
     .await;
     let request = tokio::spawn(reqwest::get(server.url("/readyz")));
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    started.notified().await;
     server.stop.send(true).unwrap();
 
     let response = request.await.unwrap().unwrap();
