@@ -167,9 +167,11 @@ impl PassReport {
     }
 }
 
-/// Runs a pass and records it. A rejected token records nothing: the operator gets one
+/// Runs a pass and records it. Its span names the store and the kind of pass, so every
+/// log line under it (client retries, the poller, each resource's step) carries them. A rejected token records nothing: the operator gets one
 /// line and the mirror is untouched. A failed resource fails the pass (after every
 /// other resource had its turn).
+#[tracing::instrument(name = "pass", skip_all, fields(store = %client.store_hash(), kind = kind.as_str()))]
 pub async fn run_pass(
     client: &BigCommerceClient,
     store: &Store,
@@ -188,13 +190,16 @@ pub async fn run_pass(
         Mode::Incremental
     };
     let before = client.requests();
-    let read_customers = async {
-        if opts.reads("customers") {
-            sync_customers(client, store, mode, &opts.poll).await.map(Some)
-        } else {
-            Ok(None)
-        }
-    };
+    let read_customers = tracing::Instrument::instrument(
+        async {
+            if opts.reads("customers") {
+                sync_customers(client, store, mode, &opts.poll).await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+        tracing::info_span!("resource", resource = "customers"),
+    );
     let (customers, mut steps) = match read_customers.await {
         Ok(outcome) => (outcome, Vec::new()),
         // Nothing else of the pass can work: one line that says what to check.

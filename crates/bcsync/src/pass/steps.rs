@@ -69,7 +69,9 @@ async fn step<E: std::fmt::Display>(
     fut: impl Future<Output = Result<ResourceStats, E>>,
 ) -> StepReport {
     let before = client.requests();
-    match fut.await {
+    // Every log line of the step carries its resource (the pass's span adds the store).
+    let span = tracing::info_span!("resource", resource = name);
+    match tracing::Instrument::instrument(fut, span).await {
         Ok(stats) => StepReport {
             name,
             status: StepStatus::Succeeded,
