@@ -31,7 +31,10 @@
 //! - `counted.rs`: counts and ids of live rows by `date_created` range, for finding
 //!   deletions ([`Counted`], [`Store::count_live_created`], [`Store::mark_deleted`]).
 //! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
-//!   [`Store::release_lease`], [`Store::lease`]).
+//!   [`Store::claim_free_leases`], [`Store::renew_leases`], [`Store::release_lease`],
+//!   [`Store::lease`]), each claim under a new epoch; `replicas.rs`: the live replicas
+//!   and each one's [`fair_share`]; `fence.rs`: [`Store::fenced`], a store whose every
+//!   write transaction first checks that the pass's lease and epoch still hold.
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
@@ -50,12 +53,14 @@ mod customers;
 mod dedup;
 mod deletes;
 mod error;
+mod fence;
 mod leases;
 mod median;
 mod page;
 mod quarantine;
 mod record_sql;
 mod records;
+mod replicas;
 mod resources;
 mod runs;
 mod sweep;
@@ -66,9 +71,12 @@ pub mod testing;
 pub use counted::Counted;
 pub use deletes::Table;
 pub use error::StoreError;
+pub use fence::Fence;
+pub use leases::{HeldBy, HeldLease};
 pub use page::{CustomerPage, PageStats};
 pub use quarantine::Quarantined;
 pub use records::{RecordCheckpoint, RecordPage, RecordStats, Scope};
+pub use replicas::fair_share;
 pub use resources::Resource;
 pub use runs::{RunOutcome, RunSummary};
 pub use sweep::AddressSweepPage;
@@ -98,6 +106,8 @@ pub(crate) static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: PgPool,
+    /// Set by [`Store::fenced`]: the lease every write must still hold.
+    fence: Option<std::sync::Arc<Fence>>,
 }
 
 impl Store {
@@ -106,11 +116,12 @@ impl Store {
     pub async fn connect(database_url: &str) -> Result<Store, StoreError> {
         Ok(Store {
             pool: connect::connect(database_url).await?,
+            fence: None,
         })
     }
 
     pub fn from_pool(pool: PgPool) -> Store {
-        Store { pool }
+        Store { pool, fence: None }
     }
 
     pub fn pool(&self) -> &PgPool {

@@ -8,6 +8,7 @@ use bcsync_config::Config;
 use bcsync_http::Metrics;
 use tokio::sync::{OnceCell, mpsc};
 
+use crate::daemon::leases::{Keeper, Slot};
 use crate::daemon::{notify, shutdown, worker::Worker};
 use crate::init;
 
@@ -53,11 +54,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(%holder, "working stores that this replica can lease");
     let mut tasks = Vec::new();
     let mut routes = HashMap::new();
+    let mut slots = Vec::new();
     for cfg in &config.stores {
         let (client, mut opts) = init::stores::build(cfg, Some(&metrics))?;
         opts.replica = Some(holder.clone());
         let (tx, rx) = mpsc::channel(EVENT_QUEUE);
         routes.insert(cfg.hash.clone(), tx);
+        let lease = Slot::new(client.store_hash());
+        slots.push(lease.clone());
         let worker = Worker {
             client,
             store: store.clone(),
@@ -65,13 +69,25 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             incremental: cfg.incremental.clone(),
             reconcile: cfg.reconcile.clone(),
             holder: holder.clone(),
-            lease_ttl: config.lease.ttl,
+            lease,
             metrics: metrics.clone(),
             events: rx,
             shutdown: stop.clone(),
         };
         tasks.push(tokio::spawn(worker.run()));
     }
+    // Renews, claims and hands back on its own schedule, whatever the passes do.
+    tasks.push(tokio::spawn(
+        Keeper {
+            store: store.clone(),
+            holder: holder.clone(),
+            ttl: config.lease.ttl,
+            slots,
+            metrics: metrics.clone(),
+            shutdown: stop.clone(),
+        }
+        .run(),
+    ));
     if config.webhooks.secret.is_some() {
         tasks.push(tokio::spawn(init::webhooks::publish(
             store.clone(),
