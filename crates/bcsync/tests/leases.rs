@@ -88,7 +88,10 @@ async fn two_replicas_on_one_store_never_call_the_api_at_the_same_time_during_a_
     .unwrap();
     let pass = (first.1 - first.0).to_std().unwrap();
     eprintln!("first pass: {pass:?}, ttl {ttl} s");
-    assert!(pass >= Duration::from_secs(5 * ttl), "the pass ({pass:?}) must last 5 ttls");
+    assert!(
+        pass >= Duration::from_secs(5 * ttl),
+        "the pass ({pass:?}) must last 5 ttls"
+    );
 
     let turns = proxy::turns(&traffic);
     let requests = traffic.lock().unwrap().len();
@@ -146,8 +149,16 @@ async fn a_pass_whose_lease_is_taken_writes_no_further_page_and_stops_calling_th
     tokio::time::sleep(Duration::from_secs(2)).await;
     let requests = sim.request_count();
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(count().await, stored, "a page was written after the lease was taken");
-    assert_eq!(sim.request_count(), requests, "API calls went on after the lease was lost");
+    assert_eq!(
+        count().await,
+        stored,
+        "a page was written after the lease was taken"
+    );
+    assert_eq!(
+        sim.request_count(),
+        requests,
+        "API calls went on after the lease was lost"
+    );
 
     let out = daemon.terminate(Duration::from_secs(25)).await;
     assert!(out.status.success(), "{}", show(&out));
@@ -227,7 +238,10 @@ async fn three_replicas_split_sixty_stores_and_take_over_a_dead_ones_within_the_
         moved <= Duration::from_secs(ttl) + Duration::from_secs(ttl) / 4 + Duration::from_millis(800),
         "took {moved:?}"
     );
-    eventually(Duration::from_secs(2 * ttl), "30 ± 2 stores each", || balanced(30, 2)).await;
+    eventually(Duration::from_secs(2 * ttl), "30 ± 2 stores each", || {
+        balanced(30, 2)
+    })
+    .await;
     eprintln!("two replicas: {:?}", split(pool).await);
     let mut said = String::new();
     for d in daemons {
@@ -242,5 +256,8 @@ async fn three_replicas_split_sixty_stores_and_take_over_a_dead_ones_within_the_
         );
     }
     let left = holders(pool).await;
-    assert!(left.is_empty(), "a clean stop releases every lease: {left:?}\n{said}");
+    assert!(
+        left.is_empty(),
+        "a clean stop releases every lease: {left:?}\n{said}"
+    );
 }

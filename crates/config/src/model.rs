@@ -22,6 +22,9 @@ pub struct Config {
     pub stores: Vec<StoreConfig>,
     /// The file that was read; `None` when the settings came from the environment only.
     pub source: Option<PathBuf>,
+    /// Settings that work but are unwise (a secret file others can read), for the
+    /// binary to log once logging is up.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -116,4 +119,9 @@ pub struct StoreConfig {
     pub listing_sweep_pages: u32,
     pub customer_slice: u32,
     pub channels: Vec<i64>,
+    /// This store's own webhook secret (`webhook_secret`/`webhook_secret_file`);
+    /// `None`: `[webhooks] secret` applies.
+    pub webhook_secret: Option<SecretString>,
+    /// Allows a plain `http://` `api_url` that is not loopback.
+    pub allow_insecure_http: bool,
 }

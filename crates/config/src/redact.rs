@@ -102,6 +102,9 @@ struct Store<'a> {
     listing_sweep_pages: u32,
     customer_slice: u32,
     channels: &'a [i64],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    webhook_secret: Option<&'static str>,
+    allow_insecure_http: bool,
 }
 
 pub(crate) fn to_toml(config: &Config) -> String {
@@ -141,6 +144,8 @@ pub(crate) fn to_toml(config: &Config) -> String {
                 listing_sweep_pages: s.listing_sweep_pages,
                 customer_slice: s.customer_slice,
                 channels: &s.channels,
+                webhook_secret: s.webhook_secret.as_ref().map(|_| REDACTED),
+                allow_insecure_http: s.allow_insecure_http,
             })
             .collect(),
     };

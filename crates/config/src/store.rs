@@ -89,6 +89,11 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                     ("token_file", store.token_file.clone()),
                 )?
                 .ok_or_else(|| self.r.err(&at, "one of token and token_file is required"))?;
+            let webhook_secret = self.r.secret_or_file(
+                &at,
+                ("webhook_secret", store.webhook_secret.clone()),
+                ("webhook_secret_file", store.webhook_secret_file.clone()),
+            )?;
             let s = self.apply(inherited.clone(), store.settings(), &at)?;
             stores.push(StoreConfig {
                 hash,
@@ -103,6 +108,8 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 listing_sweep_pages: s.listing_sweep_pages,
                 customer_slice: s.customer_slice,
                 channels: s.channels,
+                webhook_secret,
+                allow_insecure_http: store.allow_insecure_http.unwrap_or(false),
             });
         }
         Ok(stores)

@@ -35,6 +35,8 @@
 //!   [`Store::lease`]), each claim under a new epoch; `replicas.rs`: the live replicas
 //!   and each one's [`fair_share`]; `fence.rs`: [`Store::fenced`], a store whose every
 //!   write transaction first checks that the pass's lease and epoch still hold.
+//! - `webhook_events.rs`: webhook events between replicas
+//!   ([`Store::publish_webhook_event`], [`Store::take_webhook_events`]).
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
@@ -67,6 +69,7 @@ mod sweep;
 mod sync_state;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod webhook_events;
 
 pub use counted::Counted;
 pub use deletes::Table;
@@ -80,6 +83,7 @@ pub use replicas::fair_share;
 pub use resources::Resource;
 pub use runs::{RunOutcome, RunSummary};
 pub use sweep::AddressSweepPage;
+pub use webhook_events::WEBHOOK_CHANNEL;
 
 use std::sync::LazyLock;
 

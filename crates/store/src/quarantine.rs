@@ -47,7 +47,9 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(failed("writing bigcommerce.quarantine"))?;
-        tx.commit().await.map_err(failed("writing bigcommerce.quarantine"))?;
+        tx.commit()
+            .await
+            .map_err(failed("writing bigcommerce.quarantine"))?;
         Ok(())
     }
 
@@ -71,7 +73,9 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(failed("clearing bigcommerce.quarantine"))?;
-        tx.commit().await.map_err(failed("clearing bigcommerce.quarantine"))?;
+        tx.commit()
+            .await
+            .map_err(failed("clearing bigcommerce.quarantine"))?;
         Ok(done.rows_affected())
     }
 

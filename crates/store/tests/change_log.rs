@@ -135,7 +135,9 @@ async fn every_generic_resource_logs_each_real_change_once() {
         let id = match resource {
             Resource::FormFieldValues => "customer:3:color",
             // The payment token is never written into the log: its SHA-256 stands in.
-            Resource::StoredInstruments => "3:823c72b0b895c3d404b6af5e9cc204a80a2ec3e9f0d004ec3ed90dfcd8c1ccd3",
+            Resource::StoredInstruments => {
+                "3:823c72b0b895c3d404b6af5e9cc204a80a2ec3e9f0d004ec3ed90dfcd8c1ccd3"
+            }
             Resource::Settings => "settings",
             _ => "3",
         };
@@ -307,7 +309,13 @@ async fn payment_tokens_never_appear_in_the_change_log() {
     let cards: Vec<Value> = tokens.iter().map(|t| card(5, t)).collect();
     write(store, &[raw(customer(5, 0))], &[]).await;
     put(store, Resource::StoredInstruments, &cards, Scope::Nothing).await;
-    put(store, Resource::StoredInstruments, &[changed(&cards[0])], Scope::Nothing).await;
+    put(
+        store,
+        Resource::StoredInstruments,
+        &[changed(&cards[0])],
+        Scope::Nothing,
+    )
+    .await;
     put(store, Resource::StoredInstruments, &[], Scope::Customers(&[5])).await;
     put(store, Resource::StoredInstruments, &cards, Scope::Nothing).await;
     store
@@ -323,7 +331,10 @@ async fn payment_tokens_never_appear_in_the_change_log() {
     assert!(logged.len() >= 7, "{logged:?}");
     assert!(logged.iter().any(|(op, _)| op == "delete"), "{logged:?}");
     for (_, id) in &logged {
-        assert!(!tokens.iter().any(|t| id.contains(t)), "a token in change_log: {id}");
+        assert!(
+            !tokens.iter().any(|t| id.contains(t)),
+            "a token in change_log: {id}"
+        );
         assert!(id.starts_with("5:") && id.len() == 2 + 64, "{id}");
     }
     // A loader still finds the row from its log entry.

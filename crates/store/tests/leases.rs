@@ -88,16 +88,25 @@ async fn the_epoch_changes_with_every_holder_and_stays_across_renewals() {
     assert!(store.claim_lease(STORE, "a", short).await.unwrap());
     let first = store.lease_epoch(STORE).await.unwrap().unwrap();
     assert!(store.claim_lease(STORE, "a", short).await.unwrap());
-    let renewed = store
-        .renew_leases(&[STORE.to_owned()], "a", short)
-        .await
-        .unwrap();
-    assert_eq!(renewed, [HeldLease { store_hash: STORE.into(), epoch: first.epoch }]);
+    let renewed = store.renew_leases(&[STORE.to_owned()], "a", short).await.unwrap();
+    assert_eq!(
+        renewed,
+        [HeldLease {
+            store_hash: STORE.into(),
+            epoch: first.epoch
+        }]
+    );
     assert_eq!(store.lease_epoch(STORE).await.unwrap().unwrap(), first);
 
     tokio::time::sleep(Duration::from_millis(1200)).await;
     // Expired: not renewed, even by its holder; only a new claim (new epoch) takes it.
-    assert!(store.renew_leases(&[STORE.to_owned()], "a", MINUTE).await.unwrap().is_empty());
+    assert!(
+        store
+            .renew_leases(&[STORE.to_owned()], "a", MINUTE)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.claim_lease(STORE, "b", MINUTE).await.unwrap());
     let second = store.lease_epoch(STORE).await.unwrap().unwrap();
     assert_eq!(second.holder, "b");
@@ -113,7 +122,12 @@ async fn the_epoch_changes_with_every_holder_and_stays_across_renewals() {
 async fn a_fenced_store_writes_while_its_epoch_holds_and_nothing_once_another_replica_took_it() {
     let db = fresh_database().await;
     let store = &db.store;
-    assert!(store.claim_lease(STORE, "a", Duration::from_secs(1)).await.unwrap());
+    assert!(
+        store
+            .claim_lease(STORE, "a", Duration::from_secs(1))
+            .await
+            .unwrap()
+    );
     let epoch = store.lease_epoch(STORE).await.unwrap().unwrap().epoch;
     let fenced = store.fenced(Fence {
         store_hash: STORE.into(),
@@ -146,9 +160,15 @@ async fn a_fenced_store_writes_while_its_epoch_holds_and_nothing_once_another_re
         })
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::LeaseLost { epoch: e, .. } if e == epoch), "{err}");
+    assert!(
+        matches!(err, StoreError::LeaseLost { epoch: e, .. } if e == epoch),
+        "{err}"
+    );
     assert!(err.to_string().contains("no longer holds its lease"), "{err}");
-    let err = fenced.mark_deleted(STORE, Counted::Customers, &[1]).await.unwrap_err();
+    let err = fenced
+        .mark_deleted(STORE, Counted::Customers, &[1])
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::LeaseLost { .. }), "{err}");
     let err = fenced.clear_watermark(STORE, "customers").await.unwrap_err();
     assert!(matches!(err, StoreError::LeaseLost { .. }), "{err}");
@@ -180,7 +200,12 @@ async fn replicas_claiming_free_stores_at_once_never_share_one_and_respect_their
     );
     let (a, b, c) = (a.unwrap(), b.unwrap(), c.unwrap());
     assert!(a.len() <= 12 && b.len() <= 12 && c.len() <= 12);
-    let mut all: Vec<&str> = a.iter().chain(&b).chain(&c).map(|h| h.store_hash.as_str()).collect();
+    let mut all: Vec<&str> = a
+        .iter()
+        .chain(&b)
+        .chain(&c)
+        .map(|h| h.store_hash.as_str())
+        .collect();
     all.sort_unstable();
     let total = all.len();
     all.dedup();
@@ -188,7 +213,13 @@ async fn replicas_claiming_free_stores_at_once_never_share_one_and_respect_their
     // Whatever the race left free, a later claim takes; none is left behind.
     let rest = store.claim_free_leases(&stores, "a", MINUTE, 30).await.unwrap();
     assert_eq!(total + rest.len(), 30);
-    assert!(store.claim_free_leases(&stores, "d", MINUTE, 30).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_free_leases(&stores, "d", MINUTE, 30)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -196,8 +227,14 @@ async fn the_heartbeat_lists_the_live_replicas_in_name_order() {
     let db = fresh_database().await;
     let store = &db.store;
     assert_eq!(store.replica_heartbeat("b", MINUTE).await.unwrap(), ["b"]);
-    store.replica_heartbeat("c", Duration::from_secs(1)).await.unwrap();
-    assert_eq!(store.replica_heartbeat("a", MINUTE).await.unwrap(), ["a", "b", "c"]);
+    store
+        .replica_heartbeat("c", Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.replica_heartbeat("a", MINUTE).await.unwrap(),
+        ["a", "b", "c"]
+    );
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(store.replica_heartbeat("a", MINUTE).await.unwrap(), ["a", "b"]);
     store.replica_leave("b").await.unwrap();

@@ -20,11 +20,14 @@ const STOP_BOUND: Duration = Duration::from_secs(20);
 const EVENT_QUEUE: usize = 1024;
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    for warning in &config.warnings {
+        tracing::warn!("{warning}");
+    }
     let stop = shutdown::on_signals();
     let metrics = Metrics::new();
     let store_cell = Arc::new(OnceCell::new());
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
-    let events = config.webhooks.secret.is_some().then_some(event_tx);
+    let events = init::http::webhooks_enabled(&config).then_some(event_tx);
     let (addr, http) = init::http::serve(
         &config,
         metrics.clone(),
@@ -82,13 +85,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             store: store.clone(),
             holder: holder.clone(),
             ttl: config.lease.ttl,
-            slots,
+            slots: slots.clone(),
             metrics: metrics.clone(),
             shutdown: stop.clone(),
         }
         .run(),
     ));
-    if config.webhooks.secret.is_some() {
+    if init::http::webhooks_enabled(&config) {
         tasks.push(tokio::spawn(init::webhooks::publish(
             store.clone(),
             event_rx,
@@ -97,6 +100,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tasks.push(tokio::spawn(init::webhooks::listen(
             store.clone(),
             routes,
+            slots,
             stop.clone(),
         )));
     }

@@ -114,7 +114,10 @@ impl Keeper {
         };
         for slot in &self.slots {
             let Some(epoch) = slot.epoch() else { continue };
-            if renewed.iter().any(|r| r.store_hash == slot.hash && r.epoch == epoch) {
+            if renewed
+                .iter()
+                .any(|r| r.store_hash == slot.hash && r.epoch == epoch)
+            {
                 self.set(slot, LeaseState::Held { epoch, valid_until });
             } else {
                 tracing::warn!(store = %slot.hash, epoch, "lease lost (expired or taken by another replica)");
@@ -142,7 +145,13 @@ impl Keeper {
                     for c in claimed {
                         if let Some(slot) = self.slots.iter().find(|s| s.hash == c.store_hash) {
                             tracing::info!(store = %slot.hash, epoch = c.epoch, replicas = live.len(), share, "lease taken");
-                            self.set(slot, LeaseState::Held { epoch: c.epoch, valid_until });
+                            self.set(
+                                slot,
+                                LeaseState::Held {
+                                    epoch: c.epoch,
+                                    valid_until,
+                                },
+                            );
                         }
                     }
                 }
@@ -193,7 +202,10 @@ pub async fn lost(mut state: watch::Receiver<LeaseState>, epoch: i64) -> &'stati
     loop {
         let now = *state.borrow_and_update();
         match now {
-            LeaseState::Held { epoch: e, valid_until } if e == epoch => {
+            LeaseState::Held {
+                epoch: e,
+                valid_until,
+            } if e == epoch => {
                 if Instant::now() >= valid_until {
                     return "not renewed in time";
                 }

@@ -16,6 +16,7 @@ pub fn build(
 ) -> anyhow::Result<(BigCommerceClient, PassOptions)> {
     let mut client_cfg = ClientConfig::new(cfg.api_url.clone(), cfg.hash.clone(), cfg.token.clone());
     client_cfg.quota_share = cfg.quota_share;
+    client_cfg.allow_insecure_http = cfg.allow_insecure_http;
     client_cfg.observer = metrics.map(|m| m.observer(&cfg.hash));
     let client = BigCommerceClient::new(client_cfg).with_context(|| format!("store {}", cfg.hash))?;
     let mut opts = PassOptions::default();

@@ -21,13 +21,12 @@ pub async fn start(target: std::net::SocketAddr, label: usize, traffic: Traffic)
         while let Ok((client, _)) = listener.accept().await {
             let traffic = traffic.clone();
             tokio::spawn(async move {
-                let Ok(server) = TcpStream::connect(target).await else { return };
+                let Ok(server) = TcpStream::connect(target).await else {
+                    return;
+                };
                 let (cr, cw) = client.into_split();
                 let (sr, sw) = server.into_split();
-                tokio::join!(
-                    pipe(cr, sw, label, traffic.clone()),
-                    pipe(sr, cw, label, traffic)
-                );
+                tokio::join!(pipe(cr, sw, label, traffic.clone()), pipe(sr, cw, label, traffic));
             });
         }
     });
