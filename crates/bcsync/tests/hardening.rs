@@ -56,15 +56,20 @@ async fn a_notify_from_another_database_role_triggers_no_api_read() {
             .await
             .unwrap();
     }
-    let insert = sqlx::query("INSERT INTO bigcommerce.webhook_events (store_hash, customer_id) VALUES ('abc123', $1)")
-        .bind(id)
-        .execute(&mut *conn)
-        .await;
+    let insert =
+        sqlx::query("INSERT INTO bigcommerce.webhook_events (store_hash, customer_id) VALUES ('abc123', $1)")
+            .bind(id)
+            .execute(&mut *conn)
+            .await;
     assert!(insert.is_err(), "the intruder cannot queue an event");
     sqlx::query("RESET ROLE").execute(&mut *conn).await.unwrap();
     drop(conn);
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(sim.request_count(), before, "a forged NOTIFY made the daemon call the API");
+    assert_eq!(
+        sim.request_count(),
+        before,
+        "a forged NOTIFY made the daemon call the API"
+    );
 
     // A genuine delivery still reaches the mirror, through the same channel.
     sim.update_customer(id, |c| c.last_name = Some("Genuine".into()));
@@ -167,7 +172,11 @@ async fn webhooks_register_lists_again_after_a_failed_create_instead_of_creating
     scopes.sort_unstable();
     let total = scopes.len();
     scopes.dedup();
-    assert_eq!((total, scopes.len()), (6, 6), "each scope created once: {created:?}");
+    assert_eq!(
+        (total, scopes.len()),
+        (6, 6),
+        "each scope created once: {created:?}"
+    );
     assert_eq!(*hooks.posts.lock().unwrap(), 6);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.matches(" created").count(), 6, "{stdout}");

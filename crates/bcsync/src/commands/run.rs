@@ -79,10 +79,15 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         };
         tasks.push(tokio::spawn(worker.run()));
     }
-    // Renews, claims and hands back on its own schedule, whatever the passes do.
+    // Renews, claims and hands back on its own schedule, whatever the passes do, and
+    // through a pool of its own: passes holding every connection must not delay a
+    // renewal past the ttl.
+    let Some(keeper_store) = init::database::connect(&config.database.url, stop.clone()).await else {
+        return Ok(());
+    };
     tasks.push(tokio::spawn(
         Keeper {
-            store: store.clone(),
+            store: keeper_store,
             holder: holder.clone(),
             ttl: config.lease.ttl,
             slots: slots.clone(),
