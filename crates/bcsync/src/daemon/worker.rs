@@ -109,10 +109,12 @@ impl Worker {
                     }
                 }
                 _ = tokio::time::sleep_until(when) => {
+                    // A retry belongs to the lease it failed under: dropped with it
+                    // (kept, its past fire time would wake this loop at once, forever).
+                    retry_at = None;
                     if !held {
                         continue;
                     }
-                    retry_at = None;
                     if self.pass(due).await {
                         failures = 0;
                     } else {
