@@ -43,6 +43,10 @@ fn main() -> ExitCode {
         .as_ref()
         .map_or_else(logging::demo_defaults, |c| c.log.clone());
     logging::init(&log, target, cli.verbose);
+    // Found while loading (a secret file others can read): said by every command.
+    for warning in config.iter().flat_map(|c| &c.warnings) {
+        tracing::warn!("{warning}");
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

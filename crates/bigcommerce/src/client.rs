@@ -47,14 +47,10 @@ impl BigCommerceClient {
         if config.store_hash.trim().is_empty() {
             return Err(ClientError::Config("the store hash is empty".into()));
         }
-        if !(config.api_url.starts_with("http://") || config.api_url.starts_with("https://")) {
-            return Err(ClientError::Config(format!(
-                "the API URL `{}` must start with http:// or https://",
-                config.api_url
-            )));
-        }
+        let origin = check_api_url(&config.api_url, config.allow_insecure_http)?;
         let http = reqwest::Client::builder()
             .timeout(config.request_timeout)
+            .redirect(same_origin_redirects(origin))
             .user_agent(concat!("bcsync/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Config(format!("cannot build the HTTP client: {e}")))?;
@@ -148,46 +144,83 @@ impl BigCommerceClient {
             max_attempts: self.config.max_attempts,
             max_retry_time: self.config.max_retry_time,
         };
-        retry::with_retries(limits, &endpoint, || async {
-            let (permit, _) = self.limiter.acquire().await;
-            self.requests.fetch_add(1, Ordering::Relaxed);
-            let transport = |source| ClientError::Transport {
-                endpoint: endpoint.clone(),
-                source,
-            };
-            let mut request = self
-                .http
-                .request(method.clone(), format!("{}{}", self.base_url, path))
-                .header("X-Auth-Token", self.token.expose_secret())
-                .header("Accept", "application/json");
-            if !body.is_null() {
-                request = request.json(body);
-            }
-            let response = request.send().await.map_err(transport)?;
-            if let Some(a) = Announcement::from_headers(response.headers()) {
-                permit.observe(a);
-            }
-            drop(permit);
-            let status = response.status();
-            let text = response.text().await.map_err(transport)?;
-            let endpoint = endpoint.clone();
-            match status {
-                s if s.is_success() => Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)),
-                StatusCode::UNAUTHORIZED => Err(ClientError::Unauthorized { endpoint }),
-                StatusCode::FORBIDDEN => Err(ClientError::Forbidden { endpoint }),
-                StatusCode::TOO_MANY_REQUESTS => Err(ClientError::RateLimited {
-                    endpoint,
-                    with_headers: false,
-                    reset: None,
-                }),
-                _ => Err(ClientError::Status {
-                    endpoint,
-                    status: status.as_u16(),
-                    body: excerpt(&text),
-                }),
-            }
+        retry::with_retries(limits, &endpoint, || {
+            self.json_attempt(&method, path, body, &endpoint)
         })
         .await
+    }
+
+    /// Like [`send_json`](Self::send_json) for a request that is not idempotent (a
+    /// POST that creates): sent once, again only after a 429 (the API did nothing).
+    /// A 5xx or a lost connection may have done the work: the caller checks before
+    /// sending it again.
+    pub async fn send_json_once(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, ClientError> {
+        let endpoint = format!("{method} {path}");
+        let mut attempts = 1;
+        loop {
+            match self.json_attempt(&method, path, body, &endpoint).await {
+                Err(ClientError::RateLimited { reset, .. }) if attempts < self.config.max_attempts => {
+                    attempts += 1;
+                    tokio::time::sleep(reset.unwrap_or(std::time::Duration::from_secs(1))).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn json_attempt(
+        &self,
+        method: &reqwest::Method,
+        path: &str,
+        body: &serde_json::Value,
+        endpoint: &str,
+    ) -> Result<serde_json::Value, ClientError> {
+        let (permit, _) = self.limiter.acquire().await.map_err(|e| e.at(endpoint))?;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let transport = |source| ClientError::Transport {
+            endpoint: endpoint.to_owned(),
+            source,
+        };
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{}", self.base_url, path))
+            .header("X-Auth-Token", self.token.expose_secret())
+            .header("Accept", "application/json");
+        if !body.is_null() {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(transport)?;
+        let announced = Announcement::from_headers(response.headers());
+        if let Some(a) = announced {
+            permit.observe(a);
+        }
+        drop(permit);
+        let status = response.status();
+        let endpoint = endpoint.to_owned();
+        if status.is_redirection() {
+            return Err(redirected(endpoint, status, response.headers()));
+        }
+        let text = response.text().await.map_err(transport)?;
+        match status {
+            s if s.is_success() => Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)),
+            StatusCode::UNAUTHORIZED => Err(ClientError::Unauthorized { endpoint }),
+            StatusCode::FORBIDDEN => Err(ClientError::Forbidden { endpoint }),
+            StatusCode::TOO_MANY_REQUESTS => Err(ClientError::RateLimited {
+                endpoint,
+                with_headers: false,
+                reset: announced.map(|a| a.reset),
+            }),
+            _ => Err(ClientError::Status {
+                endpoint,
+                status: status.as_u16(),
+                body: excerpt(&text),
+            }),
+        }
     }
 
     /// One attempt: wait for the limiter, send, read the body.
@@ -197,7 +230,7 @@ impl BigCommerceClient {
         query: &[(&str, String)],
         endpoint: &str,
     ) -> Result<bytes::Bytes, ClientError> {
-        let (permit, waited) = self.limiter.acquire().await;
+        let (permit, waited) = self.limiter.acquire().await.map_err(|e| e.at(endpoint))?;
         let observer = self.config.observer.as_deref();
         if let Some(o) = observer
             && !waited.total.is_zero()
@@ -238,6 +271,7 @@ impl BigCommerceClient {
         let endpoint = endpoint.to_owned();
         match status {
             s if s.is_success() => response.bytes().await.map_err(transport),
+            s if s.is_redirection() => Err(redirected(endpoint, s, response.headers())),
             StatusCode::UNAUTHORIZED => Err(ClientError::Unauthorized { endpoint }),
             StatusCode::FORBIDDEN => Err(ClientError::Forbidden { endpoint }),
             StatusCode::TOO_MANY_REQUESTS => Err(ClientError::RateLimited {
@@ -257,6 +291,54 @@ impl BigCommerceClient {
     }
 }
 
+/// The URL's origin, once it is known to be https, plain http on a loopback host, or
+/// plain http with `allow_insecure_http`: the token must not cross a network in clear.
+fn check_api_url(api_url: &str, allow_insecure_http: bool) -> Result<url::Origin, ClientError> {
+    let url = url::Url::parse(api_url)
+        .map_err(|e| ClientError::Config(format!("the API URL `{api_url}` is not a URL: {e}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(ClientError::Config(format!(
+                "the API URL `{api_url}` is plain http:// to a host other than loopback, which would send \
+                 the access token unencrypted; use https:// (or set allow_insecure_http = true for a \
+                 trusted network)"
+            )));
+        }
+        _ => {
+            return Err(ClientError::Config(format!(
+                "the API URL `{api_url}` must start with http:// or https://"
+            )));
+        }
+    }
+    Ok(url.origin())
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Follows redirects within the API's origin only: `X-Auth-Token` is our own header,
+/// which reqwest (unlike `Authorization`) would carry to any host. A redirect
+/// elsewhere is not followed; its 3xx answer fails the request.
+fn same_origin_redirects(origin: url::Origin) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 5 {
+            attempt.error("too many redirects")
+        } else if attempt.url().origin() == origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
 /// `GET /customers?page=2&limit=250`: how errors and logs name a request.
 fn describe(method: &str, path: &str, query: &[(&str, String)]) -> String {
     let qs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -264,6 +346,23 @@ fn describe(method: &str, path: &str, query: &[(&str, String)]) -> String {
         format!("{method} {path}")
     } else {
         format!("{method} {path}?{}", qs.join("&"))
+    }
+}
+
+/// A redirect that was not followed (to another origin): the request fails, naming
+/// where it pointed, and the token was not sent there.
+fn redirected(endpoint: String, status: StatusCode, headers: &reqwest::header::HeaderMap) -> ClientError {
+    let location = headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("(no Location)");
+    ClientError::Status {
+        endpoint,
+        status: status.as_u16(),
+        body: format!(
+            "redirect to {} not followed: it leaves the API's host, and the access token is only sent there",
+            excerpt(location)
+        ),
     }
 }
 

@@ -28,6 +28,9 @@ pub struct ClientConfig {
     /// Told of every response, wait and give-up: how the binary feeds its metrics
     /// without this crate knowing about Prometheus.
     pub observer: Option<Arc<dyn RequestObserver>>,
+    /// Allows a plain `http://` API URL on a host other than loopback, where the token
+    /// would cross the network in clear text. Off by default.
+    pub allow_insecure_http: bool,
 }
 
 impl ClientConfig {
@@ -45,6 +48,7 @@ impl ClientConfig {
             max_retry_time: Duration::from_secs(120),
             quota_share: 1.0,
             observer: None,
+            allow_insecure_http: false,
         }
     }
 

@@ -49,6 +49,19 @@ pub enum ClientError {
         last: Box<ClientError>,
     },
 
+    /// The API announced a quota this client may spend nothing of (a quota of 0, or
+    /// one too small for the configured share): waiting would never end.
+    #[error(
+        "{endpoint}: the API announces a quota of {quota} requests per window, of which this \
+         client's share ({share}) leaves none to spend; not waiting for a window that never comes \
+         (check the app's API access, or raise quota_share)"
+    )]
+    NoQuota {
+        endpoint: String,
+        quota: u32,
+        share: f64,
+    },
+
     #[error("invalid client configuration: {0}")]
     Config(String),
 }
@@ -63,7 +76,8 @@ impl ClientError {
             | ClientError::RateLimited { endpoint, .. }
             | ClientError::Transport { endpoint, .. }
             | ClientError::Decode { endpoint, .. }
-            | ClientError::GaveUp { endpoint, .. } => Some(endpoint),
+            | ClientError::GaveUp { endpoint, .. }
+            | ClientError::NoQuota { endpoint, .. } => Some(endpoint),
             ClientError::Config(_) => None,
         }
     }

@@ -19,6 +19,28 @@ pub const HEADER_RESET_MS: &str = "x-rate-limit-time-reset-ms";
 pub const HEADER_QUOTA: &str = "x-rate-limit-requests-quota";
 pub const HEADER_LEFT: &str = "x-rate-limit-requests-left";
 
+/// The shortest window the limiter believes in: an announced window (or reset) of 0
+/// would otherwise make every wait end at once and `acquire` spin.
+const MIN_WINDOW: Duration = Duration::from_millis(100);
+
+/// The API announced a quota this client may spend nothing of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NoQuota {
+    pub quota: u32,
+    pub share: f64,
+}
+
+impl NoQuota {
+    /// The client's error, naming the request that could not go.
+    pub fn at(self, endpoint: &str) -> crate::ClientError {
+        crate::ClientError::NoQuota {
+            endpoint: endpoint.to_owned(),
+            quota: self.quota,
+            share: self.share,
+        }
+    }
+}
+
 /// The quota as last announced by the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Announcement {
@@ -106,11 +128,21 @@ impl RateLimiter {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Waits for this request's slot, then counts it as sent.
-    pub async fn acquire(&self) -> (Permit<'_>, Waited) {
+    /// Waits for this request's slot, then counts it as sent. Fails at once when the
+    /// announced quota leaves this client nothing to spend in any window.
+    pub async fn acquire(&self) -> Result<(Permit<'_>, Waited), NoQuota> {
         let start = Instant::now();
         let mut for_reset = false;
         loop {
+            {
+                let s = self.lock();
+                if s.resets_at.is_some() && s.quota.saturating_sub(self.reserve(s.quota)) == 0 {
+                    return Err(NoQuota {
+                        quota: s.quota,
+                        share: self.share,
+                    });
+                }
+            }
             let wait = self.next_wait(&mut for_reset);
             match wait {
                 Ok(slot) => {
@@ -119,14 +151,15 @@ impl RateLimiter {
                         total: start.elapsed(),
                         for_reset,
                     };
-                    return (Permit { limiter: self }, waited);
+                    return Ok((Permit { limiter: self }, waited));
                 }
                 Err(reset) => {
                     tracing::debug!(
                         wait_ms = reset.saturating_duration_since(Instant::now()).as_millis() as u64,
                         "quota share of this window spent; waiting for the reset"
                     );
-                    tokio::time::sleep_until(reset).await;
+                    // Never a wait of 0, whatever the announcement said.
+                    tokio::time::sleep_until(reset.max(Instant::now() + Duration::from_millis(1))).await;
                 }
             }
         }
@@ -167,7 +200,7 @@ impl RateLimiter {
     fn observe(&self, a: Announcement) {
         let mut s = self.lock();
         let now = Instant::now();
-        let resets_at = now + a.reset;
+        let resets_at = now + a.reset.max(Duration::from_millis(1));
         // Others of our requests are still on their way; the server counts them soon.
         let unanswered = s.in_flight.saturating_sub(1);
         let announced_left = a.left.saturating_sub(unanswered);
@@ -175,7 +208,7 @@ impl RateLimiter {
             .resets_at
             .is_some_and(|at| at.max(resets_at) - at.min(resets_at) < a.window / 4);
         s.quota = a.quota;
-        s.window = a.window;
+        s.window = a.window.max(MIN_WINDOW);
         if same_window {
             // Both figures only fall within a window: the lower one is the truer.
             s.left = s.left.min(announced_left);
@@ -212,7 +245,7 @@ mod tests {
         let start = Instant::now();
         let mut times = Vec::new();
         for _ in 0..10 {
-            let (permit, _) = limiter.acquire().await;
+            let (permit, _) = limiter.acquire().await.unwrap();
             times.push(start.elapsed());
             drop(permit);
         }
@@ -220,7 +253,7 @@ mod tests {
         assert_eq!(times[1], Duration::from_millis(100));
         assert_eq!(times[9], Duration::from_millis(900));
         // The window is spent: the eleventh waits for the reset, then goes at once.
-        let (_, waited) = limiter.acquire().await;
+        let (_, waited) = limiter.acquire().await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_millis(1000));
         assert!(waited.for_reset);
     }
@@ -232,10 +265,10 @@ mod tests {
         let start = Instant::now();
         // left 9, reserve 5: four requests in this window, 250 ms apart.
         for expected in [0, 250, 500, 750] {
-            let _ = limiter.acquire().await;
+            let _ = limiter.acquire().await.unwrap();
             assert_eq!(start.elapsed(), Duration::from_millis(expected));
         }
-        let _ = limiter.acquire().await;
+        let _ = limiter.acquire().await.unwrap();
         assert_eq!(start.elapsed(), Duration::from_millis(1000));
     }
 
@@ -248,7 +281,7 @@ mod tests {
             .map(|_| {
                 let l = limiter.clone();
                 tokio::spawn(async move {
-                    let _ = l.acquire().await;
+                    let _ = l.acquire().await.unwrap();
                     start.elapsed()
                 })
             })
@@ -266,14 +299,14 @@ mod tests {
     async fn requests_in_flight_count_against_a_stale_announcement() {
         let limiter = RateLimiter::new(1.0);
         limiter.observe(announce(10, 3, 1000));
-        let (a, _) = limiter.acquire().await;
-        let (b, _) = limiter.acquire().await;
+        let (a, _) = limiter.acquire().await.unwrap();
+        let (b, _) = limiter.acquire().await.unwrap();
         // `a` comes back announcing 1 left (another app spent one), and `b` is still
         // unanswered: nothing is left for this window.
         a.observe(announce(10, 1, 900));
         drop(a);
         let start = Instant::now();
-        let (_, waited) = limiter.acquire().await;
+        let (_, waited) = limiter.acquire().await.unwrap();
         assert!(waited.for_reset, "b takes the last request of the window");
         assert_eq!(start.elapsed(), Duration::from_millis(900));
         drop(b);
@@ -284,7 +317,7 @@ mod tests {
         let limiter = RateLimiter::new(1.0);
         let start = Instant::now();
         for _ in 0..100 {
-            let _ = limiter.acquire().await;
+            let _ = limiter.acquire().await.unwrap();
         }
         assert_eq!(start.elapsed(), Duration::ZERO);
     }
@@ -306,5 +339,60 @@ mod tests {
                 reset: Duration::from_millis(1500)
             })
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_quota_of_zero_fails_at_once_instead_of_waiting_forever() {
+        let limiter = RateLimiter::new(1.0);
+        limiter.observe(announce(0, 0, 1000));
+        let start = Instant::now();
+        let err = limiter.acquire().await.unwrap_err();
+        assert_eq!(err, NoQuota { quota: 0, share: 1.0 });
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        let msg = err.at("GET /customers").to_string();
+        assert!(
+            msg.contains("quota of 0") && msg.contains("GET /customers"),
+            "{msg}"
+        );
+        // A share that leaves nothing of a tiny quota is the same dead end.
+        let limiter = RateLimiter::new(0.5);
+        limiter.observe(announce(1, 1, 1000));
+        assert!(limiter.acquire().await.is_err());
+    }
+
+    /// A window (and reset) of 0 must not make `acquire` spin: on paused time a spin
+    /// never lets the clock move, so the thread would never finish. Run on its own
+    /// thread and judged by a real-time deadline, the test fails instead of hanging.
+    #[test]
+    fn a_window_of_zero_never_spins() {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true)
+                .build()
+                .unwrap();
+            let elapsed = rt.block_on(async {
+                let limiter = RateLimiter::new(1.0);
+                let zero = Announcement {
+                    window: Duration::ZERO,
+                    quota: 5,
+                    left: 5,
+                    reset: Duration::ZERO,
+                };
+                limiter.observe(zero);
+                let start = Instant::now();
+                for _ in 0..20 {
+                    let _ = limiter.acquire().await.unwrap();
+                }
+                start.elapsed()
+            });
+            let _ = done.send(elapsed);
+        });
+        let elapsed = finished
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("acquire spun on a window of 0");
+        // 20 requests at 5 per (at least) 100 ms window: paced, never instant.
+        assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
     }
 }

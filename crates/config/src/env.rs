@@ -262,6 +262,11 @@ fn to_value(kind: Kind, raw: &str, var: &str) -> Result<Value, ConfigError> {
             .map_err(|_| at_var(var, format!("{raw:?} is not a number"))),
         Kind::TextList => Ok(Value::Array(items().map(|s| Value::String(s.into())).collect())),
         Kind::IntegerList => items().map(integer).collect::<Result<_, _>>().map(Value::Array),
+        Kind::Bool => match raw.trim() {
+            "true" => Ok(Value::Boolean(true)),
+            "false" => Ok(Value::Boolean(false)),
+            other => Err(at_var(var, format!("{other:?} is not true or false"))),
+        },
     }
 }
 

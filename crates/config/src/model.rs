@@ -23,6 +23,9 @@ pub struct Config {
     pub stores: Vec<StoreConfig>,
     /// The file that was read; `None` when the settings came from the environment only.
     pub source: Option<PathBuf>,
+    /// Settings that work but are unwise (a secret file others can read), for the
+    /// binary to log once logging is up.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -129,4 +132,9 @@ pub struct StoreConfig {
     pub concurrency: u32,
     /// How long one request keeps retrying (429 storms, 5xx) before the pass fails.
     pub max_retry: Duration,
+    /// This store's own webhook secret (`webhook_secret`/`webhook_secret_file`);
+    /// `None`: `[webhooks] secret` applies.
+    pub webhook_secret: Option<SecretString>,
+    /// Allows a plain `http://` `api_url` that is not loopback.
+    pub allow_insecure_http: bool,
 }

@@ -116,6 +116,9 @@ store_settings! {
         hash: Option<String>,
         token: Option<String>,
         token_file: Option<String>,
+        webhook_secret: Option<String>,
+        webhook_secret_file: Option<String>,
+        allow_insecure_http: Option<bool>,
     }
 }
 
@@ -131,6 +134,8 @@ pub(crate) enum Kind {
     TextList,
     /// Comma-separated.
     IntegerList,
+    /// `true` or `false`.
+    Bool,
 }
 
 pub(crate) fn section_key_kind(section: &str, key: &str) -> Option<Kind> {
@@ -148,7 +153,8 @@ pub(crate) fn section_key_kind(section: &str, key: &str) -> Option<Kind> {
 /// is how the variable picks the store).
 pub(crate) fn store_key_kind(key: &str) -> Option<Kind> {
     match key {
-        "token" | "token_file" => Some(Kind::Text),
+        "token" | "token_file" | "webhook_secret" | "webhook_secret_file" => Some(Kind::Text),
+        "allow_insecure_http" => Some(Kind::Bool),
         key => store_setting_kind(key),
     }
 }

@@ -104,6 +104,9 @@ struct Store<'a> {
     channels: &'a [i64],
     concurrency: u32,
     max_retry_secs: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    webhook_secret: Option<&'static str>,
+    allow_insecure_http: bool,
 }
 
 pub(crate) fn to_toml(config: &Config) -> String {
@@ -145,6 +148,8 @@ pub(crate) fn to_toml(config: &Config) -> String {
                 channels: &s.channels,
                 concurrency: s.concurrency,
                 max_retry_secs: s.max_retry.as_secs(),
+                webhook_secret: s.webhook_secret.as_ref().map(|_| REDACTED),
+                allow_insecure_http: s.allow_insecure_http,
             })
             .collect(),
     };

@@ -21,7 +21,10 @@ use crate::store::StoreResolver;
 pub(crate) fn resolve(doc: Table, sources: &Sources, stores_required: bool) -> Result<Config, ConfigError> {
     let raw: RawConfig =
         serde_path_to_error::deserialize(Value::Table(doc)).map_err(|e| schema_error(e, sources))?;
-    let r = Resolver { sources };
+    let r = Resolver {
+        sources,
+        warnings: Default::default(),
+    };
     let database = r.database(raw.database)?;
     let http = HttpConfig {
         listen: r.socket_addr("http.listen", raw.http.listen)?,
@@ -45,7 +48,21 @@ pub(crate) fn resolve(doc: Table, sources: &Sources, stores_required: bool) -> R
         lease,
         stores,
         source: sources.file.clone(),
+        warnings: r.warnings.take(),
     })
+}
+
+/// The file's permission bits when "others" may read it.
+#[cfg(unix)]
+fn world_readable(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o004 != 0).then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn world_readable(_: &Path) -> Option<u32> {
+    None
 }
 
 /// A type error or unknown key. serde's message quotes the value, so for keys that
@@ -65,6 +82,8 @@ fn schema_error(e: serde_path_to_error::Error<toml::de::Error>, sources: &Source
 
 pub(crate) struct Resolver<'a> {
     pub sources: &'a Sources,
+    /// What is allowed but unwise (see `Config::warnings`).
+    pub warnings: std::cell::RefCell<Vec<String>>,
 }
 
 impl Resolver<'_> {
@@ -124,6 +143,14 @@ impl Resolver<'_> {
         let path = self.path_for(key, path.trim());
         let text = std::fs::read_to_string(&path)
             .map_err(|e| self.err(key, format!("cannot read {}: {e}", path.display())))?;
+        if let Some(mode) = world_readable(&path) {
+            self.warnings.borrow_mut().push(format!(
+                "{}: {} holds a secret and is readable by every user of this machine (mode {mode:04o}); \
+                 chmod 600 it",
+                self.sources.locate(key),
+                path.display()
+            ));
+        }
         self.secret(key, text)
             .map_err(|_| self.err(key, format!("{} is empty", path.display())))
     }

@@ -108,6 +108,11 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                     ("token_file", store.token_file.clone()),
                 )?
                 .ok_or_else(|| self.r.err(&at, "one of token and token_file is required"))?;
+            let webhook_secret = self.r.secret_or_file(
+                &at,
+                ("webhook_secret", store.webhook_secret.clone()),
+                ("webhook_secret_file", store.webhook_secret_file.clone()),
+            )?;
             let s = self.apply(inherited.clone(), store.settings(), &at)?;
             stores.push(StoreConfig {
                 hash,
@@ -127,6 +132,8 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 channels: s.channels,
                 concurrency: s.concurrency,
                 max_retry: Duration::from_secs(s.max_retry_secs),
+                webhook_secret,
+                allow_insecure_http: store.allow_insecure_http.unwrap_or(false),
             });
         }
         Ok(stores)

@@ -10,7 +10,7 @@
 mod body;
 mod payload;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -80,8 +80,12 @@ pub struct WebhookEvent {
 /// What the webhook route needs; `HttpState::webhooks`.
 #[derive(Debug)]
 pub struct WebhookIntake {
-    /// Expected value of [`SECRET_HEADER`]. Empty rejects every delivery.
+    /// Expected value of [`SECRET_HEADER`] for stores without their own. Empty
+    /// rejects every delivery for those stores.
     pub secret: SecretString,
+    /// Stores with their own secret: a delivery for such a store must carry that one
+    /// (another store's secret, or the shared one, is refused).
+    pub store_secrets: HashMap<String, SecretString>,
     pub max_body_bytes: usize,
     /// Configured store hashes; the `producer` (`stores/{hash}`) must be one of them.
     pub stores: HashSet<String>,
@@ -174,11 +178,21 @@ pub(crate) async fn receive(
 }
 
 async fn accept(intake: &WebhookIntake, headers: &HeaderMap, body: Body) -> Result<(), Rejection> {
-    if !secret_matches(intake.secret.expose_secret(), headers) {
+    // Nothing of the body is read unless the header is one of our secrets...
+    let known = std::iter::once(&intake.secret).chain(intake.store_secrets.values());
+    if !known.fold(false, |ok, s| secret_matches(s.expose_secret(), headers) | ok) {
         return Err(Rejection::Unauthorized);
     }
     let bytes = body::read_bounded(headers, body, intake.max_body_bytes).await?;
     let event = payload::parse(&bytes, &intake.stores)?;
+    // ...and the event is taken only with its own store's secret.
+    let expected = intake
+        .store_secrets
+        .get(&event.store_hash)
+        .unwrap_or(&intake.secret);
+    if !secret_matches(expected.expose_secret(), headers) {
+        return Err(Rejection::Unauthorized);
+    }
     intake.events.try_send(event).map_err(|err| match err {
         mpsc::error::TrySendError::Full(_) => Rejection::Overloaded,
         mpsc::error::TrySendError::Closed(_) => Rejection::ShuttingDown,

@@ -211,3 +211,44 @@ async fn only_post_is_routed() {
     let response = reqwest::get(server.url("/webhooks/bigcommerce")).await.unwrap();
     assert_eq!(response.status(), 405);
 }
+
+/// Issue 10: a store with its own secret takes deliveries signed with that secret
+/// only; the others keep the shared one. Another store's secret opens nothing.
+#[tokio::test]
+async fn a_store_with_its_own_secret_accepts_only_that_secret() {
+    let metrics = Metrics::new();
+    let (mut intake, mut events) = intake(8, LIMIT);
+    intake.stores.insert("own456".to_owned());
+    intake
+        .store_secrets
+        .insert("own456".to_owned(), "own-store-secret-55".into());
+    let server = Server::start(state(&metrics, Some(intake))).await;
+    let to_own = customer_event("store/customer/updated", "stores/own456").to_string();
+    let to_shared = customer_event("store/customer/updated", "stores/abc123").to_string();
+
+    assert_eq!(post(&server, Some(SECRET), to_own.clone()).await.0, 401);
+    assert_eq!(
+        post(&server, Some("own-store-secret-55"), to_shared.clone())
+            .await
+            .0,
+        401
+    );
+    assert_eq!(post(&server, Some("guess"), to_own.clone()).await.0, 401);
+    assert!(events.try_recv().is_err(), "nothing refused reached the workers");
+
+    assert_eq!(post(&server, Some("own-store-secret-55"), to_own).await.0, 202);
+    assert_eq!(events.try_recv().unwrap().store_hash, "own456");
+    assert_eq!(post(&server, Some(SECRET), to_shared).await.0, 202);
+    assert_eq!(events.try_recv().unwrap().store_hash, STORE);
+    let text = server_metrics(&server).await;
+    assert_eq!(outcome_count(&text, WebhookOutcome::Unauthorized), 3.0);
+}
+
+async fn server_metrics(server: &Server) -> String {
+    reqwest::get(server.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}

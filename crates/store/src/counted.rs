@@ -166,12 +166,14 @@ impl Store {
         }
         let sql = what.sql();
         // One statement: the rows, their children and their log commit together.
+        let mut tx = self.begin_write(&sql.mark_failed).await?;
         let marked: i64 = sqlx::query_scalar(sql.mark.as_str())
             .bind(store_hash)
             .bind(ids)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *tx)
             .await
             .map_err(failed(&sql.mark_failed))?;
+        tx.commit().await.map_err(failed(&sql.mark_failed))?;
         Ok(marked.unsigned_abs())
     }
 }

@@ -44,14 +44,15 @@ impl Store {
         store_hash: &str,
         seen: &[i64],
     ) -> Result<u64, StoreError> {
+        const WHAT: &str = "marking missing customers deleted in bigcommerce.customers";
+        let mut tx = self.begin_write(WHAT).await?;
         let marked: i64 = sqlx::query_scalar(MARK_DELETED_EXCEPT.as_str())
             .bind(store_hash)
             .bind(seen)
-            .fetch_one(self.pool())
+            .fetch_one(&mut *tx)
             .await
-            .map_err(failed(
-                "marking missing customers deleted in bigcommerce.customers",
-            ))?;
+            .map_err(failed(WHAT))?;
+        tx.commit().await.map_err(failed(WHAT))?;
         Ok(marked.unsigned_abs())
     }
 

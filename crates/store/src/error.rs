@@ -26,6 +26,14 @@ pub enum StoreError {
         source: sqlx::Error,
     },
 
+    /// A fenced write ([`Store::fenced`](crate::Store::fenced)) found that this
+    /// replica no longer holds the store under the epoch its pass started with.
+    #[error(
+        "store {store_hash}: this replica no longer holds its lease (epoch {epoch}); it expired or \
+         another replica took the store, so nothing of this page was written and the pass stops"
+    )]
+    LeaseLost { store_hash: String, epoch: i64 },
+
     #[error("finishing sync run {run_id}: no such row in bigcommerce.sync_runs")]
     RunNotFound { run_id: i64 },
 

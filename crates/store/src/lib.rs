@@ -34,6 +34,12 @@
 //!   [`Store::release_lease`], [`Store::lease`]).
 //! - `overview.rs`: read-only summaries for the status page and the quarantine gauge
 //!   ([`Store::store_overview`], [`Store::quarantine_count`]).
+//!   [`Store::claim_free_leases`], [`Store::renew_leases`], [`Store::release_lease`],
+//!   [`Store::lease`]), each claim under a new epoch; `replicas.rs`: the live replicas
+//!   and each one's [`fair_share`]; `fence.rs`: [`Store::fenced`], a store whose every
+//!   write transaction first checks that the pass's lease and epoch still hold.
+//! - `webhook_events.rs`: webhook events between replicas
+//!   ([`Store::publish_webhook_event`], [`Store::take_webhook_events`]).
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
@@ -52,6 +58,7 @@ mod customers;
 mod dedup;
 mod deletes;
 mod error;
+mod fence;
 mod leases;
 mod median;
 mod overview;
@@ -59,23 +66,29 @@ mod page;
 mod quarantine;
 mod record_sql;
 mod records;
+mod replicas;
 mod resources;
 mod runs;
 mod sweep;
 mod sync_state;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod webhook_events;
 
 pub use counted::Counted;
 pub use deletes::Table;
 pub use error::StoreError;
+pub use fence::Fence;
+pub use leases::{HeldBy, HeldLease};
 pub use overview::{ResourceState, RunRow, StoreOverview};
 pub use page::{CustomerPage, PageStats};
 pub use quarantine::Quarantined;
 pub use records::{RecordCheckpoint, RecordPage, RecordStats, Scope};
+pub use replicas::fair_share;
 pub use resources::Resource;
 pub use runs::{RunOutcome, RunSummary};
 pub use sweep::AddressSweepPage;
+pub use webhook_events::WEBHOOK_CHANNEL;
 
 use std::sync::LazyLock;
 
@@ -102,6 +115,8 @@ pub(crate) static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: PgPool,
+    /// Set by [`Store::fenced`]: the lease every write must still hold.
+    fence: Option<std::sync::Arc<Fence>>,
 }
 
 impl Store {
@@ -116,11 +131,12 @@ impl Store {
     pub async fn connect_with(database_url: &str, max_connections: u32) -> Result<Store, StoreError> {
         Ok(Store {
             pool: connect::connect(database_url, max_connections.max(1)).await?,
+            fence: None,
         })
     }
 
     pub fn from_pool(pool: PgPool) -> Store {
-        Store { pool }
+        Store { pool, fence: None }
     }
 
     pub fn pool(&self) -> &PgPool {

@@ -37,10 +37,8 @@ impl Store {
     /// the page size. Duplicate ids within the page keep their last occurrence.
     pub async fn write_customer_page(&self, page: &CustomerPage<'_>) -> Result<PageStats, StoreError> {
         let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .map_err(failed("beginning the transaction of a customer page"))?;
+            .begin_write("beginning the transaction of a customer page")
+            .await?;
         let (customers_inserted, customers_updated) =
             customers::upsert(&mut tx, page.store_hash, page.customers).await?;
         let (addresses_inserted, addresses_updated) =

@@ -31,6 +31,7 @@ impl Store {
         let ids: Vec<i64> = records.iter().map(|r| r.entity_id).collect();
         let raws: Vec<Value> = records.iter().map(|r| r.raw.clone()).collect();
         let errors: Vec<String> = records.iter().map(|r| r.error.clone()).collect();
+        let mut tx = self.begin_write("writing bigcommerce.quarantine").await?;
         sqlx::query(
             "INSERT INTO bigcommerce.quarantine (store_hash, entity, entity_id, raw, error) \
              SELECT DISTINCT ON (id) $1, $2, id, raw, error \
@@ -43,9 +44,12 @@ impl Store {
         .bind(&ids)
         .bind(&raws)
         .bind(&errors)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(failed("writing bigcommerce.quarantine"))?;
+        tx.commit()
+            .await
+            .map_err(failed("writing bigcommerce.quarantine"))?;
         Ok(())
     }
 
@@ -59,15 +63,19 @@ impl Store {
         if ids.is_empty() {
             return Ok(0);
         }
+        let mut tx = self.begin_write("clearing bigcommerce.quarantine").await?;
         let done = sqlx::query(
             "DELETE FROM bigcommerce.quarantine WHERE store_hash = $1 AND entity = $2 AND entity_id = ANY($3)",
         )
         .bind(store_hash)
         .bind(entity)
         .bind(ids)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(failed("clearing bigcommerce.quarantine"))?;
+        tx.commit()
+            .await
+            .map_err(failed("clearing bigcommerce.quarantine"))?;
         Ok(done.rows_affected())
     }
 

@@ -106,13 +106,18 @@ fn column<'s>(spec: &'s Spec, name: &str) -> &'s Column {
 }
 
 /// The row's key after `store_hash` as text, over the row alias `row`: the values
-/// joined with ':' in key order; 'settings' for the one-row-per-store table.
+/// joined with ':' in key order; 'settings' for the one-row-per-store table. A key
+/// column named `token` (a stored instrument's payment token) appears as the hex
+/// SHA-256 of its value: `change_log` is read by more people than the mirror.
 pub(crate) fn entity_id(spec: &Spec, row: &str) -> String {
     if spec.key.is_empty() {
         return "'settings'".to_owned();
     }
     join(
-        spec.key.iter().map(|k| format!("{row}.{}::text", ident(k))),
+        spec.key.iter().map(|k| match *k {
+            "token" => format!("encode(sha256(convert_to({row}.token, 'UTF8')), 'hex')"),
+            _ => format!("{row}.{}::text", ident(k)),
+        }),
         " || ':' || ",
     )
 }

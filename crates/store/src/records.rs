@@ -100,10 +100,8 @@ impl Store {
         };
 
         let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .map_err(failed("beginning the transaction of a record page"))?;
+            .begin_write("beginning the transaction of a record page")
+            .await?;
         let mut stats = RecordStats::default();
         if !page.records.is_empty() {
             let (missing_at, missing_column, inserted, updated): (Option<i64>, Option<String>, i64, i64) =

@@ -47,10 +47,8 @@ impl Store {
         page: &AddressSweepPage<'_>,
     ) -> Result<PageStats, StoreError> {
         let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .map_err(failed("beginning the transaction of an address sweep page"))?;
+            .begin_write("beginning the transaction of an address sweep page")
+            .await?;
         let (addresses_inserted, addresses_updated) =
             addresses::upsert(&mut tx, page.store_hash, page.addresses).await?;
         let keep: Vec<i64> = page.addresses.iter().map(|a| a.value.id).collect();

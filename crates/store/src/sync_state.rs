@@ -53,24 +53,30 @@ impl Store {
         resource: &str,
         position: i64,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool().acquire().await.map_err(failed(
-            "connecting to store a sweep position in bigcommerce.sync_state",
-        ))?;
-        set_position(&mut conn, store_hash, resource, position).await
+        const WHAT: &str = "storing a sweep position in bigcommerce.sync_state";
+        let mut tx = self.begin_write(WHAT).await?;
+        set_position(&mut tx, store_hash, resource, position).await?;
+        tx.commit().await.map_err(failed(WHAT))
     }
 
     /// Forgets the watermark, so that the next pass starts from the beginning. The row
     /// stays (with a NULL watermark) so `updated_at` tells when that was asked for.
     pub async fn clear_watermark(&self, store_hash: &str, resource: &str) -> Result<(), StoreError> {
+        let mut tx = self
+            .begin_write("clearing the watermark in bigcommerce.sync_state")
+            .await?;
         sqlx::query(
             "UPDATE bigcommerce.sync_state SET watermark = NULL, updated_at = now() \
              WHERE store_hash = $1 AND resource = $2",
         )
         .bind(store_hash)
         .bind(resource)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(failed("clearing the watermark in bigcommerce.sync_state"))?;
+        tx.commit()
+            .await
+            .map_err(failed("clearing the watermark in bigcommerce.sync_state"))?;
         Ok(())
     }
 }

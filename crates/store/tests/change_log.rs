@@ -134,7 +134,10 @@ async fn every_generic_resource_logs_each_real_change_once() {
         let records = [sample(resource, 3)];
         let id = match resource {
             Resource::FormFieldValues => "customer:3:color",
-            Resource::StoredInstruments => "3:tok-3",
+            // The payment token is never written into the log: its SHA-256 stands in.
+            Resource::StoredInstruments => {
+                "3:823c72b0b895c3d404b6af5e9cc204a80a2ec3e9f0d004ec3ed90dfcd8c1ccd3"
+            }
             Resource::Settings => "settings",
             _ => "3",
         };
@@ -188,7 +191,11 @@ async fn composite_keys_are_joined_with_colons_in_key_order() {
             change("customer_form_field_values", "address:7:Door", "insert"),
             change("customer_form_field_values", "address:8:Door", "insert"),
             change("customer_form_field_values", "customer:42:Shoe size", "insert"),
-            change("customer_stored_instruments", "42:tok_abc", "insert"),
+            change(
+                "customer_stored_instruments",
+                "42:26cfed5080d011f7069c952bf630b4d33f9e445d61bd5336760217f08a4c6339",
+                "insert"
+            ),
         ]
     );
 
@@ -290,4 +297,54 @@ async fn a_failed_record_page_leaves_no_change_log_rows() {
         assert_eq!(changes_after(store, seq).await, [], "{resource:?}");
         assert_eq!(store.count_live_records(STORE, resource).await.unwrap(), 2);
     }
+}
+
+/// No payment token of a stored instrument reaches `change_log`, whatever happens to the
+/// row: insert, update, delete, cascade from its customer.
+#[tokio::test]
+async fn payment_tokens_never_appear_in_the_change_log() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    let tokens = ["tok_secret_visa_4242", "tok_secret_paypal_77"];
+    let cards: Vec<Value> = tokens.iter().map(|t| card(5, t)).collect();
+    write(store, &[raw(customer(5, 0))], &[]).await;
+    put(store, Resource::StoredInstruments, &cards, Scope::Nothing).await;
+    put(
+        store,
+        Resource::StoredInstruments,
+        &[changed(&cards[0])],
+        Scope::Nothing,
+    )
+    .await;
+    put(store, Resource::StoredInstruments, &[], Scope::Customers(&[5])).await;
+    put(store, Resource::StoredInstruments, &cards, Scope::Nothing).await;
+    store
+        .mark_deleted(STORE, bcsync_store::Counted::Customers, &[5])
+        .await
+        .unwrap();
+    let logged: Vec<(String, String)> = sqlx::query_as(
+        "SELECT op, entity_id FROM bigcommerce.change_log WHERE entity = 'customer_stored_instruments' ORDER BY seq",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert!(logged.len() >= 7, "{logged:?}");
+    assert!(logged.iter().any(|(op, _)| op == "delete"), "{logged:?}");
+    for (_, id) in &logged {
+        assert!(
+            !tokens.iter().any(|t| id.contains(t)),
+            "a token in change_log: {id}"
+        );
+        assert!(id.starts_with("5:") && id.len() == 2 + 64, "{id}");
+    }
+    // A loader still finds the row from its log entry.
+    let found: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM bigcommerce.customer_stored_instruments i JOIN bigcommerce.change_log l \
+         ON l.entity = 'customer_stored_instruments' \
+         AND l.entity_id = i.customer_id || ':' || encode(sha256(convert_to(i.token, 'UTF8')), 'hex')",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(found, i64::try_from(logged.len()).unwrap());
 }

@@ -5,7 +5,8 @@ mod common;
 use std::time::Duration;
 
 use bcsync_store::testing::fresh_database;
-use common::STORE;
+use bcsync_store::{Counted, CustomerPage, Fence, HeldLease, StoreError};
+use common::{STORE, customer, raw, ts};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -73,4 +74,169 @@ async fn a_released_lease_is_free_at_once() {
     assert!(store.claim_lease(STORE, "b", MINUTE).await.unwrap());
     // Releasing what one does not hold is harmless.
     store.release_lease("nobody's", "a").await.unwrap();
+}
+
+fn names(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}-{i}")).collect()
+}
+
+#[tokio::test]
+async fn the_epoch_changes_with_every_holder_and_stays_across_renewals() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    let short = Duration::from_secs(1);
+    assert!(store.claim_lease(STORE, "a", short).await.unwrap());
+    let first = store.lease_epoch(STORE).await.unwrap().unwrap();
+    assert!(store.claim_lease(STORE, "a", short).await.unwrap());
+    let renewed = store.renew_leases(&[STORE.to_owned()], "a", short).await.unwrap();
+    assert_eq!(
+        renewed,
+        [HeldLease {
+            store_hash: STORE.into(),
+            epoch: first.epoch
+        }]
+    );
+    assert_eq!(store.lease_epoch(STORE).await.unwrap().unwrap(), first);
+
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Expired: not renewed, even by its holder; only a new claim (new epoch) takes it.
+    assert!(
+        store
+            .renew_leases(&[STORE.to_owned()], "a", MINUTE)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.claim_lease(STORE, "b", MINUTE).await.unwrap());
+    let second = store.lease_epoch(STORE).await.unwrap().unwrap();
+    assert_eq!(second.holder, "b");
+    assert!(second.epoch > first.epoch, "{second:?} after {first:?}");
+    // A release deletes the row; the next claim still gets a larger epoch.
+    store.release_lease(STORE, "b").await.unwrap();
+    assert!(store.claim_lease(STORE, "a", MINUTE).await.unwrap());
+    let third = store.lease_epoch(STORE).await.unwrap().unwrap();
+    assert!(third.epoch > second.epoch, "{third:?} after {second:?}");
+}
+
+#[tokio::test]
+async fn a_fenced_store_writes_while_its_epoch_holds_and_nothing_once_another_replica_took_it() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    assert!(
+        store
+            .claim_lease(STORE, "a", Duration::from_secs(1))
+            .await
+            .unwrap()
+    );
+    let epoch = store.lease_epoch(STORE).await.unwrap().unwrap().epoch;
+    let fenced = store.fenced(Fence {
+        store_hash: STORE.into(),
+        holder: "a".into(),
+        epoch,
+    });
+    let page = |ids: &'static [i64]| ids.iter().map(|&id| raw(customer(id, id))).collect::<Vec<_>>();
+    let first = page(&[1, 2]);
+    fenced
+        .write_customer_page(&CustomerPage {
+            store_hash: STORE,
+            customers: &first,
+            addresses: &[],
+            complete_address_sets_for: &[],
+            checkpoint: Some(("customers", ts(2))),
+        })
+        .await
+        .unwrap();
+
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert!(store.claim_lease(STORE, "b", MINUTE).await.unwrap());
+    let late = page(&[3]);
+    let err = fenced
+        .write_customer_page(&CustomerPage {
+            store_hash: STORE,
+            customers: &late,
+            addresses: &[],
+            complete_address_sets_for: &[],
+            checkpoint: Some(("customers", ts(3))),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::LeaseLost { epoch: e, .. } if e == epoch),
+        "{err}"
+    );
+    assert!(err.to_string().contains("no longer holds its lease"), "{err}");
+    let err = fenced
+        .mark_deleted(STORE, Counted::Customers, &[1])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::LeaseLost { .. }), "{err}");
+    let err = fenced.clear_watermark(STORE, "customers").await.unwrap_err();
+    assert!(matches!(err, StoreError::LeaseLost { .. }), "{err}");
+
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM bigcommerce.customers WHERE deleted_at IS NULL ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(ids, [1, 2], "nothing of the late pages was written");
+    assert_eq!(store.watermark(STORE, "customers").await.unwrap(), Some(ts(2)));
+
+    // Even the same holder, had it claimed again, writes under the new epoch only.
+    store.release_lease(STORE, "b").await.unwrap();
+    assert!(store.claim_lease(STORE, "a", MINUTE).await.unwrap());
+    let err = fenced.clear_watermark(STORE, "customers").await.unwrap_err();
+    assert!(matches!(err, StoreError::LeaseLost { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn replicas_claiming_free_stores_at_once_never_share_one_and_respect_their_limit() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    let stores = names("s", 30);
+    let (a, b, c) = tokio::join!(
+        store.claim_free_leases(&stores, "a", MINUTE, 12),
+        store.claim_free_leases(&stores, "b", MINUTE, 12),
+        store.claim_free_leases(&stores, "c", MINUTE, 12),
+    );
+    let (a, b, c) = (a.unwrap(), b.unwrap(), c.unwrap());
+    assert!(a.len() <= 12 && b.len() <= 12 && c.len() <= 12);
+    let mut all: Vec<&str> = a
+        .iter()
+        .chain(&b)
+        .chain(&c)
+        .map(|h| h.store_hash.as_str())
+        .collect();
+    all.sort_unstable();
+    let total = all.len();
+    all.dedup();
+    assert_eq!(all.len(), total, "a store claimed twice");
+    // Whatever the race left free, a later claim takes; none is left behind.
+    let rest = store.claim_free_leases(&stores, "a", MINUTE, 30).await.unwrap();
+    assert_eq!(total + rest.len(), 30);
+    assert!(
+        store
+            .claim_free_leases(&stores, "d", MINUTE, 30)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_heartbeat_lists_the_live_replicas_in_name_order() {
+    let db = fresh_database().await;
+    let store = &db.store;
+    assert_eq!(store.replica_heartbeat("b", MINUTE).await.unwrap(), ["b"]);
+    store
+        .replica_heartbeat("c", Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.replica_heartbeat("a", MINUTE).await.unwrap(),
+        ["a", "b", "c"]
+    );
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(store.replica_heartbeat("a", MINUTE).await.unwrap(), ["a", "b"]);
+    store.replica_leave("b").await.unwrap();
+    assert_eq!(store.replica_heartbeat("a", MINUTE).await.unwrap(), ["a"]);
 }

@@ -40,9 +40,11 @@ async fn migrating_an_up_to_date_database_is_a_no_op() {
             "customer_stored_instruments",
             "customers",
             "quarantine",
+            "replicas",
             "store_leases",
             "sync_runs",
-            "sync_state"
+            "sync_state",
+            "webhook_events"
         ]
     );
 }

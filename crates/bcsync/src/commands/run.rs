@@ -8,6 +8,7 @@ use bcsync_config::Config;
 use bcsync_http::Metrics;
 use tokio::sync::{OnceCell, mpsc};
 
+use crate::daemon::leases::{Keeper, Slot};
 use crate::daemon::{gauges, notify, shutdown, worker::Worker};
 use crate::init;
 
@@ -24,7 +25,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     gauges::configured(&metrics, &config);
     let store_cell = Arc::new(OnceCell::new());
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
-    let events = config.webhooks.secret.is_some().then_some(event_tx);
+    let events = init::http::webhooks_enabled(&config).then_some(event_tx);
     let (addr, http) = init::http::serve(
         &config,
         metrics.clone(),
@@ -63,11 +64,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         stop.clone(),
     ))];
     let mut routes = HashMap::new();
+    let mut slots = Vec::new();
     for cfg in &config.stores {
         let (client, mut opts) = init::stores::build(cfg, Some(&metrics))?;
         opts.replica = Some(holder.clone());
         let (tx, rx) = mpsc::channel(EVENT_QUEUE);
         routes.insert(cfg.hash.clone(), tx);
+        let lease = Slot::new(client.store_hash());
+        slots.push(lease.clone());
         let worker = Worker {
             client,
             store: store.clone(),
@@ -75,14 +79,36 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             incremental: cfg.incremental.clone(),
             reconcile: cfg.reconcile.clone(),
             holder: holder.clone(),
-            lease_ttl: config.lease.ttl,
+            lease,
             metrics: metrics.clone(),
             events: rx,
             shutdown: stop.clone(),
         };
         tasks.push(tokio::spawn(worker.run()));
     }
-    if config.webhooks.secret.is_some() {
+    // Renews, claims and hands back on its own schedule, whatever the passes do, and
+    // through a pool of its own: passes holding every connection must not delay a
+    // renewal past the ttl.
+    let keeper_db = bcsync_config::DatabaseConfig {
+        // One renewal statement at a time.
+        max_connections: 2,
+        ..config.database.clone()
+    };
+    let Some(keeper_store) = init::database::connect(&keeper_db, stop.clone()).await else {
+        return Ok(());
+    };
+    tasks.push(tokio::spawn(
+        Keeper {
+            store: keeper_store,
+            holder: holder.clone(),
+            ttl: config.lease.ttl,
+            slots: slots.clone(),
+            metrics: metrics.clone(),
+            shutdown: stop.clone(),
+        }
+        .run(),
+    ));
+    if init::http::webhooks_enabled(&config) {
         tasks.push(tokio::spawn(init::webhooks::publish(
             store.clone(),
             event_rx,
@@ -91,6 +117,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tasks.push(tokio::spawn(init::webhooks::listen(
             store.clone(),
             routes,
+            slots,
             stop.clone(),
         )));
     }

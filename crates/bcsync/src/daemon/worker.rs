@@ -1,10 +1,13 @@
-//! One store's worker: its lease, its two schedules and its webhook events.
+//! One store's worker: its two schedules and its webhook events, while the keeper
+//! (`leases.rs`) holds the store's lease for it.
 //!
 //! Passes run inside this task one after another, so a pass still running when the
 //! next fires is never started twice: the next one starts at the first fire after it
 //! ends. A pass is raced against shutdown; dropping it mid-page rolls the page's
 //! transaction back whole (rows and checkpoint commit together), so a stop never
-//! leaves a page half-written.
+//! leaves a page half-written. A pass is raced against its lease too: it stops when the
+//! keeper loses the lease or fails to renew it in time, and every page it writes goes
+//! through a store fenced with the lease's epoch, so a late page is refused.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -12,12 +15,13 @@ use std::time::Duration;
 
 use bcsync_config::Schedule;
 use bcsync_http::Metrics;
-use bcsync_store::Store;
+use bcsync_store::{Fence, Store};
 use bigcommerce::BigCommerceClient;
 use chrono::Utc;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use super::leases::{self, LeaseState, Slot};
 use super::report;
 use super::shutdown;
 use super::webhook_apply;
@@ -38,7 +42,8 @@ pub struct Worker {
     pub reconcile: Schedule,
     /// Who this replica is in `store_leases`.
     pub holder: String,
-    pub lease_ttl: Duration,
+    /// The store's lease, kept by the keeper.
+    pub lease: Arc<Slot>,
     pub metrics: Arc<Metrics>,
     /// Customer ids named by webhook events for this store.
     pub events: mpsc::Receiver<i64>,
@@ -63,9 +68,8 @@ impl Due {
 impl Worker {
     pub async fn run(mut self) {
         let hash = self.client.store_hash().to_owned();
+        let mut lease = self.lease.state.subscribe();
         let mut held = false;
-        let mut lease_tick = tokio::time::interval(self.lease_ttl / 3);
-        lease_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut pending: BTreeSet<i64> = BTreeSet::new();
         let mut apply_at: Option<Instant> = None;
         let mut failures = 0u32;
@@ -81,9 +85,9 @@ impl Worker {
             tokio::select! {
                 biased;
                 _ = shutdown::requested(&mut self.shutdown) => break,
-                _ = lease_tick.tick() => {
+                Ok(()) = lease.changed() => {
                     let was_held = held;
-                    held = self.claim(held).await;
+                    held = matches!(*lease.borrow_and_update(), LeaseState::Held { .. });
                     if held && !was_held {
                         // A store just taken (at startup or from a replica that died)
                         // is brought up to date now, not at the next fire.
@@ -98,14 +102,19 @@ impl Worker {
                     apply_at = None;
                     let ids: Vec<i64> = std::mem::take(&mut pending).into_iter().collect();
                     if held {
-                        webhook_apply::apply(&self.client, &self.store, &self.opts.poll, &self.metrics, &ids).await;
+                        let _busy = self.lease.busy.lock().await;
+                        if let Some((store, _)) = self.fenced() {
+                            webhook_apply::apply(&self.client, &store, &self.opts.poll, &self.metrics, &ids).await;
+                        }
                     }
                 }
                 _ = tokio::time::sleep_until(when) => {
+                    // A retry belongs to the lease it failed under: dropped with it
+                    // (kept, its past fire time would wake this loop at once, forever).
+                    retry_at = None;
                     if !held {
                         continue;
                     }
-                    retry_at = None;
                     if self.pass(due).await {
                         failures = 0;
                     } else {
@@ -116,12 +125,6 @@ impl Worker {
                     }
                 }
             }
-        }
-        if held {
-            if let Err(e) = self.store.release_lease(&hash, &self.holder).await {
-                tracing::warn!(store = %hash, error = %e, "could not release the lease; it expires on its own");
-            }
-            self.metrics.leased(&hash, false);
         }
         tracing::info!(store = %hash, "worker stopped");
     }
@@ -142,22 +145,42 @@ impl Worker {
         }
     }
 
-    /// Claims or renews the lease; a database error counts as not holding it, so two
-    /// replicas never both work a store while the database cannot say who holds it.
-    async fn claim(&self, was_held: bool) -> bool {
-        let hash = self.client.store_hash();
-        let held = match self.store.claim_lease(hash, &self.holder, self.lease_ttl).await {
-            Ok(held) => held,
-            Err(e) => {
-                tracing::warn!(store = %hash, error = %e, "cannot claim the store's lease");
-                false
+    /// A store bound to the lease's current epoch, and that epoch, while it is held
+    /// and its local deadline has not passed.
+    fn fenced(&self) -> Option<(Store, i64)> {
+        match *self.lease.state.borrow() {
+            LeaseState::Held { epoch, valid_until } if Instant::now() < valid_until => {
+                let fence = Fence {
+                    store_hash: self.client.store_hash().to_owned(),
+                    holder: self.holder.clone(),
+                    epoch,
+                };
+                Some((self.store.fenced(fence), epoch))
             }
-        };
-        if held != was_held {
-            tracing::info!(store = %hash, held, holder = %self.holder, "lease changed hands");
+            _ => None,
         }
-        self.metrics.leased(hash, held);
-        held
+    }
+
+    /// After a failed pass: if the database no longer says this replica holds the
+    /// store under `epoch`, the slot is freed at once, so no retry calls the API.
+    async fn recheck(&self, epoch: i64) {
+        let hash = self.client.store_hash();
+        let holds = match self.store.lease_epoch(hash).await {
+            Ok(Some(by)) => by.holder == self.holder && by.epoch == epoch,
+            Ok(None) => false,
+            Err(_) => return,
+        };
+        if !holds {
+            tracing::warn!(store = %hash, epoch, "the store's lease is gone; this replica stops working it");
+            self.lease.state.send_if_modified(|s| match s {
+                LeaseState::Held { epoch: e, .. } if *e == epoch => {
+                    *s = LeaseState::Free;
+                    true
+                }
+                _ => false,
+            });
+            self.metrics.leased(hash, false);
+        }
     }
 
     /// Runs one pass unless shutdown comes first; true when it succeeded.
@@ -166,15 +189,28 @@ impl Worker {
             Due::Incremental => self.opts.incremental_only(),
             Due::Reconcile => self.opts.clone(),
         };
+        let lease = self.lease.clone();
+        let _busy = lease.busy.lock().await;
+        let Some((store, epoch)) = self.fenced() else {
+            // Lost between the fire and the lock: nothing to do, and no failure.
+            return true;
+        };
         let started = std::time::Instant::now();
         let mut stop = self.shutdown.clone();
         let result = tokio::select! {
-            r = run_pass(&self.client, &self.store, PassKind::Sync, &opts) => r,
+            r = run_pass(&self.client, &store, PassKind::Sync, &opts) => r,
             _ = shutdown::requested(&mut stop) => {
                 tracing::info!(store = %self.client.store_hash(), "pass stopped by shutdown; its open page rolls back");
                 return true;
             }
+            why = leases::lost(lease.state.subscribe(), epoch) => {
+                tracing::warn!(store = %self.client.store_hash(), epoch, why, "pass stopped: the store's lease was lost; its open page rolls back");
+                return true;
+            }
         };
+        if result.is_err() {
+            self.recheck(epoch).await;
+        }
         report::pass_done(
             &self.metrics,
             self.client.store_hash(),

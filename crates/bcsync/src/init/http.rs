@@ -53,6 +53,12 @@ pub fn status(store: Arc<OnceCell<Store>>, hashes: Vec<String>) -> StatusSource 
     })
 }
 
+/// Whether any webhook secret is set (`[webhooks] secret` or a store's own): without
+/// one the endpoint is not served.
+pub fn webhooks_enabled(config: &Config) -> bool {
+    config.webhooks.secret.is_some() || config.stores.iter().any(|s| s.webhook_secret.is_some())
+}
+
 pub async fn serve(
     config: &Config,
     metrics: Arc<Metrics>,
@@ -65,9 +71,14 @@ pub async fn serve(
         .await
         .with_context(|| format!("listening on {}", config.http.listen))?;
     let addr = listener.local_addr()?;
-    let webhooks = match (&config.webhooks.secret, events) {
-        (Some(secret), Some(events)) => Some(WebhookIntake {
-            secret: secret.clone(),
+    let webhooks = match events {
+        Some(events) if webhooks_enabled(config) => Some(WebhookIntake {
+            secret: config.webhooks.secret.clone().unwrap_or_else(|| "".into()),
+            store_secrets: config
+                .stores
+                .iter()
+                .filter_map(|s| Some((s.hash.clone(), s.webhook_secret.clone()?)))
+                .collect(),
             max_body_bytes: config.webhooks.max_body_bytes,
             stores: config
                 .stores

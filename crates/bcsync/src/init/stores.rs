@@ -18,6 +18,7 @@ pub fn build(
     let mut client_cfg = ClientConfig::new(cfg.api_url.clone(), cfg.hash.clone(), cfg.token.clone());
     client_cfg.quota_share = cfg.quota_share;
     client_cfg.max_retry_time = cfg.max_retry;
+    client_cfg.allow_insecure_http = cfg.allow_insecure_http;
     client_cfg.observer = metrics.map(|m| m.observer(&cfg.hash));
     let client = BigCommerceClient::new(client_cfg).with_context(|| format!("store {}", cfg.hash))?;
     let mut opts = PassOptions::default();

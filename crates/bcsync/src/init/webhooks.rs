@@ -1,19 +1,22 @@
 //! Routes webhook events to the replica that holds the store. Any replica may receive
-//! a delivery (a Kubernetes Service picks one), so the receiver publishes it with
-//! PostgreSQL's `NOTIFY`, and every replica `LISTEN`s and hands events to its workers;
-//! a worker that does not hold its store's lease drops them. No other coordinator. An
-//! event lost on the way is only a hint lost: the next poll reads the change anyway.
+//! a delivery (a Kubernetes Service picks one), so the receiver stores it in
+//! `bigcommerce.webhook_events` and sends an empty NOTIFY; every replica `LISTEN`s,
+//! and on each wake-up takes the waiting events of the stores it holds and hands them
+//! to their workers. The NOTIFY carries nothing: any database role may send one, but
+//! only bcsync's role writes the table, so a forged NOTIFY reads nothing and costs no
+//! API request. An event lost on the way is only a hint lost: the next poll reads the
+//! change anyway.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use bcsync_http::WebhookEvent;
-use bcsync_store::Store;
+use bcsync_store::{Store, WEBHOOK_CHANNEL};
 use sqlx::postgres::PgListener;
 use tokio::sync::{mpsc, watch};
 
+use crate::daemon::leases::{LeaseState, Slot};
 use crate::daemon::shutdown;
-
-const CHANNEL: &str = "bcsync_webhooks";
 
 /// Publishes accepted events for whichever replica holds the store.
 pub async fn publish(
@@ -26,11 +29,8 @@ pub async fn publish(
             e = events.recv() => match e { Some(e) => e, None => return },
             _ = shutdown::requested(&mut stop) => return,
         };
-        let payload = format!("{} {}", event.store_hash, event.customer_id);
-        if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(&payload)
-            .execute(store.pool())
+        if let Err(e) = store
+            .publish_webhook_event(&event.store_hash, event.customer_id)
             .await
         {
             tracing::warn!(error = %e, "could not publish a webhook event; polling will catch the change");
@@ -38,10 +38,11 @@ pub async fn publish(
     }
 }
 
-/// Listens for published events and hands each to its store's worker.
+/// Listens for wake-ups and hands the held stores' events to their workers.
 pub async fn listen(
     store: Store,
     workers: HashMap<String, mpsc::Sender<i64>>,
+    slots: Vec<Arc<Slot>>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
@@ -55,29 +56,46 @@ pub async fn listen(
                 }
             }
         };
-        if let Err(e) = listener.listen(CHANNEL).await {
+        if let Err(e) = listener.listen(WEBHOOK_CHANNEL).await {
             tracing::warn!(error = %e, "cannot LISTEN for webhook events; retrying");
             continue;
         }
+        // Whatever arrived while not listening.
+        deliver(&store, &workers, &slots).await;
         loop {
             let note = tokio::select! {
                 n = listener.recv() => n,
                 _ = shutdown::requested(&mut stop) => return,
             };
-            let note = match note {
-                Ok(n) => n,
-                Err(e) => {
-                    tracing::warn!(error = %e, "webhook listener lost its connection; reconnecting");
-                    break;
-                }
-            };
-            let Some((hash, id)) = note.payload().split_once(' ') else {
-                continue;
-            };
-            if let (Some(worker), Ok(id)) = (workers.get(hash), id.parse::<i64>()) {
-                // Full means a burst is already queued: the pass will catch up anyway.
-                let _ = worker.try_send(id);
+            if let Err(e) = note {
+                tracing::warn!(error = %e, "webhook listener lost its connection; reconnecting");
+                break;
             }
+            deliver(&store, &workers, &slots).await;
+        }
+    }
+}
+
+async fn deliver(store: &Store, workers: &HashMap<String, mpsc::Sender<i64>>, slots: &[Arc<Slot>]) {
+    let held: Vec<String> = slots
+        .iter()
+        .filter(|s| matches!(*s.state.borrow(), LeaseState::Held { .. }))
+        .map(|s| s.hash.clone())
+        .collect();
+    if held.is_empty() {
+        return;
+    }
+    let events = match store.take_webhook_events(&held).await {
+        Ok(events) => events,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read webhook events; polling will catch the changes");
+            return;
+        }
+    };
+    for (hash, id) in events {
+        if let Some(worker) = workers.get(&hash) {
+            // Full means a burst is already queued: the pass will catch up anyway.
+            let _ = worker.try_send(id);
         }
     }
 }

@@ -77,8 +77,15 @@ ttl_secs = {ttl}
 
 impl Daemon {
     pub async fn start(spec: &DaemonSpec<'_>) -> Daemon {
+        Daemon::start_with(spec, |toml| toml).await
+    }
+
+    /// Like `start`, with the generated `bcsync.toml` passed through `edit` first.
+    pub async fn start_with(spec: &DaemonSpec<'_>, edit: impl FnOnce(String) -> String) -> Daemon {
         let port = free_port();
         let (dir, config) = write_config(spec, port);
+        let toml = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, edit(toml)).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_bcsync"))
             .args(["run", "--config"])
             .arg(&config)

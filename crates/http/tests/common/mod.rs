@@ -48,6 +48,7 @@ pub fn intake(capacity: usize, max_body_bytes: usize) -> (WebhookIntake, mpsc::R
     let (events, rx) = mpsc::channel(capacity);
     let intake = WebhookIntake {
         secret: SECRET.into(),
+        store_secrets: Default::default(),
         max_body_bytes,
         stores: HashSet::from([STORE.to_owned()]),
         events,
