@@ -78,7 +78,7 @@ pub async fn sync_customers(
         outcome: PassOutcome::default(),
     };
     let start = match mode {
-        Mode::Incremental => previous.map(|w| w - TimeDelta::from_std(opts.overlap).unwrap_or_default()),
+        Mode::Incremental => previous.map(|w| w - pass.lookback()),
         Mode::Full => None,
     };
     let walked = match mode {
@@ -142,9 +142,9 @@ pub async fn store_customers_with(
     written
 }
 
-struct Pass<'a> {
-    client: &'a BigCommerceClient,
-    opts: &'a PollOptions,
+pub(crate) struct Pass<'a> {
+    pub(crate) client: &'a BigCommerceClient,
+    pub(crate) opts: &'a PollOptions,
     writer: Writer,
     floor: Option<DateTime<Utc>>,
     /// The watermark the pass started from.
@@ -155,29 +155,65 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
-    async fn walk(&mut self, start: Option<DateTime<Utc>>) -> Result<(), PollError> {
+    pub(crate) async fn walk(&mut self, start: Option<DateTime<Utc>>) -> Result<(), PollError> {
         let mut cursor = start;
+        let mut first_page = true;
         loop {
             let page = self.fetch(cursor, None, 1).await?;
             let (Some(&first), Some(&last)) = (page.dates.first(), page.dates.last()) else {
                 return Ok(());
             };
             check_order(&page.dates, cursor)?;
+            let cap = self.clock_cap(page.served_at);
+            if std::mem::take(&mut first_page)
+                && let Some(floor) = self.floor
+                && floor > cap
+            {
+                // A watermark stored before it was bounded by the API's clock: take it
+                // back to the bound and read from there.
+                tracing::warn!(watermark = %floor, api_time_less_margin = %cap,
+                    "the stored customers watermark is ahead of the API's clock; reading again from before it");
+                self.floor = None;
+                cursor = Some(cap - self.lookback());
+                continue;
+            }
             if page.pagination.total_pages <= 1 {
-                return self.commit(page.data, page.rejected, Some(last)).await;
+                return self.commit(page.data, page.rejected, Some(last.min(cap))).await;
             }
             if first == last {
-                // A whole page shares one second: walk that second by page number,
-                // then go on from the next second.
-                self.scan_second(last).await?;
+                if last > cap {
+                    // A crowded second the API may still be adding to: store what was
+                    // read, claim nothing, and leave the rest to the next pass.
+                    tracing::info!(second = %last, "a crowded second is still current at the API; leaving it for the next pass");
+                    return self.commit(page.data, page.rejected, None).await;
+                }
+                // A whole page shares one second: read that second on its own (see
+                // `second`), then go on from the next second.
+                if !self.scan_second(last).await? {
+                    return Ok(());
+                }
                 cursor = Some(last + TimeDelta::seconds(1));
                 continue;
             }
             // Rows before `last` are all on this page; rows at `last` may go on, so
             // the next request starts at `last` again (inclusive) and re-reads them.
-            self.commit(page.data, page.rejected, Some(last)).await?;
+            self.commit(page.data, page.rejected, Some(last.min(cap))).await?;
             cursor = Some(last);
         }
+    }
+
+    /// How far back from the stored watermark an incremental pass starts.
+    pub(crate) fn lookback(&self) -> TimeDelta {
+        TimeDelta::from_std(self.opts.lookback.max(self.opts.overlap)).unwrap_or_default()
+    }
+
+    /// The latest time a watermark may claim: the API's time when it answered (its
+    /// `Date`; this machine's clock if it sent none) less the safety margin. Rows
+    /// stamped later are stored but do not move the watermark, so one row stamped
+    /// ahead of the API's clock cannot hide the edits made before that time comes.
+    pub(crate) fn clock_cap(&self, served_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
+        let now = served_at.unwrap_or_else(Utc::now);
+        now - TimeDelta::from_std(self.opts.clock_margin).unwrap_or_default()
     }
 
     /// [`Mode::Full`]: every page of `sort=date_created:asc`, `opts.concurrency` in
@@ -243,14 +279,12 @@ impl Pass<'_> {
         };
         // Everything modified up to `latest` was on the pages; what changed during the
         // walk is read like an incremental pass's changes.
-        self.walk(Some(
-            latest - TimeDelta::from_std(self.opts.overlap).unwrap_or_default(),
-        ))
-        .await?;
+        self.walk(Some(latest - self.lookback())).await?;
         self.commit(Vec::new(), Vec::new(), Some(latest)).await
     }
 
-    /// The newest `date_modified` of the store, before a full walk starts.
+    /// The newest `date_modified` of the store before a full walk starts, bounded by
+    /// the API's clock (see [`Pass::clock_cap`]).
     async fn latest_modified(&self) -> Result<Option<DateTime<Utc>>, PollError> {
         let q = CustomerQuery {
             sort: Some("date_modified:desc"),
@@ -259,45 +293,11 @@ impl Pass<'_> {
             ..Default::default()
         };
         let page = self.client.list_customers(&q).await?;
-        Ok(page.data.first().map(|c| c.value.date_modified))
+        let cap = self.clock_cap(page.served_at);
+        Ok(page.data.first().map(|c| c.value.date_modified.min(cap)))
     }
 
-    /// Reads every customer modified in `second`, by page number. Rows can leave the
-    /// second while it is read (modified again), shifting the rows behind them back a
-    /// page; a scan counts as complete only when its total held still and it saw that
-    /// many distinct customers.
-    async fn scan_second(&mut self, second: DateTime<Utc>) -> Result<(), PollError> {
-        let attempts = self.opts.max_second_rescans.max(1);
-        for _ in 0..attempts {
-            let mut seen = HashSet::new();
-            let mut totals = HashSet::new();
-            let mut page_no = 1;
-            loop {
-                let page = self.fetch(Some(second), Some(second), page_no).await?;
-                if page.dates.iter().any(|d| *d != second) {
-                    return Err(PollError::Contract(format!(
-                        "GET /customers?date_modified:min={second}&date_modified:max={second} returned rows \
-                         modified at other times"
-                    )));
-                }
-                totals.insert(page.pagination.total);
-                seen.extend(page.ids.iter().copied());
-                let last_page = i64::from(page_no) >= page.pagination.total_pages || page.ids.is_empty();
-                self.commit(page.data, page.rejected, Some(second)).await?;
-                if last_page {
-                    break;
-                }
-                page_no += 1;
-            }
-            if totals.len() == 1 && totals.iter().all(|t| *t as usize <= seen.len()) {
-                return Ok(());
-            }
-            tracing::info!(%second, "customers of one second changed while being read; reading it again");
-        }
-        Err(PollError::Unsettled { second, attempts })
-    }
-
-    async fn fetch(
+    pub(crate) async fn fetch(
         &self,
         min: Option<DateTime<Utc>>,
         max: Option<DateTime<Utc>>,
@@ -318,7 +318,7 @@ impl Pass<'_> {
     /// Completes the page's address sets and queues it with the watermark it earns
     /// (`covered`: every customer modified up to then has been read; `None` for pages
     /// that vouch for no time, like the full walk's).
-    async fn commit(
+    pub(crate) async fn commit(
         &mut self,
         mut customers: Vec<Raw<Customer>>,
         quarantined: Vec<Quarantined>,
@@ -379,6 +379,8 @@ pub(crate) struct Fetched {
     pub ids: Vec<i64>,
     pub dates: Vec<DateTime<Utc>>,
     pub pagination: bigcommerce::models::Pagination,
+    /// The API's time of the answer (its `Date` header).
+    pub served_at: Option<DateTime<Utc>>,
 }
 
 /// Splits a leniently decoded page. A record too broken to place (no id, or no
@@ -421,6 +423,7 @@ pub(crate) fn fetched(page: LenientPage<Customer>) -> Result<Fetched, PollError>
         ids: rows.iter().map(|(_, id, _)| *id).collect(),
         dates: rows.iter().map(|(_, _, d)| *d).collect(),
         pagination: page.pagination,
+        served_at: page.served_at,
     })
 }
 

@@ -20,6 +20,7 @@ pub fn build(
     let client = BigCommerceClient::new(client_cfg).with_context(|| format!("store {}", cfg.hash))?;
     let mut opts = PassOptions::default();
     opts.poll.overlap = cfg.overlap;
+    opts.poll.lookback = cfg.lookback;
     opts.poll.exclusions = Exclusions::parse(cfg.exclude.iter().map(String::as_str))
         .with_context(|| format!("store {}: exclude", cfg.hash))?;
     opts.sweep.pages_per_pass = cfg.address_sweep_pages;

@@ -1,0 +1,119 @@
+//! Production conditions, end to end (simulator over HTTP → the real `bcsync` binary →
+//! a real PostgreSQL): a crowded second edited on every read of it, a row stamped
+//! ahead of the API's clock, and listings that lag.
+
+mod common;
+
+use bcsync_simulator::SimConfig;
+use chrono::{DateTime, TimeDelta, Utc};
+use common::{App, spawn_app};
+
+async fn last_outcome(app: &App) -> (String, Option<String>) {
+    sqlx::query_as("SELECT outcome, error FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
+        .fetch_one(app.pool())
+        .await
+        .unwrap()
+}
+
+async fn watermark(app: &App) -> DateTime<Utc> {
+    sqlx::query_scalar(
+        "SELECT watermark FROM bigcommerce.sync_state WHERE store_hash = $1 AND resource = 'customers'",
+    )
+    .bind(app.sim.store_hash())
+    .fetch_one(app.pool())
+    .await
+    .unwrap()
+}
+
+fn whole_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.timestamp(), 0).unwrap()
+}
+
+#[tokio::test]
+async fn a_second_of_700_customers_edited_on_every_read_completes_and_stays_exact() {
+    let app = spawn_app(SimConfig::default().with_customers(1_500).with_seed(21)).await;
+    // 700 customers share one recent second (inside the next pass's look-back, so
+    // that pass reads it again under the same churn).
+    let second = whole_second(Utc::now() - TimeDelta::seconds(20));
+    let ids: Vec<i64> = app.sim.customers().iter().take(700).map(|c| c.id).collect();
+    assert_eq!(app.sim.with_state(|s| s.stamp_customers(&ids, second)), 700);
+    app.sim.with_state(|s| s.set_second_churn(Some(second), 5));
+    let before = app.sim.request_count();
+
+    app.run_ok(&["sync"]).await;
+    assert_eq!(last_outcome(&app).await, ("succeeded".to_owned(), None));
+    let still_there = app
+        .sim
+        .customers()
+        .iter()
+        .filter(|c| c.date_modified == second)
+        .count();
+    assert!(
+        still_there < 700 - 20,
+        "the second was edited while it was read ({still_there} left of 700)"
+    );
+    app.assert_mirror_exact().await;
+    assert!(
+        watermark(&app).await >= second,
+        "the pass claimed the crowded second"
+    );
+
+    // The next pass re-reads the second (look-back) while it is still being edited.
+    app.run_ok(&["sync"]).await;
+    assert_eq!(last_outcome(&app).await, ("succeeded".to_owned(), None));
+    app.assert_mirror_exact().await;
+    let left = app
+        .sim
+        .customers()
+        .iter()
+        .filter(|c| c.date_modified == second)
+        .count();
+    assert!(
+        left < still_there,
+        "the second pass read the second again under churn"
+    );
+    assert!(app.sim.request_count() > before);
+}
+
+#[tokio::test]
+async fn a_row_stamped_an_hour_ahead_hides_no_later_edit() {
+    let app = spawn_app(SimConfig::default().with_customers(600).with_seed(22)).await;
+    app.run_ok(&["sync"]).await;
+    let ids: Vec<i64> = app.sim.customers().iter().map(|c| c.id).collect();
+    let ahead = Utc::now() + TimeDelta::hours(1);
+    assert_eq!(app.sim.with_state(|s| s.stamp_customers(&ids[..1], ahead)), 1);
+    app.run_ok(&["sync"]).await;
+    // Stored, but the watermark stays behind the API's clock.
+    let stored: DateTime<Utc> =
+        sqlx::query_scalar("SELECT date_modified FROM bigcommerce.customers WHERE id = $1")
+            .bind(ids[0])
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
+    assert_eq!(stored, whole_second(ahead));
+    assert!(
+        watermark(&app).await <= Utc::now(),
+        "the watermark passed the API's clock"
+    );
+
+    // Ordinary edits, stamped by the API's clock, after the row from the future.
+    for id in &ids[100..120] {
+        assert!(
+            app.sim
+                .update_customer(*id, |c| c.company = Some(format!("Edited {id}")))
+        );
+    }
+    app.run_ok(&["sync"]).await;
+    let edited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM bigcommerce.customers WHERE id = ANY($1) AND company = 'Edited ' || id",
+    )
+    .bind(&ids[100..120])
+    .fetch_one(app.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        edited, 20,
+        "every edit after the row stamped ahead reached the mirror"
+    );
+    app.assert_mirror_exact().await;
+}
