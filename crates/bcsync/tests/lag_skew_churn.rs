@@ -117,3 +117,109 @@ async fn a_row_stamped_an_hour_ahead_hides_no_later_edit() {
     );
     app.assert_mirror_exact().await;
 }
+
+#[tokio::test]
+async fn listings_that_lag_never_delete_a_live_row_while_real_deletes_are_found() {
+    let app = spawn_app(SimConfig::default().with_customers(800).with_seed(23)).await;
+    app.run_ok(&["sync"]).await;
+    app.assert_mirror_exact().await;
+    let seq_before: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM bigcommerce.change_log")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+
+    // Real deletes: three customers (with their addresses) and three addresses.
+    let customers = app.sim.customers();
+    let doomed: Vec<i64> = customers
+        .iter()
+        .filter(|c| c.address_count.unwrap_or(0) > 0)
+        .step_by(97)
+        .take(3)
+        .map(|c| c.id)
+        .collect();
+    let mut expected_addresses: Vec<i64> = app
+        .sim
+        .addresses()
+        .iter()
+        .filter(|a| doomed.contains(&a.customer_id))
+        .map(|a| a.id)
+        .collect();
+    let doomed_addresses: Vec<i64> = app
+        .sim
+        .addresses()
+        .iter()
+        .filter(|a| !doomed.contains(&a.customer_id))
+        .step_by(151)
+        .take(3)
+        .map(|a| a.id)
+        .collect();
+    expected_addresses.extend(&doomed_addresses);
+    expected_addresses.sort();
+    assert_eq!(app.sim.delete_customers(&doomed), 3);
+    assert_eq!(app.sim.delete_addresses(&doomed_addresses), 3);
+
+    // Every customers and addresses answer leaves out a live row 30% of the time.
+    app.sim.with_state(|s| s.set_listing_lag(0.3));
+    let sweep = [
+        ("BCSYNC_ADDRESS_SWEEP_PAGES", "3"),
+        ("BCSYNC_LISTING_SWEEP_PAGES", "4"),
+    ];
+    for _ in 0..12 {
+        let mut cmd = app.command(&["sync"]);
+        cmd.envs(sweep);
+        let out = cmd.output().await.unwrap();
+        assert!(out.status.success(), "{}", common::show(&out));
+    }
+    let lagged = app.sim.with_state(|s| s.lagged_rows());
+    assert!(lagged > 20, "the listings lagged ({lagged} rows left out)");
+
+    // Every delete event is a real delete: no live row was ever marked deleted.
+    let events: Vec<(String, String)> = sqlx::query_as(
+        "SELECT entity, entity_id FROM bigcommerce.change_log WHERE op = 'delete' AND seq > $1",
+    )
+    .bind(seq_before)
+    .fetch_all(app.pool())
+    .await
+    .unwrap();
+    let false_deletes: Vec<&(String, String)> = events
+        .iter()
+        .filter(|(entity, id)| {
+            let id: i64 = id.parse().unwrap_or(-1);
+            match entity.as_str() {
+                "customers" => !doomed.contains(&id),
+                "customer_addresses" => !expected_addresses.contains(&id),
+                // Children of the deleted customers go with them.
+                _ => false,
+            }
+        })
+        .collect();
+    assert!(
+        false_deletes.is_empty(),
+        "live rows marked deleted: {false_deletes:?}"
+    );
+
+    // The real deletes were found despite the lag.
+    let marked: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM bigcommerce.customers WHERE deleted_at IS NOT NULL ORDER BY id")
+            .fetch_all(app.pool())
+            .await
+            .unwrap();
+    let mut want = doomed.clone();
+    want.sort();
+    assert_eq!(marked, want, "exactly the deleted customers are marked");
+    let marked: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM bigcommerce.customer_addresses WHERE deleted_at IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(app.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        marked, expected_addresses,
+        "exactly the deleted addresses are marked"
+    );
+
+    // Once the listings catch up, the mirror is exact.
+    app.sim.with_state(|s| s.set_listing_lag(0.0));
+    app.run_ok(&["sync"]).await;
+    app.assert_mirror_exact().await;
+}

@@ -13,7 +13,7 @@ use bigcommerce::{BigCommerceClient, CustomerQuery};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::CUSTOMERS_RESOURCE;
-use crate::addresses::{AddressSets, complete_address_sets, detach_children};
+use crate::addresses::{AddressSets, complete_address_sets, detach_children, prove_set_deletes};
 use crate::error::PollError;
 use crate::exclude::{exclude, form_field_records};
 use crate::options::PollOptions;
@@ -69,6 +69,7 @@ pub async fn sync_customers(
     let mut pass = Pass {
         client,
         opts,
+        store: store.clone(),
         writer: Writer::spawn(store.clone(), store_hash, opts.channel_depth),
         // A watermark never moves back: rows up to it were read by an earlier pass,
         // and any that changed since carry a later date_modified.
@@ -130,6 +131,7 @@ pub async fn store_customers_with(
     let mut pass = Pass {
         client,
         opts,
+        store: store.clone(),
         writer: Writer::spawn(store.clone(), store_hash, opts.channel_depth),
         floor: previous,
         previous,
@@ -145,6 +147,7 @@ pub async fn store_customers_with(
 pub(crate) struct Pass<'a> {
     pub(crate) client: &'a BigCommerceClient,
     pub(crate) opts: &'a PollOptions,
+    store: Store,
     writer: Writer,
     floor: Option<DateTime<Utc>>,
     /// The watermark the pass started from.
@@ -332,7 +335,9 @@ impl Pass<'_> {
         let sets = if ex.skips("addresses") {
             AddressSets::default()
         } else {
-            complete_address_sets(self.client, &customers, self.opts).await?
+            let mut sets = complete_address_sets(self.client, &customers, self.opts).await?;
+            prove_set_deletes(self.client, &self.store, &mut sets).await?;
+            sets
         };
         detach_children(&mut customers);
         let form_fields =

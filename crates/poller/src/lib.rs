@@ -15,6 +15,7 @@
 //!   (pages by number, in parallel, in creation order).
 //! - `second`: the crowded second, read last page first.
 //! - [`addresses`]: completes the address sets that `include=addresses` caps at 10.
+//! - [`proof`]: deletes only on proof: lookups by id whose answers are checked complete.
 //! - [`resources`]: attribute definitions and values, also by `date_modified:min`.
 //! - [`exclude`]: the operator's exclusions; form field values carried by a page.
 //! - [`writer`]: the store side: one transaction per page, behind a bounded channel
@@ -26,6 +27,7 @@ pub mod error;
 pub mod exclude;
 pub mod options;
 pub mod progress;
+pub mod proof;
 pub mod resources;
 mod second;
 pub mod stats;

@@ -32,6 +32,8 @@
 //!   deletions ([`Counted`], [`Store::count_live_created`], [`Store::mark_deleted`]).
 //! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
 //!   [`Store::release_lease`], [`Store::lease`]).
+//! - `address_checks.rs`: candidates for address deletes and the soft delete of
+//!   those proven gone ([`Store::live_addresses_of`], [`Store::mark_addresses_deleted`]).
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
@@ -42,6 +44,7 @@
 //! row in `bigcommerce.change_log`, written by the same statement (a data-modifying
 //! CTE over its `RETURNING` rows), so the log commits and rolls back with the change.
 
+mod address_checks;
 mod addresses;
 mod cascade;
 mod connect;
