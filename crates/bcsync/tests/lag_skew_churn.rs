@@ -223,3 +223,51 @@ async fn listings_that_lag_never_delete_a_live_row_while_real_deletes_are_found(
     app.run_ok(&["sync"]).await;
     app.assert_mirror_exact().await;
 }
+
+#[tokio::test]
+async fn a_crowded_second_still_current_at_the_api_is_left_for_the_next_pass() {
+    let app = spawn_app(SimConfig::default().with_customers(400).with_seed(24)).await;
+    app.run_ok(&["sync"]).await;
+    // 300 customers (more than a page) edited in the API's current second.
+    let ids: Vec<i64> = app.sim.customers().iter().take(300).map(|c| c.id).collect();
+    let now = whole_second(Utc::now());
+    assert_eq!(app.sim.with_state(|s| s.stamp_customers(&ids, now)), 300);
+    app.run_ok(&["sync"]).await;
+    assert_eq!(last_outcome(&app).await, ("succeeded".to_owned(), None));
+    assert!(
+        watermark(&app).await < now,
+        "a second the API may still add to is not claimed"
+    );
+    // Once that second is behind the API's clock (plus the margin), the next pass reads it.
+    while Utc::now() < now + TimeDelta::seconds(7) {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    app.run_ok(&["sync"]).await;
+    app.assert_mirror_exact().await;
+    assert!(watermark(&app).await >= now);
+}
+
+#[tokio::test]
+async fn a_watermark_stored_ahead_of_the_api_clock_is_taken_back() {
+    let app = spawn_app(SimConfig::default().with_customers(300).with_seed(25)).await;
+    app.run_ok(&["sync"]).await;
+    // A watermark written before it was bounded by the API's clock.
+    sqlx::query(
+        "UPDATE bigcommerce.sync_state SET watermark = now() + interval '1 hour' \
+         WHERE store_hash = $1 AND resource = 'customers'",
+    )
+    .bind(app.sim.store_hash())
+    .execute(app.pool())
+    .await
+    .unwrap();
+    let ids: Vec<i64> = app.sim.customers().iter().map(|c| c.id).collect();
+    for id in &ids[10..20] {
+        assert!(
+            app.sim
+                .update_customer(*id, |c| c.notes = Some(format!("late {id}")))
+        );
+    }
+    app.run_ok(&["sync"]).await;
+    app.assert_mirror_exact().await;
+    assert!(watermark(&app).await <= Utc::now());
+}

@@ -163,10 +163,6 @@ impl Pass<'_> {
         let mut first_page = true;
         loop {
             let page = self.fetch(cursor, None, 1).await?;
-            let (Some(&first), Some(&last)) = (page.dates.first(), page.dates.last()) else {
-                return Ok(());
-            };
-            check_order(&page.dates, cursor)?;
             let cap = self.clock_cap(page.served_at);
             if std::mem::take(&mut first_page)
                 && let Some(floor) = self.floor
@@ -175,11 +171,16 @@ impl Pass<'_> {
                 // A watermark stored before it was bounded by the API's clock: take it
                 // back to the bound and read from there.
                 tracing::warn!(watermark = %floor, api_time_less_margin = %cap,
-                    "the stored customers watermark is ahead of the API's clock; reading again from before it");
+                    "the stored customers watermark is ahead of the API's clock; reading again from before it \
+                     (changes it hid before then need `bcsync resync`)");
                 self.floor = None;
                 cursor = Some(cap - self.lookback());
                 continue;
             }
+            let (Some(&first), Some(&last)) = (page.dates.first(), page.dates.last()) else {
+                return Ok(());
+            };
+            check_order(&page.dates, cursor)?;
             if page.pagination.total_pages <= 1 {
                 return self.commit(page.data, page.rejected, Some(last.min(cap))).await;
             }
