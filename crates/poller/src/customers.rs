@@ -162,7 +162,7 @@ impl Pass<'_> {
         let mut cursor = start;
         let mut first_page = true;
         loop {
-            let page = self.fetch(cursor, None, 1).await?;
+            let (page, complete) = self.fetch_complete(cursor, None, 1).await?;
             let cap = self.clock_cap(page.served_at);
             if std::mem::take(&mut first_page)
                 && let Some(floor) = self.floor
@@ -181,6 +181,12 @@ impl Pass<'_> {
                 return Ok(());
             };
             check_order(&page.dates, cursor)?;
+            if !complete {
+                tracing::warn!(
+                    "a customers listing kept answering fewer rows than its own total; the rest is left for the next pass"
+                );
+                return self.commit(page.data, page.rejected, None).await;
+            }
             if page.pagination.total_pages <= 1 {
                 return self.commit(page.data, page.rejected, Some(last.min(cap))).await;
             }
@@ -299,6 +305,35 @@ impl Pass<'_> {
         let page = self.client.list_customers(&q).await?;
         let cap = self.clock_cap(page.served_at);
         Ok(page.data.first().map(|c| c.value.date_modified.min(cap)))
+    }
+
+    /// [`Self::fetch`], asked again (twice at most) while the answer holds fewer rows
+    /// than its own `total` says this page has (a listing that lags); `false` if it
+    /// never did. Rows a lagging answer lacks would otherwise fall behind the watermark.
+    pub(crate) async fn fetch_complete(
+        &self,
+        min: Option<DateTime<Utc>>,
+        max: Option<DateTime<Utc>>,
+        page: u32,
+    ) -> Result<(Fetched, bool), PollError> {
+        let size = i64::from(self.opts.page_size.max(1));
+        let full = |f: &Fetched| {
+            let expected = (f.pagination.total - i64::from(page.saturating_sub(1)) * size).clamp(0, size);
+            f.ids.len() as i64 >= expected
+        };
+        let mut answer = self.fetch(min, max, page).await?;
+        for _ in 0..2 {
+            if full(&answer) {
+                return Ok((answer, true));
+            }
+            tracing::info!(
+                page,
+                "a customers listing answered fewer rows than its total; asking again"
+            );
+            answer = self.fetch(min, max, page).await?;
+        }
+        let complete = full(&answer);
+        Ok((answer, complete))
     }
 
     pub(crate) async fn fetch(
