@@ -14,6 +14,8 @@
 //! - [`customers`]: the keyset walk, the same-second scan, and a resync's full walk
 //!   (pages by number, in parallel, in creation order).
 //! - `second`: the crowded second, read last page first.
+//! - `fetch`: one page as the walk reads it, asked again while it lacks rows its own
+//!   total counts (a listing that lags).
 //! - [`addresses`]: completes the address sets that `include=addresses` caps at 10.
 //! - [`proof`]: deletes only on proof: lookups by id whose answers are checked complete.
 //! - [`resources`]: attribute definitions and values, also by `date_modified:min`.
@@ -25,6 +27,7 @@ pub mod addresses;
 pub mod customers;
 pub mod error;
 pub mod exclude;
+mod fetch;
 pub mod options;
 pub mod progress;
 pub mod proof;

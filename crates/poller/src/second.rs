@@ -30,8 +30,9 @@ use chrono::{DateTime, Utc};
 
 use bigcommerce::CustomerQuery;
 
-use crate::customers::{Pass, fetched};
+use crate::customers::Pass;
 use crate::error::PollError;
+use crate::fetch::fetched;
 
 impl Pass<'_> {
     /// Reads every customer modified in `second`; `false` when the second was left
