@@ -1,5 +1,6 @@
 //! The collection envelope and a decoder that keeps each record's raw JSON.
 
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +39,9 @@ pub struct Raw<T> {
 pub struct Collection<T> {
     pub data: Vec<T>,
     pub pagination: Pagination,
+    /// The API's own time when it answered (its `Date` header), set by the client;
+    /// `None` when the answer had none. What a pass may call "seen" is bounded by it.
+    pub served_at: Option<DateTime<Utc>>,
 }
 
 /// A response body that does not match the contract. `path` names the offending field
@@ -79,6 +83,7 @@ pub fn decode_collection<T: DeserializeOwned>(body: &[u8]) -> Result<Collection<
     Ok(Collection {
         data,
         pagination: envelope.meta.pagination,
+        served_at: None,
     })
 }
 
@@ -99,6 +104,8 @@ pub struct LenientPage<T> {
     pub data: Vec<Raw<T>>,
     pub rejected: Vec<Rejected>,
     pub pagination: Pagination,
+    /// See [`Collection::served_at`].
+    pub served_at: Option<DateTime<Utc>>,
 }
 
 /// Like [`decode_collection`], but a record of the wrong shape is returned in
@@ -122,6 +129,7 @@ pub fn decode_collection_lenient<T: DeserializeOwned>(body: &[u8]) -> Result<Len
         data,
         rejected,
         pagination: envelope.meta.pagination,
+        served_at: None,
     })
 }
 

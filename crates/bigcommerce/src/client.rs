@@ -3,12 +3,13 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use bigcommerce_models::{
     Address, Collection, Customer, DecodeError, LenientPage, Raw, decode_collection,
     decode_collection_lenient,
 };
+use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -32,6 +33,8 @@ pub struct BigCommerceClient {
     limiter: Arc<RateLimiter>,
     /// Requests sent, retries included: what a pass cost the store's quota.
     requests: Arc<AtomicU64>,
+    /// Seconds of the last `Date` header seen (`i64::MIN`: none yet).
+    api_time: Arc<AtomicI64>,
 }
 
 impl fmt::Debug for BigCommerceClient {
@@ -61,6 +64,7 @@ impl BigCommerceClient {
             limiter: Arc::new(RateLimiter::new(config.quota_share)),
             config: Arc::new(config),
             requests: Arc::new(AtomicU64::new(0)),
+            api_time: Arc::new(AtomicI64::new(i64::MIN)),
         })
     }
 
@@ -78,14 +82,25 @@ impl BigCommerceClient {
         self.get_collection("/customers", &q.pairs()).await
     }
 
+    /// The API's time from its last answer's `Date` header (or `None` before any).
+    pub fn api_time(&self) -> Option<DateTime<Utc>> {
+        match self.api_time.load(Ordering::Relaxed) {
+            i64::MIN => None,
+            secs => DateTime::from_timestamp(secs, 0),
+        }
+    }
+
     /// `GET /customers`, keeping records of the wrong shape aside instead of failing
     /// the page (they are quarantined, the rest stored).
     pub async fn list_customers_lenient(
         &self,
         q: &CustomerQuery,
     ) -> Result<LenientPage<Customer>, ClientError> {
-        self.get_decoded("/customers", &q.pairs(), decode_collection_lenient::<Customer>)
-            .await
+        let (mut page, served_at) = self
+            .get_dated("/customers", &q.pairs(), decode_collection_lenient::<Customer>)
+            .await?;
+        page.served_at = served_at;
+        Ok(page)
     }
 
     /// `GET /customers/addresses`.
@@ -99,7 +114,9 @@ impl BigCommerceClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Collection<Raw<T>>, ClientError> {
-        self.get_decoded(path, query, decode_collection::<T>).await
+        let (mut page, served_at) = self.get_dated(path, query, decode_collection::<T>).await?;
+        page.served_at = served_at;
+        Ok(page)
     }
 
     /// GETs `path` and decodes the body with `decode`. A body that fails to decode
@@ -110,17 +127,28 @@ impl BigCommerceClient {
         query: &[(&str, String)],
         decode: impl Fn(&[u8]) -> Result<R, DecodeError>,
     ) -> Result<R, ClientError> {
+        Ok(self.get_dated(path, query, decode).await?.0)
+    }
+
+    /// [`Self::get_decoded`], with the API's time of the answer (its `Date` header).
+    pub async fn get_dated<R>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        decode: impl Fn(&[u8]) -> Result<R, DecodeError>,
+    ) -> Result<(R, Option<DateTime<Utc>>), ClientError> {
         let endpoint = describe("GET", path, query);
         let limits = retry::Limits {
             max_attempts: self.config.max_attempts,
             max_retry_time: self.config.max_retry_time,
         };
         retry::with_retries(limits, &endpoint, || async {
-            let body = self.attempt(path, query, &endpoint).await?;
-            decode(&body).map_err(|source| ClientError::Decode {
+            let (body, served_at) = self.attempt(path, query, &endpoint).await?;
+            let decoded = decode(&body).map_err(|source| ClientError::Decode {
                 endpoint: endpoint.clone(),
                 source,
-            })
+            })?;
+            Ok((decoded, served_at))
         })
         .await
         .inspect_err(|err| {
@@ -229,7 +257,7 @@ impl BigCommerceClient {
         path: &str,
         query: &[(&str, String)],
         endpoint: &str,
-    ) -> Result<bytes::Bytes, ClientError> {
+    ) -> Result<(bytes::Bytes, Option<DateTime<Utc>>), ClientError> {
         let (permit, waited) = self.limiter.acquire().await.map_err(|e| e.at(endpoint))?;
         let observer = self.config.observer.as_deref();
         if let Some(o) = observer
@@ -257,6 +285,10 @@ impl BigCommerceClient {
             })
             .map_err(transport)?;
         let announced = Announcement::from_headers(response.headers());
+        let served_at = date_header(response.headers());
+        if let Some(t) = served_at {
+            self.api_time.store(t.timestamp(), Ordering::Relaxed);
+        }
         if let Some(a) = announced {
             permit.observe(a);
             if let Some(o) = observer {
@@ -270,7 +302,7 @@ impl BigCommerceClient {
         }
         let endpoint = endpoint.to_owned();
         match status {
-            s if s.is_success() => response.bytes().await.map_err(transport),
+            s if s.is_success() => Ok((response.bytes().await.map_err(transport)?, served_at)),
             s if s.is_redirection() => Err(redirected(endpoint, s, response.headers())),
             StatusCode::UNAUTHORIZED => Err(ClientError::Unauthorized { endpoint }),
             StatusCode::FORBIDDEN => Err(ClientError::Forbidden { endpoint }),
@@ -337,6 +369,14 @@ fn same_origin_redirects(origin: url::Origin) -> reqwest::redirect::Policy {
             attempt.stop()
         }
     })
+}
+
+/// An HTTP-date (`Wed, 02 Dec 2026 06:21:14 GMT`, RFC 9110) is an RFC 2822 date.
+fn date_header(headers: &reqwest::header::HeaderMap) -> Option<DateTime<Utc>> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    DateTime::parse_from_rfc2822(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// `GET /customers?page=2&limit=250`: how errors and logs name a request.

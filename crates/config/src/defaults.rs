@@ -14,6 +14,9 @@ pub const INCREMENTAL_SCHEDULE: &str = "*/5 * * * *";
 pub const RECONCILE_SCHEDULE: &str = "0 3 * * *";
 pub const QUOTA_SHARE: f64 = 1.0;
 pub const OVERLAP_SECS: u64 = 5;
+/// Each pass re-reads the customers modified this long before its watermark, for rows
+/// the API's listings show late (one request unless more than 250 rows changed then).
+pub const LOOKBACK_SECS: u64 = 60;
 pub const ADDRESS_SWEEP_PAGES: u32 = 10;
 pub const LISTING_SWEEP_PAGES: u32 = 4;
 pub const CUSTOMER_SLICE: u32 = 100;

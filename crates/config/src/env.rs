@@ -21,11 +21,12 @@ use crate::sources::Sources;
 const PREFIX: &str = "BCSYNC__";
 
 /// The legacy variables of the single store, and the store key each sets.
-const LEGACY_STORE: [(&str, &str, Kind); 12] = [
+const LEGACY_STORE: [(&str, &str, Kind); 13] = [
     ("BIGCOMMERCE_STORE_HASH", "hash", Kind::Text),
     ("BIGCOMMERCE_ACCESS_TOKEN", "token", Kind::Text),
     ("BIGCOMMERCE_API_URL", "api_url", Kind::Text),
     ("BCSYNC_OVERLAP_SECS", "overlap_secs", Kind::Integer),
+    ("BCSYNC_LOOKBACK_SECS", "lookback_secs", Kind::Integer),
     ("BCSYNC_QUOTA_SHARE", "quota_share", Kind::Float),
     ("BCSYNC_ADDRESS_SWEEP_PAGES", "address_sweep_pages", Kind::Integer),
     ("BCSYNC_LISTING_SWEEP_PAGES", "listing_sweep_pages", Kind::Integer),

@@ -122,6 +122,8 @@ pub struct StoreConfig {
     /// In (0, 1].
     pub quota_share: f64,
     pub overlap: Duration,
+    /// How far before its watermark each pass re-reads (rows visible late).
+    pub lookback: Duration,
     /// As written; the names are checked by `bigcommerce::models::Exclusions`.
     pub exclude: Vec<String>,
     pub address_sweep_pages: u32,

@@ -71,6 +71,7 @@ macro_rules! store_settings {
             pub reconcile_schedule: Option<String>,
             pub quota_share: Option<f64>,
             pub overlap_secs: Option<u64>,
+            pub lookback_secs: Option<u64>,
             pub exclude: Option<Vec<String>>,
             pub address_sweep_pages: Option<u32>,
             pub listing_sweep_pages: Option<u32>,
@@ -90,6 +91,7 @@ macro_rules! store_settings {
                     reconcile_schedule: self.reconcile_schedule.clone(),
                     quota_share: self.quota_share,
                     overlap_secs: self.overlap_secs,
+                    lookback_secs: self.lookback_secs,
                     exclude: self.exclude.clone(),
                     address_sweep_pages: self.address_sweep_pages,
                     listing_sweep_pages: self.listing_sweep_pages,
@@ -164,6 +166,7 @@ fn store_setting_kind(key: &str) -> Option<Kind> {
         "api_url" | "incremental_schedule" | "reconcile_schedule" => Some(Kind::Text),
         "quota_share" => Some(Kind::Float),
         "overlap_secs"
+        | "lookback_secs"
         | "address_sweep_pages"
         | "listing_sweep_pages"
         | "customer_slice"

@@ -83,6 +83,7 @@ fn legacy_env_alone_gives_one_store() {
     vars.extend([
         ("BIGCOMMERCE_API_URL", "http://127.0.0.1:3000"),
         ("BCSYNC_OVERLAP_SECS", "7"),
+        ("BCSYNC_LOOKBACK_SECS", "90"),
         ("BCSYNC_QUOTA_SHARE", "0.4"),
         ("BCSYNC_ADDRESS_SWEEP_PAGES", "2"),
         ("BCSYNC_LISTING_SWEEP_PAGES", "3"),
@@ -102,6 +103,7 @@ fn legacy_env_alone_gives_one_store() {
     assert_eq!(s.token.expose_secret(), TOKEN);
     assert_eq!(s.api_url, "http://127.0.0.1:3000");
     assert_eq!(s.overlap, Duration::from_secs(7));
+    assert_eq!(s.lookback, Duration::from_secs(90));
     assert_eq!(s.quota_share, 0.4);
     assert_eq!(s.address_sweep_pages, 2);
     assert_eq!(s.listing_sweep_pages, 3);
@@ -183,6 +185,7 @@ fn every_key_can_be_set_from_the_environment() {
         ("BCSYNC__STORES__ABC123__TOKEN", "t2"),
         ("BCSYNC__STORES__ABC123__API_URL", "https://s.test"),
         ("BCSYNC__STORES__ABC123__OVERLAP_SECS", "8"),
+        ("BCSYNC__STORES__ABC123__LOOKBACK_SECS", "120"),
     ];
     let text = minimal("[defaults]\nexclude = [\"customers.notes\"]\n");
     let c = dir.load(&text, &vars).unwrap();
@@ -202,6 +205,7 @@ fn every_key_can_be_set_from_the_environment() {
     assert_eq!(s.reconcile.as_str(), "0 1 * * *");
     assert_eq!(s.quota_share, 1.0);
     assert_eq!(s.overlap, Duration::from_secs(8));
+    assert_eq!(s.lookback, Duration::from_secs(120));
     assert!(s.exclude.is_empty(), "an empty list variable empties the list");
     assert_eq!(
         (s.address_sweep_pages, s.listing_sweep_pages, s.customer_slice),

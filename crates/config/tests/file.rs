@@ -85,6 +85,7 @@ fn unset_keys_take_built_in_defaults() {
     assert_eq!(s.reconcile.as_str(), "0 3 * * *");
     assert_eq!(s.quota_share, 1.0);
     assert_eq!(s.overlap, Duration::from_secs(5));
+    assert_eq!(s.lookback, Duration::from_secs(60));
     assert_eq!(s.address_sweep_pages, 10);
     assert_eq!(s.listing_sweep_pages, 4);
     assert_eq!(s.customer_slice, 100);

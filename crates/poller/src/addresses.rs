@@ -2,15 +2,20 @@
 //!
 //! `include=addresses` carries at most 10 addresses per customer, with `address_count`
 //! telling how many exist. Customers with more get theirs from
-//! `/customers/addresses?customer_id:in=`, a few customers per request.
+//! `/customers/addresses?customer_id:in=`, a few customers per request. A set that did
+//! not settle is stored but never treated as complete, and a complete set deletes the
+//! mirror's addresses it lacks only once a lookup by id proves them gone
+//! ([`prove_set_deletes`]).
 
 use std::collections::{HashMap, HashSet};
 
+use bcsync_store::Store;
 use bigcommerce::models::{Address, Customer, Raw};
 use bigcommerce::{AddressQuery, BigCommerceClient};
 
 use crate::error::PollError;
 use crate::options::PollOptions;
+use crate::proof::addresses_gone;
 
 /// The cap on addresses embedded in a customer.
 pub const INCLUDED_ADDRESS_CAP: usize = 10;
@@ -56,21 +61,68 @@ pub async fn complete_address_sets(
         }
     }
     for batch in need_more.chunks(opts.address_batch.max(1)) {
-        sets.addresses.extend(fetch_all_for(client, batch, opts).await?);
-        sets.complete_for.extend_from_slice(batch);
+        let (addresses, settled) = fetch_all_for(client, batch, opts).await?;
+        sets.addresses.extend(addresses);
+        if settled {
+            sets.complete_for.extend_from_slice(batch);
+        }
     }
     Ok(sets)
 }
 
-/// Reads every address of `customer_ids`, paging by number. Addresses change rarely,
-/// but a delete while paging would shift later rows back a page: the listing is read
-/// again until one full scan sees as many distinct addresses as its stable total.
+/// Keeps in `sets.complete_for` only the customers whose complete set may delete: the
+/// mirror's live addresses of each that the set lacks are looked up by id, and a
+/// customer with one that still exists (or could not be proven gone) keeps all its
+/// addresses this time. Costs a request only when a set lacks an address.
+pub async fn prove_set_deletes(
+    client: &BigCommerceClient,
+    store: &Store,
+    sets: &mut AddressSets,
+) -> Result<(), PollError> {
+    if sets.complete_for.is_empty() {
+        return Ok(());
+    }
+    let mirror = store
+        .live_addresses_of(client.store_hash(), &sets.complete_for)
+        .await?;
+    let in_sets: HashSet<i64> = sets.addresses.iter().map(|a| a.value.id).collect();
+    let candidates: HashMap<i64, i64> = mirror
+        .into_iter()
+        .filter(|(id, _)| !in_sets.contains(id))
+        .collect();
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = candidates.keys().copied().collect();
+    let judged = addresses_gone(client, &ids).await?;
+    let held: HashSet<i64> = judged
+        .alive
+        .iter()
+        .chain(&judged.unproven)
+        .filter_map(|id| candidates.get(id).copied())
+        .collect();
+    if !held.is_empty() {
+        tracing::info!(
+            customers = held.len(),
+            "address sets lacked addresses a lookup still finds (or could not judge); those customers keep theirs this time"
+        );
+        sets.complete_for.retain(|c| !held.contains(c));
+    }
+    Ok(())
+}
+
+/// Reads every address of `customer_ids`, paging by number, and whether the set
+/// settled. Addresses change rarely, but a delete while paging would shift later rows
+/// back a page (and a lagging answer may lack a row): the listing is read again until
+/// one full scan sees as many distinct addresses as its stable total. A set that never
+/// settles is returned as read, marked incomplete.
 async fn fetch_all_for(
     client: &BigCommerceClient,
     customer_ids: &[i64],
     opts: &PollOptions,
-) -> Result<Vec<Raw<Address>>, PollError> {
+) -> Result<(Vec<Raw<Address>>, bool), PollError> {
     let mut last = Vec::new();
+    let mut settled = false;
     for _ in 0..opts.max_second_rescans.max(1) {
         let mut found: HashMap<i64, Raw<Address>> = HashMap::new();
         let mut totals = HashSet::new();
@@ -94,7 +146,7 @@ async fn fetch_all_for(
             }
             page += 1;
         }
-        let settled = totals.len() == 1 && totals.iter().all(|t| *t as usize == found.len());
+        settled = totals.len() == 1 && totals.iter().all(|t| *t as usize == found.len());
         last = found.into_values().collect();
         if settled {
             break;
@@ -105,7 +157,7 @@ async fn fetch_all_for(
         );
     }
     last.sort_by_key(|a| a.value.id);
-    Ok(last)
+    Ok((last, settled))
 }
 
 /// The sub-resources of a customer record that live in tables of their own. They

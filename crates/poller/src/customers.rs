@@ -7,20 +7,21 @@ use std::collections::HashSet;
 use futures::StreamExt;
 
 use bcsync_store::{Quarantined, Store};
-use bigcommerce::models::{Customer, LenientPage, Raw};
+use bigcommerce::models::{Customer, Raw};
 use bigcommerce::query::CUSTOMER_INCLUDES;
 use bigcommerce::{BigCommerceClient, CustomerQuery};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::CUSTOMERS_RESOURCE;
-use crate::addresses::{AddressSets, complete_address_sets, detach_children};
+use crate::addresses::{AddressSets, complete_address_sets, detach_children, prove_set_deletes};
 use crate::error::PollError;
 use crate::exclude::{exclude, form_field_records};
+use crate::fetch::fetched;
 use crate::options::PollOptions;
 use crate::stats::PassStats;
 use crate::writer::{PageWrite, Writer};
 
-const SORT: &str = "date_modified:asc";
+pub(crate) const SORT: &str = "date_modified:asc";
 /// The most changed ids a pass keeps (see [`PassOutcome::changed_ids`]).
 pub const CHANGED_IDS_KEPT: usize = 10_000;
 /// The full walk's order: creation never changes, so edits during the walk move no
@@ -69,6 +70,7 @@ pub async fn sync_customers(
     let mut pass = Pass {
         client,
         opts,
+        store: store.clone(),
         writer: Writer::spawn(store.clone(), store_hash, opts.channel_depth),
         // A watermark never moves back: rows up to it were read by an earlier pass,
         // and any that changed since carry a later date_modified.
@@ -78,7 +80,7 @@ pub async fn sync_customers(
         outcome: PassOutcome::default(),
     };
     let start = match mode {
-        Mode::Incremental => previous.map(|w| w - TimeDelta::from_std(opts.overlap).unwrap_or_default()),
+        Mode::Incremental => previous.map(|w| w - pass.lookback()),
         Mode::Full => None,
     };
     let walked = match mode {
@@ -130,6 +132,7 @@ pub async fn store_customers_with(
     let mut pass = Pass {
         client,
         opts,
+        store: store.clone(),
         writer: Writer::spawn(store.clone(), store_hash, opts.channel_depth),
         floor: previous,
         previous,
@@ -142,9 +145,10 @@ pub async fn store_customers_with(
     written
 }
 
-struct Pass<'a> {
-    client: &'a BigCommerceClient,
-    opts: &'a PollOptions,
+pub(crate) struct Pass<'a> {
+    pub(crate) client: &'a BigCommerceClient,
+    pub(crate) opts: &'a PollOptions,
+    store: Store,
     writer: Writer,
     floor: Option<DateTime<Utc>>,
     /// The watermark the pass started from.
@@ -155,29 +159,72 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
-    async fn walk(&mut self, start: Option<DateTime<Utc>>) -> Result<(), PollError> {
+    pub(crate) async fn walk(&mut self, start: Option<DateTime<Utc>>) -> Result<(), PollError> {
         let mut cursor = start;
+        let mut first_page = true;
         loop {
-            let page = self.fetch(cursor, None, 1).await?;
+            let (page, complete) = self.fetch_complete(cursor, None, 1).await?;
+            let cap = self.clock_cap(page.served_at);
+            if std::mem::take(&mut first_page)
+                && let Some(floor) = self.floor
+                && floor > cap
+            {
+                // A watermark stored before it was bounded by the API's clock: take it
+                // back to the bound and read from there.
+                tracing::warn!(watermark = %floor, api_time_less_margin = %cap,
+                    "the stored customers watermark is ahead of the API's clock; reading again from before it \
+                     (changes it hid before then need `bcsync resync`)");
+                self.floor = None;
+                cursor = Some(cap - self.lookback());
+                continue;
+            }
             let (Some(&first), Some(&last)) = (page.dates.first(), page.dates.last()) else {
                 return Ok(());
             };
             check_order(&page.dates, cursor)?;
+            if !complete {
+                tracing::warn!(
+                    "a customers listing kept answering fewer rows than its own total; the rest is left for the next pass"
+                );
+                return self.commit(page.data, page.rejected, None).await;
+            }
             if page.pagination.total_pages <= 1 {
-                return self.commit(page.data, page.rejected, Some(last)).await;
+                return self.commit(page.data, page.rejected, Some(last.min(cap))).await;
             }
             if first == last {
-                // A whole page shares one second: walk that second by page number,
-                // then go on from the next second.
-                self.scan_second(last).await?;
+                if last > cap {
+                    // A crowded second the API may still be adding to: store what was
+                    // read, claim nothing, and leave the rest to the next pass.
+                    tracing::info!(second = %last, "a crowded second is still current at the API; leaving it for the next pass");
+                    return self.commit(page.data, page.rejected, None).await;
+                }
+                // A whole page shares one second: read that second on its own (see
+                // `second`), then go on from the next second.
+                if !self.scan_second(last).await? {
+                    return Ok(());
+                }
                 cursor = Some(last + TimeDelta::seconds(1));
                 continue;
             }
             // Rows before `last` are all on this page; rows at `last` may go on, so
             // the next request starts at `last` again (inclusive) and re-reads them.
-            self.commit(page.data, page.rejected, Some(last)).await?;
+            self.commit(page.data, page.rejected, Some(last.min(cap))).await?;
             cursor = Some(last);
         }
+    }
+
+    /// How far back from the stored watermark an incremental pass starts.
+    pub(crate) fn lookback(&self) -> TimeDelta {
+        TimeDelta::from_std(self.opts.lookback.max(self.opts.overlap)).unwrap_or_default()
+    }
+
+    /// The latest time a watermark may claim: the API's time when it answered (its
+    /// `Date`; this machine's clock if it sent none) less the safety margin. Rows
+    /// stamped later are stored but do not move the watermark, so one row stamped
+    /// ahead of the API's clock cannot hide the edits made before that time comes.
+    pub(crate) fn clock_cap(&self, served_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
+        let now = served_at.unwrap_or_else(Utc::now);
+        now - TimeDelta::from_std(self.opts.clock_margin).unwrap_or_default()
     }
 
     /// [`Mode::Full`]: every page of `sort=date_created:asc`, `opts.concurrency` in
@@ -243,14 +290,12 @@ impl Pass<'_> {
         };
         // Everything modified up to `latest` was on the pages; what changed during the
         // walk is read like an incremental pass's changes.
-        self.walk(Some(
-            latest - TimeDelta::from_std(self.opts.overlap).unwrap_or_default(),
-        ))
-        .await?;
+        self.walk(Some(latest - self.lookback())).await?;
         self.commit(Vec::new(), Vec::new(), Some(latest)).await
     }
 
-    /// The newest `date_modified` of the store, before a full walk starts.
+    /// The newest `date_modified` of the store before a full walk starts, bounded by
+    /// the API's clock (see [`Pass::clock_cap`]).
     async fn latest_modified(&self) -> Result<Option<DateTime<Utc>>, PollError> {
         let q = CustomerQuery {
             sort: Some("date_modified:desc"),
@@ -259,66 +304,14 @@ impl Pass<'_> {
             ..Default::default()
         };
         let page = self.client.list_customers(&q).await?;
-        Ok(page.data.first().map(|c| c.value.date_modified))
-    }
-
-    /// Reads every customer modified in `second`, by page number. Rows can leave the
-    /// second while it is read (modified again), shifting the rows behind them back a
-    /// page; a scan counts as complete only when its total held still and it saw that
-    /// many distinct customers.
-    async fn scan_second(&mut self, second: DateTime<Utc>) -> Result<(), PollError> {
-        let attempts = self.opts.max_second_rescans.max(1);
-        for _ in 0..attempts {
-            let mut seen = HashSet::new();
-            let mut totals = HashSet::new();
-            let mut page_no = 1;
-            loop {
-                let page = self.fetch(Some(second), Some(second), page_no).await?;
-                if page.dates.iter().any(|d| *d != second) {
-                    return Err(PollError::Contract(format!(
-                        "GET /customers?date_modified:min={second}&date_modified:max={second} returned rows \
-                         modified at other times"
-                    )));
-                }
-                totals.insert(page.pagination.total);
-                seen.extend(page.ids.iter().copied());
-                let last_page = i64::from(page_no) >= page.pagination.total_pages || page.ids.is_empty();
-                self.commit(page.data, page.rejected, Some(second)).await?;
-                if last_page {
-                    break;
-                }
-                page_no += 1;
-            }
-            if totals.len() == 1 && totals.iter().all(|t| *t as usize <= seen.len()) {
-                return Ok(());
-            }
-            tracing::info!(%second, "customers of one second changed while being read; reading it again");
-        }
-        Err(PollError::Unsettled { second, attempts })
-    }
-
-    async fn fetch(
-        &self,
-        min: Option<DateTime<Utc>>,
-        max: Option<DateTime<Utc>>,
-        page: u32,
-    ) -> Result<Fetched, PollError> {
-        let q = CustomerQuery {
-            date_modified_min: min,
-            date_modified_max: max,
-            sort: Some(SORT),
-            include: Some(CUSTOMER_INCLUDES),
-            page,
-            limit: self.opts.page_size,
-            ..Default::default()
-        };
-        fetched(self.client.list_customers_lenient(&q).await?)
+        let cap = self.clock_cap(page.served_at);
+        Ok(page.data.first().map(|c| c.value.date_modified.min(cap)))
     }
 
     /// Completes the page's address sets and queues it with the watermark it earns
     /// (`covered`: every customer modified up to then has been read; `None` for pages
     /// that vouch for no time, like the full walk's).
-    async fn commit(
+    pub(crate) async fn commit(
         &mut self,
         mut customers: Vec<Raw<Customer>>,
         quarantined: Vec<Quarantined>,
@@ -332,7 +325,9 @@ impl Pass<'_> {
         let sets = if ex.skips("addresses") {
             AddressSets::default()
         } else {
-            complete_address_sets(self.client, &customers, self.opts).await?
+            let mut sets = complete_address_sets(self.client, &customers, self.opts).await?;
+            prove_set_deletes(self.client, &self.store, &mut sets).await?;
+            sets
         };
         detach_children(&mut customers);
         let form_fields =
@@ -368,60 +363,6 @@ impl Pass<'_> {
         };
         self.writer.send(page).await
     }
-}
-
-/// One page as the walk needs it: the customers that fit the model, those set aside,
-/// and for every row in page order its id and `date_modified` (set-aside rows still
-/// count for the keyset and the scans, or the walk would stall on them).
-pub(crate) struct Fetched {
-    pub data: Vec<Raw<Customer>>,
-    pub rejected: Vec<Quarantined>,
-    pub ids: Vec<i64>,
-    pub dates: Vec<DateTime<Utc>>,
-    pub pagination: bigcommerce::models::Pagination,
-}
-
-/// Splits a leniently decoded page. A record too broken to place (no id, or no
-/// readable `date_modified`) fails the page as before: quarantining it would let the
-/// watermark pass a row nobody could find again.
-pub(crate) fn fetched(page: LenientPage<Customer>) -> Result<Fetched, PollError> {
-    let mut rows: Vec<(usize, i64, DateTime<Utc>)> =
-        Vec::with_capacity(page.data.len() + page.rejected.len());
-    let mut accepted_positions = (0..).filter(|p| !page.rejected.iter().any(|r| r.position == *p));
-    for c in &page.data {
-        let position = accepted_positions.next().unwrap_or(usize::MAX);
-        rows.push((position, c.value.id, c.value.date_modified));
-    }
-    let mut rejected = Vec::with_capacity(page.rejected.len());
-    for r in page.rejected {
-        let id = r.raw.get("id").and_then(serde_json::Value::as_i64);
-        let modified = r
-            .raw
-            .get("date_modified")
-            .and_then(serde_json::Value::as_str)
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.with_timezone(&Utc));
-        let (Some(id), Some(modified)) = (id, modified) else {
-            return Err(PollError::Client(bigcommerce::ClientError::Decode {
-                endpoint: "GET /customers".to_owned(),
-                source: r.error,
-            }));
-        };
-        rows.push((r.position, id, modified));
-        rejected.push(Quarantined {
-            entity_id: id,
-            raw: r.raw,
-            error: format!("GET /customers: {}", r.error),
-        });
-    }
-    rows.sort_by_key(|(position, _, _)| *position);
-    Ok(Fetched {
-        data: page.data,
-        rejected,
-        ids: rows.iter().map(|(_, id, _)| *id).collect(),
-        dates: rows.iter().map(|(_, _, d)| *d).collect(),
-        pagination: page.pagination,
-    })
 }
 
 fn created_page(page: u32, opts: &PollOptions) -> CustomerQuery {

@@ -2,7 +2,6 @@
 
 use bcsync_store::StoreError;
 use bigcommerce::ClientError;
-use chrono::{DateTime, Utc};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PollError {
@@ -10,8 +9,6 @@ pub enum PollError {
     Client(#[from] ClientError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("customers modified at {second} kept changing while being read ({attempts} scans); try again")]
-    Unsettled { second: DateTime<Utc>, attempts: u32 },
     #[error("the API broke its contract: {0}")]
     Contract(String),
     #[error("a page fetch task failed: {0}")]

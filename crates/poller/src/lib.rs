@@ -6,12 +6,18 @@
 //! each request is page 1 of `date_modified:min = <last date_modified seen>`, sorted
 //! ascending. Re-reading the rows of the boundary second is harmless (upserts compare
 //! content). Only when one second holds a whole page or more (bulk imports) does it
-//! page by number, inside that closed second, and it re-reads the second until a scan
-//! sees every row and the total did not move.
+//! page by number, inside that closed second, from the last page to the first (see
+//! `second` for why that misses no row however the second is edited meanwhile).
+//! The watermark never passes the API's own time (its `Date` header) less a margin,
+//! and each pass re-reads a look-back window before it for rows visible late.
 //!
 //! - [`customers`]: the keyset walk, the same-second scan, and a resync's full walk
 //!   (pages by number, in parallel, in creation order).
+//! - `second`: the crowded second, read last page first.
+//! - `fetch`: one page as the walk reads it, asked again while it lacks rows its own
+//!   total counts (a listing that lags).
 //! - [`addresses`]: completes the address sets that `include=addresses` caps at 10.
+//! - [`proof`]: deletes only on proof: lookups by id whose answers are checked complete.
 //! - [`resources`]: attribute definitions and values, also by `date_modified:min`.
 //! - [`exclude`]: the operator's exclusions; form field values carried by a page.
 //! - [`writer`]: the store side: one transaction per page, behind a bounded channel
@@ -21,9 +27,12 @@ pub mod addresses;
 pub mod customers;
 pub mod error;
 pub mod exclude;
+mod fetch;
 pub mod options;
 pub mod progress;
+pub mod proof;
 pub mod resources;
+mod second;
 pub mod stats;
 pub mod writer;
 

@@ -14,11 +14,21 @@ pub struct PollOptions {
     /// inclusive and rows can commit late within a second, so a few seconds of
     /// re-reading buys certainty for the price of rarely more than one request.
     pub overlap: Duration,
+    /// Each incremental pass re-reads the rows modified this long before the stored
+    /// watermark (at least `overlap`), for rows that become visible in the API's
+    /// listings some time after the `date_modified` they carry. Costs nothing extra
+    /// unless more than a page of rows were modified in that window.
+    pub lookback: Duration,
+    /// The watermark never passes the API's own time (its `Date` header) less this,
+    /// and a crowded second this close to it is left for the next pass.
+    pub clock_margin: Duration,
     /// Rows per request: the API's maximum, to spend the fewest requests.
     pub page_size: u32,
     /// Customer ids per `/customers/addresses?customer_id:in=` request.
     pub address_batch: usize,
-    /// How often one crowded second may be re-read before the pass gives up on it.
+    /// How often one crowded second may be read again when rows enter it while it is
+    /// read (a write stamped in the past becoming visible) before the pass leaves it
+    /// for the next pass.
     pub max_second_rescans: u32,
     /// Pages fetched ahead of the store writer (memory = page × depth).
     pub channel_depth: usize,
@@ -36,6 +46,8 @@ impl Default for PollOptions {
     fn default() -> Self {
         PollOptions {
             overlap: Duration::from_secs(5),
+            lookback: Duration::from_secs(60),
+            clock_margin: Duration::from_secs(5),
             page_size: 250,
             address_batch: 25,
             max_second_rescans: 8,

@@ -14,9 +14,15 @@
 //! It runs after the pass's incremental read, up to that pass's watermark: every row
 //! created by then has been read, so a range's counts can differ only by deletes (or
 //! by rows the mirror missed), never cancel out with rows not read yet.
+//!
+//! A range's listing only names candidates: listings lag, so a live row can be missing
+//! from one answer. Customers are marked deleted only when a lookup by id proves it
+//! (`bcsync_poller::proof`); attribute values (whose listing has no `id:in`) only when
+//! a second complete listing of the range lacks them too.
 
 use std::collections::HashSet;
 
+use bcsync_poller::proof::customers_gone;
 use bcsync_poller::{PollOptions, store_customers};
 use bcsync_store::{Counted, RecordPage, Resource, Scope, Store};
 use bigcommerce::models::Exclusions;
@@ -28,8 +34,6 @@ use crate::error::ReconcileError;
 
 /// Rows per listing request: the API's maximum.
 const PAGE: i64 = 250;
-/// Ids per `id:in` probe.
-const PROBE_BATCH: usize = 100;
 
 /// What one check did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -103,8 +107,8 @@ struct Bisector<'a> {
     stats: BisectStats,
 }
 
-/// One listing of a range: every row's id and raw record, and whether the listing
-/// can vouch for what it lacks (one page, or a total that held still while paging).
+/// One listing of a range: every row's id and raw record, and whether the answer was
+/// complete (a total that held still and equals the distinct rows read).
 struct Listing {
     rows: Vec<(i64, Value)>,
     complete: bool,
@@ -213,8 +217,7 @@ impl Bisector<'_> {
             page += 1;
         }
         let distinct: HashSet<i64> = rows.iter().map(|(id, _)| *id).collect();
-        let complete =
-            page == 1 || (totals.len() == 1 && totals.iter().all(|t| *t as usize == distinct.len()));
+        let complete = totals.len() == 1 && totals.iter().all(|t| *t as usize == distinct.len());
         Ok(Listing { rows, complete })
     }
 
@@ -228,10 +231,10 @@ impl Bisector<'_> {
             .await?;
         let mirror_set: HashSet<i64> = mirror.iter().copied().collect();
         let mut gone: Vec<i64> = mirror.into_iter().filter(|id| !listed.contains(id)).collect();
-        if !listing.complete && !gone.is_empty() {
-            // Rows may have shifted between pages while they were read: only a probe
-            // by id can tell a delete from a row that moved onto a page already read.
-            gone = self.still_gone(gone).await?;
+        if !gone.is_empty() {
+            // Candidates only: a listing may lag, or rows may have shifted between
+            // its pages. A second answer decides.
+            gone = self.still_gone(gone, lo, hi).await?;
         }
         if !gone.is_empty() {
             self.stats.deleted += self.store.mark_deleted(self.store_hash, self.what, &gone).await?;
@@ -248,17 +251,28 @@ impl Bisector<'_> {
         Ok(())
     }
 
-    /// The ids among `ids` that the API no longer has.
-    async fn still_gone(&self, ids: Vec<i64>) -> Result<Vec<i64>, ReconcileError> {
+    /// The ids among `ids` that the API is proven to no longer have.
+    async fn still_gone(
+        &self,
+        ids: Vec<i64>,
+        lo: DateTime<Utc>,
+        hi: DateTime<Utc>,
+    ) -> Result<Vec<i64>, ReconcileError> {
         match self.what {
-            Counted::Customers => probe_customers(self.client, ids).await,
+            Counted::Customers => Ok(customers_gone(self.client, &ids).await?.gone),
             Counted::AttributeValues => {
-                // No `id:in` on this listing: leave them for the next pass's check.
-                tracing::info!(
-                    count = ids.len(),
-                    "attribute values changed while their range was listed; judging them next pass"
-                );
-                Ok(Vec::new())
+                // No `id:in` on this listing: a second listing of the range, complete,
+                // must lack them too.
+                let again = self.list_all(lo, hi).await?;
+                if !again.complete {
+                    tracing::info!(
+                        count = ids.len(),
+                        "attribute values changed while their range was listed; judging them next pass"
+                    );
+                    return Ok(Vec::new());
+                }
+                let listed: HashSet<i64> = again.rows.iter().map(|(id, _)| *id).collect();
+                Ok(ids.into_iter().filter(|id| !listed.contains(id)).collect())
             }
         }
     }
@@ -301,28 +315,6 @@ impl Bisector<'_> {
         }
         Ok(())
     }
-}
-
-/// Asks the API for `ids` (by `id:in`) and returns those it did not return.
-pub async fn probe_customers(client: &BigCommerceClient, ids: Vec<i64>) -> Result<Vec<i64>, ReconcileError> {
-    let mut gone = Vec::new();
-    for batch in ids.chunks(PROBE_BATCH) {
-        let q = CustomerQuery {
-            id_in: batch.to_vec(),
-            page: 1,
-            limit: PAGE as u32,
-            ..Default::default()
-        };
-        let found: HashSet<i64> = client
-            .list_customers(&q)
-            .await?
-            .data
-            .iter()
-            .map(|c| c.value.id)
-            .collect();
-        gone.extend(batch.iter().filter(|id| !found.contains(id)));
-    }
-    Ok(gone)
 }
 
 /// Filters compare at second precision: a range ends on a whole second.

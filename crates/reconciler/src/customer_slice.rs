@@ -5,12 +5,13 @@
 //! the customer's `date_modified`. Reading `/customers?id:in=<250 ids>` with every
 //! include returns those customers with their addresses and form fields (address sets
 //! completed beyond the 10 included), and the store judges each customer's sets as a
-//! pass's page does, deletes included. An id the API no longer returns is a deleted
-//! customer. The slice resumes in id order across passes, so with S ids per pass every
+//! pass's page does, deletes included. An id the answer lacks is a candidate: it is
+//! marked deleted only when a lookup by id proves it (`bcsync_poller::proof`). The slice resumes in id order across passes, so with S ids per pass every
 //! customer is re-checked within ceil(N / S) passes.
 
 use std::collections::HashSet;
 
+use bcsync_poller::proof::customers_gone;
 use bcsync_poller::{PollOptions, ResourceStats, store_customers_with};
 use bcsync_store::{Counted, Quarantined, Store};
 use bigcommerce::query::{CUSTOMER_INCLUDES, MAX_LIMIT};
@@ -22,7 +23,8 @@ use crate::error::ReconcileError;
 pub const CUSTOMER_SLICE_RESOURCE: &str = "customers:slice";
 
 /// Reads `ids` whole by `id:in` (250 per request) and stores them as a pass's page
-/// would; ids the API no longer returns are soft-deleted with their children. Also how
+/// would; ids the API is proven to no longer have are soft-deleted with their
+/// children. Also how
 /// the daemon applies webhook events: a burst of events becomes one request.
 pub async fn reread_customers(
     client: &BigCommerceClient,
@@ -67,6 +69,8 @@ pub async fn reread_customers(
         stats.updated += written.customers_updated + written.addresses_updated;
         stats.deleted += written.addresses_deleted;
         if !gone.is_empty() {
+            // One answer lacking them proves nothing: a lookup of its own decides.
+            let gone = customers_gone(client, &gone).await?.gone;
             stats.deleted += store.mark_deleted(store_hash, Counted::Customers, &gone).await?;
             store.clear_quarantine(store_hash, "customers", &gone).await?;
         }

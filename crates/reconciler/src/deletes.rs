@@ -1,9 +1,9 @@
 //! Deletes found by comparing id sets, after a resync's full listing.
 
+use bcsync_poller::proof::customers_gone;
 use bcsync_store::{Counted, Store};
 use bigcommerce::BigCommerceClient;
 
-use crate::bisect::probe_customers;
 use crate::error::ReconcileError;
 
 /// What a reconciliation marked.
@@ -18,7 +18,8 @@ pub struct DeleteStats {
 /// After a complete listing of a store's customers: every live customer of the mirror
 /// that the listing did not contain was deleted upstream, unless it merely shifted
 /// onto a page already read (a delete elsewhere during the listing moves the rows
-/// behind it back one place), which an `id:in` probe tells apart. Soft-deletes them
+/// behind it back one place) or the listing lagged, which a lookup by id whose answer
+/// is complete tells apart (`bcsync_poller::proof`). Soft-deletes them
 /// (never a hard delete: the warehouse keeps history). Call only after a listing that
 /// finished.
 pub async fn reconcile_customer_ids(
@@ -46,7 +47,7 @@ pub async fn reconcile_customer_ids(
     let gone = if unseen.is_empty() {
         unseen
     } else {
-        probe_customers(client, unseen).await?
+        customers_gone(client, &unseen).await?.gone
     };
     let customers_deleted = if gone.is_empty() {
         0

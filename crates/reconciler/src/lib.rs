@@ -15,6 +15,10 @@
 //! - [`per_customer`]: consent and stored instruments, one call per customer, for the
 //!   customers that changed plus a slice of the rest per pass.
 //! - [`settings`]: store-wide and per-channel customer settings, every pass.
+//!
+//! No listing's answer deletes on its own: customers and addresses it lacks are
+//! candidates, marked deleted only when a lookup by id whose answer is complete proves
+//! them gone (`bcsync_poller::proof`; docs/decisions.md, "deletes on proof").
 
 pub mod address_sweep;
 pub mod bisect;

@@ -32,6 +32,9 @@ pub struct SimConfig {
     /// header `X-Bcsync-Webhook-Secret: secret`, as if one active hook on
     /// `store/customer/*` were registered (it is not listed by `GET /hooks`).
     pub webhook_target: Option<(String, String)>,
+    /// Chance in `[0, 1]` that a listing answer leaves out one live row (its total
+    /// still counts it); see [`crate::SimState::set_listing_lag`].
+    pub listing_lag: f64,
 }
 
 impl Default for SimConfig {
@@ -49,6 +52,7 @@ impl Default for SimConfig {
             instruments_scope: true,
             max_addresses: 25,
             webhook_target: None,
+            listing_lag: 0.0,
         }
     }
 }
@@ -108,6 +112,12 @@ impl SimConfig {
 
     pub fn with_instruments_scope(mut self, on: bool) -> Self {
         self.instruments_scope = on;
+        self
+    }
+
+    /// See [`SimConfig::listing_lag`].
+    pub fn with_listing_lag(mut self, rate: f64) -> Self {
+        self.listing_lag = rate;
         self
     }
 

@@ -6,7 +6,11 @@
 //! headers on every answer and 429 past the quota, filters, sorts, `include=` with its
 //! caps of 10, offset paging with links, and writes. Faults (5xx, header-less 429,
 //! truncated bodies) and latency can be injected into every GET, and tests can edit the
-//! data in the middle of a client's scan.
+//! data in the middle of a client's scan. Every answer carries a `Date` header (the
+//! simulator's clock). Production conditions (`state/modes`): listings that lag
+//! ([`SimState::set_listing_lag`], `--listing-lag`), a crowded second edited on every
+//! read ([`SimState::set_second_churn`]) and customers stamped at any second, ahead of
+//! the clock included ([`SimState::stamp_customers`]).
 //!
 //! Sub-resources (all under `/customers`, all through the same gate and counters):
 //! - `/attributes` (GET, POST, PUT, DELETE) and `/attribute-values` (GET, PUT upsert,

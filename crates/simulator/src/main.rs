@@ -54,6 +54,10 @@ struct Args {
     /// Sent with --webhook-target deliveries as X-Bcsync-Webhook-Secret.
     #[arg(long, requires = "webhook_target")]
     webhook_secret: Option<String>,
+    /// Chance (0 to 1) that a listing answer leaves out one live row (its total still
+    /// counts it), like a search index a moment behind.
+    #[arg(long, default_value_t = 0.0, value_parser = probability)]
+    listing_lag: f64,
 }
 
 fn probability(s: &str) -> Result<f64, String> {
@@ -79,6 +83,7 @@ async fn main() -> std::io::Result<()> {
         instruments_scope: !args.no_instruments_scope,
         max_addresses: args.max_addresses,
         webhook_target: args.webhook_target.zip(args.webhook_secret),
+        listing_lag: args.listing_lag,
     };
     let target = cfg.webhook_target.as_ref().map(|(url, _)| url.clone());
     let sim = Simulator::start_on(cfg, args.listen).await?;

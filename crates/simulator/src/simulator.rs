@@ -51,9 +51,10 @@ impl Simulator {
             cfg.max_addresses,
         );
         // A million rows take a moment; keep that off the async workers.
-        let state = tokio::task::spawn_blocking(move || SimState::generate_with(n, seed, touch, cap))
+        let mut state = tokio::task::spawn_blocking(move || SimState::generate_with(n, seed, touch, cap))
             .await
             .map_err(io::Error::other)?;
+        state.set_listing_lag(cfg.listing_lag);
         let shared = Arc::new(Shared {
             store_hash: cfg.store_hash,
             token: cfg.token,

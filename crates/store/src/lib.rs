@@ -30,16 +30,17 @@
 //!   everything they own.
 //! - `counted.rs`: counts and ids of live rows by `date_created` range, for finding
 //!   deletions ([`Counted`], [`Store::count_live_created`], [`Store::mark_deleted`]).
-//! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
-//!   [`Store::release_lease`], [`Store::lease`]).
 //! - `overview.rs`: read-only summaries for the status page and the quarantine gauge
 //!   ([`Store::store_overview`], [`Store::quarantine_count`]).
+//! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
 //!   [`Store::claim_free_leases`], [`Store::renew_leases`], [`Store::release_lease`],
 //!   [`Store::lease`]), each claim under a new epoch; `replicas.rs`: the live replicas
 //!   and each one's [`fair_share`]; `fence.rs`: [`Store::fenced`], a store whose every
 //!   write transaction first checks that the pass's lease and epoch still hold.
 //! - `webhook_events.rs`: webhook events between replicas
 //!   ([`Store::publish_webhook_event`], [`Store::take_webhook_events`]).
+//! - `address_checks.rs`: candidates for address deletes and the soft delete of
+//!   those proven gone ([`Store::live_addresses_of`], [`Store::mark_addresses_deleted`]).
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
@@ -50,6 +51,7 @@
 //! row in `bigcommerce.change_log`, written by the same statement (a data-modifying
 //! CTE over its `RETURNING` rows), so the log commits and rolls back with the change.
 
+mod address_checks;
 mod addresses;
 mod cascade;
 mod connect;

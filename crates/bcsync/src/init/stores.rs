@@ -26,6 +26,7 @@ pub fn build(
     opts.poll.concurrency = cfg.concurrency as usize;
     opts.token_source = Some(cfg.token_source.describe());
     opts.hash_source = Some(cfg.hash_source.describe());
+    opts.poll.lookback = cfg.lookback;
     opts.poll.exclusions = Exclusions::parse(cfg.exclude.iter().map(String::as_str))
         .with_context(|| format!("store {}: exclude", cfg.hash))?;
     opts.sweep.pages_per_pass = cfg.address_sweep_pages;

@@ -25,8 +25,9 @@ pub(crate) async fn list(
     let pairs = query_pairs(q)?;
     let q = params::address_query(&pairs)?;
     let (total, recs, patches) = {
-        let state = &app.inner.lock().state;
-        let page = state.address_page(&q.filter, q.paging);
+        let state = &mut app.inner.lock().state;
+        let mut page = state.address_page(&q.filter, q.paging);
+        state.lag_listing(&mut page.ids);
         let patches = state.patches(PathKind::Addresses, page.ids.iter().copied());
         (page.total, state.address_views(&page.ids), patches)
     };

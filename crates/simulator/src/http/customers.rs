@@ -27,9 +27,11 @@ pub(crate) async fn list(
     let pairs = query_pairs(q)?;
     let q = params::customer_query(&pairs)?;
     let (total, views) = {
-        let inner = app.inner.lock();
-        let page = inner.state.customer_page(&q.filter, q.order, q.paging);
-        (page.total, inner.state.customer_views(&page.ids, &q.include))
+        let state = &mut app.inner.lock().state;
+        state.churn_before_listing(q.filter.modified);
+        let mut page = state.customer_page(&q.filter, q.order, q.paging);
+        state.lag_listing(&mut page.ids);
+        (page.total, state.customer_views(&page.ids, &q.include))
     };
     // Building and serialising the models happens outside the lock.
     let rows: Vec<Row> = views.into_iter().map(|v| v.into_row(&q.include)).collect();

@@ -25,13 +25,26 @@ pub(crate) async fn gate(State(app): State<Arc<Shared>>, req: Request, next: Nex
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     app.run_hook(n);
-    let response = admit(&app, req, next, method == Method::GET).await;
+    let mut response = admit(&app, req, next, method == Method::GET).await;
+    // The API's clock, which clients bound what they have seen by (the server would
+    // add one too; set here so every answer carries the simulator's own time).
+    if let Ok(date) = http_date(crate::state::now()).parse() {
+        response.headers_mut().insert(axum::http::header::DATE, date);
+    }
     // After the handler (and the hook) let go of the state, so what they changed is
     // visible before the webhooks about it go out.
     app.flush_webhooks();
     app.counters
         .record(method.as_str(), kind, response.status().as_u16());
     response
+}
+
+/// `Wed, 02 Dec 2026 06:21:14 GMT`.
+fn http_date(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
 }
 
 fn with_headers(mut response: Response, h: RateHeaders) -> Response {

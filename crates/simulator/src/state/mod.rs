@@ -23,6 +23,7 @@ mod input;
 mod links;
 pub(crate) mod metafields;
 pub(crate) mod metafields_write;
+pub(crate) mod modes;
 mod query;
 pub(crate) mod settings;
 mod write_addresses;
@@ -87,6 +88,8 @@ pub struct SimState {
     /// Whether writes note webhook events (only while some hook listens).
     record_events: bool,
     events: Vec<crate::webhooks::Event>,
+    /// Lag and churn switched on by tests (see `modes`).
+    modes: modes::Modes,
 }
 
 /// Now, truncated to the second like every timestamp the API keeps.
@@ -170,6 +173,7 @@ impl SimState {
             address_edits_touch_customer,
             record_events: false,
             events: Vec::new(),
+            modes: modes::Modes::default(),
         }
     }
 

@@ -12,6 +12,7 @@ mod hooks;
 mod limits;
 mod listing;
 mod metafields;
+mod modes;
 mod settings;
 mod webhook_receiver;
 mod writes;
