@@ -14,14 +14,13 @@ use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
+use crate::answers::{excerpt, redirected};
 use crate::config::ClientConfig;
 use crate::error::ClientError;
 use crate::limiter::{Announcement, RateLimiter};
+use crate::origin::{check_api_url, same_origin_redirects};
 use crate::query::{AddressQuery, CustomerQuery};
 use crate::retry;
-
-/// The longest slice of an error body kept in an error message.
-const ERROR_BODY_LIMIT: usize = 300;
 
 #[derive(Clone)]
 pub struct BigCommerceClient {
@@ -323,54 +322,6 @@ impl BigCommerceClient {
     }
 }
 
-/// The URL's origin, once it is known to be https, plain http on a loopback host, or
-/// plain http with `allow_insecure_http`: the token must not cross a network in clear.
-fn check_api_url(api_url: &str, allow_insecure_http: bool) -> Result<url::Origin, ClientError> {
-    let url = url::Url::parse(api_url)
-        .map_err(|e| ClientError::Config(format!("the API URL `{api_url}` is not a URL: {e}")))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if allow_insecure_http || is_loopback(&url) => {}
-        "http" => {
-            return Err(ClientError::Config(format!(
-                "the API URL `{api_url}` is plain http:// to a host other than loopback, which would send \
-                 the access token unencrypted; use https:// (or set allow_insecure_http = true for a \
-                 trusted network)"
-            )));
-        }
-        _ => {
-            return Err(ClientError::Config(format!(
-                "the API URL `{api_url}` must start with http:// or https://"
-            )));
-        }
-    }
-    Ok(url.origin())
-}
-
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
-/// Follows redirects within the API's origin only: `X-Auth-Token` is our own header,
-/// which reqwest (unlike `Authorization`) would carry to any host. A redirect
-/// elsewhere is not followed; its 3xx answer fails the request.
-fn same_origin_redirects(origin: url::Origin) -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(move |attempt| {
-        if attempt.previous().len() >= 5 {
-            attempt.error("too many redirects")
-        } else if attempt.url().origin() == origin {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    })
-}
-
 /// An HTTP-date (`Wed, 02 Dec 2026 06:21:14 GMT`, RFC 9110) is an RFC 2822 date.
 fn date_header(headers: &reqwest::header::HeaderMap) -> Option<DateTime<Utc>> {
     let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
@@ -386,55 +337,5 @@ fn describe(method: &str, path: &str, query: &[(&str, String)]) -> String {
         format!("{method} {path}")
     } else {
         format!("{method} {path}?{}", qs.join("&"))
-    }
-}
-
-/// A redirect that was not followed (to another origin): the request fails, naming
-/// where it pointed, and the token was not sent there.
-fn redirected(endpoint: String, status: StatusCode, headers: &reqwest::header::HeaderMap) -> ClientError {
-    let location = headers
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("(no Location)");
-    ClientError::Status {
-        endpoint,
-        status: status.as_u16(),
-        body: format!(
-            "redirect to {} not followed: it leaves the API's host, and the access token is only sent there",
-            excerpt(location)
-        ),
-    }
-}
-
-/// What an error body says, short: BigCommerce's JSON errors carry a `title` (and
-/// sometimes `errors` per field), which is what an operator needs, not the raw JSON.
-fn excerpt(body: &str) -> String {
-    let trimmed = body.trim();
-    if let Ok(serde_json::Value::Object(json)) = serde_json::from_str::<serde_json::Value>(trimmed)
-        && let Some(title) = json.get("title").and_then(|t| t.as_str())
-    {
-        let fields: Vec<String> = json
-            .get("errors")
-            .and_then(|e| e.as_object())
-            .map(|e| {
-                e.iter()
-                    .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let text = if fields.is_empty() {
-            title.trim().to_owned()
-        } else {
-            format!("{} ({})", title.trim(), fields.join("; "))
-        };
-        return excerpt_text(&text);
-    }
-    excerpt_text(trimmed)
-}
-
-fn excerpt_text(trimmed: &str) -> String {
-    match trimmed.char_indices().nth(ERROR_BODY_LIMIT) {
-        Some((cut, _)) => format!("{}…", &trimmed[..cut]),
-        None => trimmed.to_owned(),
     }
 }

@@ -10,11 +10,13 @@
 //! - [`retry`]: the single place that decides what is retriable and how long to wait.
 //! - [`error`]: [`ClientError`], which names the endpoint and tells retriable from fatal.
 
+mod answers;
 pub mod client;
 pub mod config;
 pub mod error;
 pub mod limiter;
 pub mod observe;
+mod origin;
 pub mod query;
 pub mod resources;
 pub mod retry;
