@@ -32,6 +32,11 @@
 //!   deletions ([`Counted`], [`Store::count_live_created`], [`Store::mark_deleted`]).
 //! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
 //!   [`Store::release_lease`], [`Store::lease`]).
+//! - `retention.rs`: pruning `change_log` by age ([`Store::prune_change_log`]) and the
+//!   horizon a loader's cursor must not be below ([`Store::change_log_horizon`]); the
+//!   feed itself (`bigcommerce.changes_after`) is a SQL function (migration
+//!   `20261202100000_change_feed.sql`).
+//! - `status.rs`: what `bcsync status` reports, per store and resource ([`Store::status`]).
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
@@ -57,6 +62,7 @@ mod quarantine;
 mod record_sql;
 mod records;
 mod resources;
+mod retention;
 mod runs;
 mod sweep;
 mod sync_state;
