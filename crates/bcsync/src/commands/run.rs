@@ -8,7 +8,7 @@ use bcsync_config::Config;
 use bcsync_http::Metrics;
 use tokio::sync::{OnceCell, mpsc};
 
-use crate::daemon::{notify, shutdown, worker::Worker};
+use crate::daemon::{notify, retention, shutdown, worker::Worker};
 use crate::init;
 
 /// How long stopping may take before the daemon exits anyway: the page in flight
@@ -71,6 +71,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             shutdown: stop.clone(),
         };
         tasks.push(tokio::spawn(worker.run()));
+    }
+    if let Some(keep) = config.change_log.retention {
+        tasks.push(tokio::spawn(retention::run(store.clone(), keep, stop.clone())));
     }
     if config.webhooks.secret.is_some() {
         tasks.push(tokio::spawn(init::webhooks::publish(

@@ -7,11 +7,13 @@
 //!   events, releases the lease on the way out.
 //! - `webhook_apply`: turns a burst of webhook events into one `id:in` read.
 //! - `report`: what a finished pass tells the metrics.
+//! - `retention`: prunes `change_log` rows older than `[change_log] retention_days`.
 //!
 //! Startup (config, logging, database, HTTP) is split into `crate::init`.
 
 pub mod notify;
 pub mod report;
+pub mod retention;
 pub mod shutdown;
 pub mod webhook_apply;
 pub mod worker;
