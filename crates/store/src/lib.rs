@@ -64,6 +64,7 @@ mod records;
 mod resources;
 mod retention;
 mod runs;
+mod status;
 mod sweep;
 mod sync_state;
 #[cfg(feature = "testing")]
@@ -77,6 +78,7 @@ pub use quarantine::Quarantined;
 pub use records::{RecordCheckpoint, RecordPage, RecordStats, Scope};
 pub use resources::Resource;
 pub use runs::{RunOutcome, RunSummary};
+pub use status::{MIRROR_TABLES, PassRow, ResourceFreshness, StoreStatus, SyncStateRow, TableCounts};
 pub use sweep::AddressSweepPage;
 
 use std::sync::LazyLock;

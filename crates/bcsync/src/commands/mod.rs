@@ -5,7 +5,7 @@ mod config_check;
 mod demo;
 mod migrate;
 pub mod run;
-mod status;
+pub mod status;
 mod sync;
 mod webhooks;
 
@@ -21,7 +21,7 @@ pub async fn run(command: Command, config: Option<bcsync_config::Config>) -> any
         Command::Migrate => migrate::run().await,
         Command::Sync(args) => sync::run(PassKind::Sync, &args, None).await,
         Command::Resync(args) => sync::run(PassKind::Resync, &args.target, args.resource).await,
-        Command::Status(args) => status::run(args.config.as_ref()).await,
+        Command::Status(args) => status::run(&args).await,
         Command::Check(args) => check::run(args.config.as_ref()).await,
         Command::Config(ConfigCommand::Check(args)) => config_check::run(args.config.as_ref()),
         Command::Webhooks(WebhooksCommand::Register(args)) => {
