@@ -59,7 +59,7 @@ pub struct ConfigArg {
 pub struct StatusArgs {
     #[command(flatten)]
     pub config: ConfigArg,
-    /// Print JSON (fields in docs/operations.md, "Freshness") instead of text.
+    /// Print JSON (fields in docs/schema.md, "Freshness") instead of text.
     #[arg(long)]
     pub json: bool,
     /// Exit 1 when a store or resource last synced longer ago than this (`90s`, `15m`,

@@ -2,7 +2,7 @@
 //! their outcome, each resource's lag (time since the start of the latest pass that read
 //! it successfully), watermark and position, live rows and the lease holder.
 //!
-//! `--json` prints the same as one JSON document (fields in docs/operations.md,
+//! `--json` prints the same as one JSON document (fields in docs/schema.md,
 //! "Freshness"); `--max-lag 15m` makes it a gate for an orchestrator: exit 1 when any
 //! store or resource is staler than that or failed in its last pass. The SQL lives in
 //! the store crate (`Store::status`); lags use the database's clock.
