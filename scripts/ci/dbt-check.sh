@@ -27,9 +27,11 @@ say() { printf 'dbt-check: %s\n' "$*" >&2; }
 venv="${BCSYNC_DBT_VENV:-$HOME/.cache/bcsync/dbt-venv}"
 dbt="$venv/bin/dbt"
 if ! "$dbt" --version >/dev/null 2>&1; then
-    if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-        say "installing python3-venv with apt-get"
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        [ "$(id -u)" = 0 ] || { say "python3 with venv is needed (apt-get install python3-venv)"; exit 1; }
+        say "installing python3 and python3-venv with apt-get"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
     fi
     say "installing dbt-postgres into $venv"
     rm -rf "$venv"
