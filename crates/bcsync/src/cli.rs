@@ -58,8 +58,8 @@ pub enum Command {
     /// Re-read everything from the start, ignoring the watermark; marks customers that
     /// no longer exist upstream as deleted.
     Resync(ResyncArgs),
-    /// Per store and resource: watermark, last pass and outcome, rows, lease.
-    Status,
+    /// Per store and resource: watermark, last pass and outcome, lag, rows, lease.
+    Status(StatusArgs),
     /// Check the database and every store's token and scopes, one line each.
     Check,
     /// Configuration commands.
@@ -72,6 +72,17 @@ pub enum Command {
     /// Start a simulated store in-process, mirror it into DATABASE_URL (or a throwaway
     /// PostgreSQL when unset) and print what landed. Reads no configuration file.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Print JSON (fields in docs/schema.md, "Freshness") instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 when a store or resource last synced longer ago than this (`90s`, `15m`,
+    /// `2h`, `1d`) or its last pass failed.
+    #[arg(long, value_name = "DURATION", value_parser = crate::commands::status::parse_lag)]
+    pub max_lag: Option<std::time::Duration>,
 }
 
 #[derive(Debug, clap::Args)]

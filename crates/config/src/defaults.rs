@@ -8,6 +8,8 @@ pub const LISTEN: &str = "0.0.0.0:9187";
 pub const LOG_LEVEL: &str = "info";
 pub const MAX_BODY_BYTES: usize = 65_536;
 pub const LEASE_TTL_SECS: u64 = 30;
+/// `[change_log] retention_days`: what a loader may fall behind before it must reload.
+pub const CHANGE_LOG_RETENTION_DAYS: u32 = 30;
 
 pub const API_URL: &str = "https://api.bigcommerce.com";
 pub const INCREMENTAL_SCHEDULE: &str = "*/5 * * * *";

@@ -34,7 +34,8 @@ use std::path::{Path, PathBuf};
 
 pub use error::{ConfigError, Location};
 pub use model::{
-    Config, DatabaseConfig, HttpConfig, LeaseConfig, LogConfig, LogFormat, StoreConfig, WebhookConfig,
+    ChangeLogConfig, Config, DatabaseConfig, HttpConfig, LeaseConfig, LogConfig, LogFormat, StoreConfig,
+    WebhookConfig,
 };
 pub use redact::REDACTED;
 pub use schedule::Schedule;

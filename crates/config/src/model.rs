@@ -19,6 +19,7 @@ pub struct Config {
     pub log: LogConfig,
     pub webhooks: WebhookConfig,
     pub lease: LeaseConfig,
+    pub change_log: ChangeLogConfig,
     /// At least one; hashes are unique (compared case-insensitively).
     pub stores: Vec<StoreConfig>,
     /// The file that was read; `None` when the settings came from the environment only.
@@ -101,6 +102,12 @@ pub struct WebhookConfig {
 pub struct LeaseConfig {
     /// A dead replica's stores are free for others after this.
     pub ttl: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeLogConfig {
+    /// The daemon prunes `change_log` rows older than this; `None`: never (`retention_days = 0`).
+    pub retention: Option<Duration>,
 }
 
 #[derive(Debug, Clone)]

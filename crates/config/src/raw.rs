@@ -20,6 +20,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub lease: RawLease,
     #[serde(default)]
+    pub change_log: RawChangeLog,
+    #[serde(default)]
     pub stores: Vec<RawStore>,
 }
 
@@ -56,6 +58,12 @@ pub(crate) struct RawWebhooks {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLease {
     pub ttl_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawChangeLog {
+    pub retention_days: Option<u32>,
 }
 
 /// Declares the per-store settings once, for `[defaults]` and for each `[[stores]]`
@@ -146,6 +154,7 @@ pub(crate) fn section_key_kind(section: &str, key: &str) -> Option<Kind> {
         ("database", "max_connections") => Some(Kind::Integer),
         ("webhooks", "secret" | "secret_file" | "public_url") => Some(Kind::Text),
         ("webhooks", "max_body_bytes") | ("lease", "ttl_secs") => Some(Kind::Integer),
+        ("change_log", "retention_days") => Some(Kind::Integer),
         ("defaults", key) => store_setting_kind(key),
         _ => None,
     }

@@ -55,6 +55,7 @@ struct Doc<'a> {
     log: Log<'a>,
     webhooks: Webhooks<'a>,
     lease: Lease,
+    change_log: ChangeLog,
     stores: Vec<Store<'a>>,
 }
 
@@ -86,6 +87,11 @@ struct Webhooks<'a> {
 #[derive(Serialize)]
 struct Lease {
     ttl_secs: u64,
+}
+
+#[derive(Serialize)]
+struct ChangeLog {
+    retention_days: u64,
 }
 
 #[derive(Serialize)]
@@ -130,6 +136,9 @@ pub(crate) fn to_toml(config: &Config) -> String {
         },
         lease: Lease {
             ttl_secs: config.lease.ttl.as_secs(),
+        },
+        change_log: ChangeLog {
+            retention_days: config.change_log.retention.map_or(0, |r| r.as_secs() / 86_400),
         },
         stores: config
             .stores

@@ -13,7 +13,9 @@ use toml::{Table, Value};
 
 use crate::defaults;
 use crate::error::ConfigError;
-use crate::model::{Config, DatabaseConfig, HttpConfig, LeaseConfig, LogConfig, LogFormat, WebhookConfig};
+use crate::model::{
+    ChangeLogConfig, Config, DatabaseConfig, HttpConfig, LeaseConfig, LogConfig, LogFormat, WebhookConfig,
+};
 use crate::raw::{RawConfig, RawDatabase, RawLog, RawWebhooks};
 use crate::sources::Sources;
 use crate::store::StoreResolver;
@@ -39,6 +41,15 @@ pub(crate) fn resolve(doc: Table, sources: &Sources, stores_required: bool) -> R
             1..=86_400,
         )?),
     };
+    let retention_days = r.number(
+        "change_log.retention_days",
+        raw.change_log.retention_days,
+        defaults::CHANGE_LOG_RETENTION_DAYS,
+        0..=36_500,
+    )?;
+    let change_log = ChangeLogConfig {
+        retention: (retention_days > 0).then(|| Duration::from_secs(u64::from(retention_days) * 86_400)),
+    };
     let stores = StoreResolver::new(&r).stores(raw.defaults, raw.stores, stores_required)?;
     Ok(Config {
         database,
@@ -46,6 +57,7 @@ pub(crate) fn resolve(doc: Table, sources: &Sources, stores_required: bool) -> R
         log,
         webhooks,
         lease,
+        change_log,
         stores,
         source: sources.file.clone(),
         warnings: r.warnings.take(),

@@ -41,6 +41,11 @@
 //!   ([`Store::publish_webhook_event`], [`Store::take_webhook_events`]).
 //! - `address_checks.rs`: candidates for address deletes and the soft delete of
 //!   those proven gone ([`Store::live_addresses_of`], [`Store::mark_addresses_deleted`]).
+//! - `retention.rs`: pruning `change_log` by age ([`Store::prune_change_log`]) and the
+//!   horizon a loader's cursor must not be below ([`Store::change_log_horizon`]); the
+//!   feed itself (`bigcommerce.changes_after`) is a SQL function (migration
+//!   `20261202100000_change_feed.sql`).
+//! - `status.rs`: what `bcsync status` reports, per store and resource ([`Store::status`]).
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
@@ -70,7 +75,9 @@ mod record_sql;
 mod records;
 mod replicas;
 mod resources;
+mod retention;
 mod runs;
+mod status;
 mod sweep;
 mod sync_state;
 #[cfg(feature = "testing")]
@@ -89,6 +96,7 @@ pub use records::{RecordCheckpoint, RecordPage, RecordStats, Scope};
 pub use replicas::fair_share;
 pub use resources::Resource;
 pub use runs::{RunOutcome, RunSummary};
+pub use status::{MIRROR_TABLES, PassRow, ResourceFreshness, StoreStatus, SyncStateRow, TableCounts};
 pub use sweep::AddressSweepPage;
 pub use webhook_events::WEBHOOK_CHANNEL;
 

@@ -29,6 +29,7 @@ async fn migrating_an_up_to_date_database_is_a_no_op() {
         tables,
         [
             "change_log",
+            "change_log_horizon",
             "customer_addresses",
             "customer_attribute_values",
             "customer_attributes",

@@ -61,11 +61,19 @@ impl ThrowawayPg {
     /// Runs `initdb` into a temporary directory, starts `postgres` on 127.0.0.1 at a free
     /// port and waits (at most 30 s) until it accepts connections.
     pub async fn start() -> Result<ThrowawayPg, Error> {
+        ThrowawayPg::start_with_settings(&[]).await
+    }
+
+    /// As [`start`](Self::start), with server settings of the caller's on top of ours
+    /// (`name=value`, passed as `postgres -c`), e.g. `wal_level=logical` for a test of
+    /// logical decoding.
+    pub async fn start_with_settings(settings: &[&str]) -> Result<ThrowawayPg, Error> {
+        let extra: Vec<String> = settings.iter().map(|s| (*s).to_owned()).collect();
         let binaries = Binaries::locate()?;
         let run_as = RunAs::detect()?;
         let mut attempt = 1;
         loop {
-            match start_once(&binaries, &run_as).await {
+            match start_once(&binaries, &run_as, &extra).await {
                 Err(Error::ServerExited { port, log_tail, .. })
                     if attempt < PORT_ATTEMPTS && ready::lost_port_race(&log_tail) =>
                 {
@@ -159,7 +167,7 @@ impl ThrowawayPg {
     }
 }
 
-async fn start_once(binaries: &Binaries, run_as: &RunAs) -> Result<ThrowawayPg, Error> {
+async fn start_once(binaries: &Binaries, run_as: &RunAs, extra: &[String]) -> Result<ThrowawayPg, Error> {
     // Removed by this guard until the supervisor exists, and by the supervisor after.
     let temp = tempfile::Builder::new()
         .prefix("throwaway-pg-")
@@ -177,7 +185,7 @@ async fn start_once(binaries: &Binaries, run_as: &RunAs) -> Result<ThrowawayPg, 
     initdb(binaries, run_as, &layout).await?;
 
     let port = free_port()?;
-    let mut supervisor = Supervisor::spawn(run_as, &binaries.postgres, &layout, port).await?;
+    let mut supervisor = Supervisor::spawn(run_as, &binaries.postgres, &layout, port, extra).await?;
     let _root = temp.keep();
 
     match ready::wait_until_ready(&binaries.pg_isready, port, &supervisor, READY_TIMEOUT).await {

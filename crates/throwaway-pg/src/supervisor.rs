@@ -22,8 +22,9 @@ use crate::owner::{RunAs, shell_quote};
 
 /// Server settings: a disposable cluster trades durability for speed, and the socket
 /// lives in our own directory so it never clashes with a system cluster's /var/run one.
-fn server_settings(root: &Path) -> Vec<String> {
-    vec![
+/// `extra` (`name=value`, e.g. `wal_level=logical`) comes last, so it wins.
+fn server_settings(root: &Path, extra: &[String]) -> Vec<String> {
+    let mut settings: Vec<String> = vec![
         "listen_addresses=127.0.0.1".into(),
         format!("unix_socket_directories={}", root.display()),
         "fsync=off".into(),
@@ -31,7 +32,9 @@ fn server_settings(root: &Path) -> Vec<String> {
         "full_page_writes=off".into(),
         "max_connections=200".into(),
         "shared_buffers=128MB".into(),
-    ]
+    ];
+    settings.extend(extra.iter().cloned());
+    settings
 }
 
 /// Where things live inside the cluster's temporary directory.
@@ -54,8 +57,8 @@ impl Layout {
     }
 }
 
-fn script(postgres: &Path, layout: &Layout, port: u16) -> String {
-    let settings: String = server_settings(&layout.root)
+fn script(postgres: &Path, layout: &Layout, port: u16, extra: &[String]) -> String {
+    let settings: String = server_settings(&layout.root, extra)
         .iter()
         .map(|setting| format!(" -c {}", shell_quote(setting)))
         .collect();
@@ -88,12 +91,18 @@ pub(crate) struct Supervisor {
 }
 
 impl Supervisor {
-    pub async fn spawn(run_as: &RunAs, postgres: &Path, layout: &Layout, port: u16) -> Result<Self, Error> {
+    pub async fn spawn(
+        run_as: &RunAs,
+        postgres: &Path,
+        layout: &Layout,
+        port: u16,
+        extra: &[String],
+    ) -> Result<Self, Error> {
         let stderr = File::create(&layout.supervisor_log).map_err(|source| Error::Spawn {
             program: format!("supervisor shell (creating {})", layout.supervisor_log.display()),
             source,
         })?;
-        let args: Vec<OsString> = vec!["-c".into(), script(postgres, layout, port).into()];
+        let args: Vec<OsString> = vec!["-c".into(), script(postgres, layout, port, extra).into()];
         let mut command = run_as.command(Path::new("/bin/sh"), &args);
         command
             .current_dir(&layout.root)
@@ -195,11 +204,21 @@ mod tests {
     #[test]
     fn script_quotes_paths_and_cleans_up_after_eof() {
         let layout = Layout::new(Path::new("/tmp/throwaway-pg-x"));
-        let script = script(Path::new("/usr/lib/postgresql/15/bin/postgres"), &layout, 5433);
+        let extra = ["wal_level=logical".to_owned()];
+        let script = script(
+            Path::new("/usr/lib/postgresql/15/bin/postgres"),
+            &layout,
+            5433,
+            &extra,
+        );
         assert!(
             script.starts_with("'/usr/lib/postgresql/15/bin/postgres' -D '/tmp/throwaway-pg-x/data' -p 5433")
         );
         assert!(script.contains(" -c 'unix_socket_directories=/tmp/throwaway-pg-x'"));
+        assert!(
+            script.contains(" -c 'wal_level=logical' >"),
+            "the caller's settings come last"
+        );
         let cat = script.find("cat >/dev/null").unwrap();
         let kill = script.find("kill -INT").unwrap();
         let rm = script.find("rm -rf '/tmp/throwaway-pg-x'").unwrap();

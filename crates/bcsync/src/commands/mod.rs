@@ -7,7 +7,7 @@ mod config_check;
 mod demo;
 mod migrate;
 pub mod run;
-mod status;
+pub mod status;
 mod sync;
 mod webhooks;
 
@@ -30,7 +30,7 @@ pub async fn run(command: Command, config: Option<Config>) -> anyhow::Result<()>
         Command::Migrate => migrate::run(&config).await,
         Command::Sync(args) => sync::run(PassKind::Sync, &config, &args, None).await,
         Command::Resync(args) => sync::run(PassKind::Resync, &config, &args.target, args.resource).await,
-        Command::Status => status::run(&config).await,
+        Command::Status(args) => status::run(&config, &args).await,
         Command::Check => check::run(&config).await,
         Command::Config(ConfigCommand::Check) => config_check::run(&config),
         Command::Webhooks(WebhooksCommand::Register(args)) => {

@@ -9,7 +9,7 @@ use bcsync_http::Metrics;
 use tokio::sync::{OnceCell, mpsc};
 
 use crate::daemon::leases::{Keeper, Slot};
-use crate::daemon::{gauges, notify, shutdown, worker::Worker};
+use crate::daemon::{gauges, notify, retention, shutdown, worker::Worker};
 use crate::init;
 
 /// How long stopping may take before the daemon exits anyway: the page in flight
@@ -108,6 +108,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
         .run(),
     ));
+    if let Some(keep) = config.change_log.retention {
+        tasks.push(tokio::spawn(retention::run(store.clone(), keep, stop.clone())));
+    }
     if init::http::webhooks_enabled(&config) {
         tasks.push(tokio::spawn(init::webhooks::publish(
             store.clone(),

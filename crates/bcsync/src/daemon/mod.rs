@@ -11,6 +11,7 @@
 //! - `webhook_apply`: turns a burst of webhook events into one `id:in` read.
 //! - `report`: what a finished pass tells the metrics.
 //! - `gauges`: every store's series at 0 from startup, and the quarantine gauge.
+//! - `retention`: prunes `change_log` rows older than `[change_log] retention_days`.
 //!
 //! Startup (config, logging, database, HTTP) is split into `crate::init`.
 
@@ -18,6 +19,7 @@ pub mod gauges;
 pub mod leases;
 pub mod notify;
 pub mod report;
+pub mod retention;
 pub mod shutdown;
 pub mod webhook_apply;
 pub mod worker;
