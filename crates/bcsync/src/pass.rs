@@ -70,6 +70,9 @@ pub struct PassOptions {
     pub token_source: Option<String>,
     /// Where the store hash was set, for the line that says a 404 needs checking it.
     pub hash_source: Option<String>,
+    /// Rows soft-deleted this long are scrubbed at the end of the pass
+    /// (`erase_deleted_after`); `None`: never.
+    pub erase_deleted_after: Option<std::time::Duration>,
 }
 
 impl PassOptions {
@@ -103,6 +106,7 @@ impl Default for PassOptions {
             replica: None,
             token_source: None,
             hash_source: None,
+            erase_deleted_after: None,
         }
     }
 }
@@ -295,6 +299,23 @@ pub async fn run_pass(
         .record_run(store_hash, recorded_kind, started_at, &summary)
         .await
         .context("recording the pass in bigcommerce.sync_runs")?;
+    // Last, and whatever the steps did: rows deleted long ago are not this pass's
+    // decision, and a failed read must not keep personal data past its time.
+    if let Some(after) = opts.erase_deleted_after {
+        let erased = store
+            .erase_deleted(store_hash, after)
+            .await
+            .context("erasing the personal data of long-deleted rows")?;
+        if erased.rows > 0 {
+            tracing::info!(
+                store = %store_hash,
+                customers = erased.customers,
+                rows = erased.rows,
+                "erased the personal data of rows deleted over {}s ago",
+                after.as_secs()
+            );
+        }
+    }
     if !failures.is_empty() {
         anyhow::bail!(
             "{} of store {store_hash} failed: {}",

@@ -129,4 +129,12 @@ pub struct StoreConfig {
     pub concurrency: u32,
     /// How long one request keeps retrying (429 storms, 5xx) before the pass fails.
     pub max_retry: Duration,
+    /// Rows soft-deleted this long get their personal columns and `raw` scrubbed at the
+    /// end of a pass; `None` ("off"): never.
+    pub erase_deleted_after: Option<Duration>,
+    /// `table.column` entries stored as HMAC-SHA-256 hex; the names are checked by the
+    /// binary against the store's hashable columns.
+    pub hash_columns: Vec<String>,
+    /// The HMAC key (at least 32 bytes); required when `hash` is not empty.
+    pub hash_secret: Option<SecretString>,
 }

@@ -78,6 +78,10 @@ macro_rules! store_settings {
             pub channels: Option<Vec<i64>>,
             pub concurrency: Option<u32>,
             pub max_retry_secs: Option<u64>,
+            pub erase_deleted_after: Option<String>,
+            pub hash_columns: Option<Vec<String>>,
+            pub hash_secret: Option<String>,
+            pub hash_secret_file: Option<String>,
         }
 
         impl $name {
@@ -97,6 +101,10 @@ macro_rules! store_settings {
                     channels: self.channels.clone(),
                     concurrency: self.concurrency,
                     max_retry_secs: self.max_retry_secs,
+                    erase_deleted_after: self.erase_deleted_after.clone(),
+                    hash_columns: self.hash_columns.clone(),
+                    hash_secret: self.hash_secret.clone(),
+                    hash_secret_file: self.hash_secret_file.clone(),
                 }
             }
         }
@@ -156,6 +164,7 @@ pub(crate) fn store_key_kind(key: &str) -> Option<Kind> {
 fn store_setting_kind(key: &str) -> Option<Kind> {
     match key {
         "api_url" | "incremental_schedule" | "reconcile_schedule" => Some(Kind::Text),
+        "erase_deleted_after" | "hash_secret" | "hash_secret_file" => Some(Kind::Text),
         "quota_share" => Some(Kind::Float),
         "overlap_secs"
         | "address_sweep_pages"
@@ -163,7 +172,7 @@ fn store_setting_kind(key: &str) -> Option<Kind> {
         | "customer_slice"
         | "concurrency"
         | "max_retry_secs" => Some(Kind::Integer),
-        "exclude" => Some(Kind::TextList),
+        "exclude" | "hash_columns" => Some(Kind::TextList),
         "channels" => Some(Kind::IntegerList),
         _ => None,
     }

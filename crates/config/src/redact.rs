@@ -104,6 +104,9 @@ struct Store<'a> {
     channels: &'a [i64],
     concurrency: u32,
     max_retry_secs: u64,
+    erase_deleted_after: String,
+    hash_columns: &'a [String],
+    hash_secret: Option<&'static str>,
 }
 
 pub(crate) fn to_toml(config: &Config) -> String {
@@ -131,7 +134,7 @@ pub(crate) fn to_toml(config: &Config) -> String {
             .stores
             .iter()
             .map(|s| Store {
-                hash: &s.hash,
+                hash_columns: &s.hash_columns,
                 token: REDACTED,
                 api_url: &s.api_url,
                 incremental_schedule: s.incremental.as_str(),
@@ -145,6 +148,11 @@ pub(crate) fn to_toml(config: &Config) -> String {
                 channels: &s.channels,
                 concurrency: s.concurrency,
                 max_retry_secs: s.max_retry.as_secs(),
+                erase_deleted_after: s
+                    .erase_deleted_after
+                    .map_or_else(|| "off".to_owned(), |d| format!("{}s", d.as_secs())),
+                hash: &s.hash,
+                hash_secret: s.hash_secret.as_ref().map(|_| REDACTED),
             })
             .collect(),
     };

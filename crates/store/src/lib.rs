@@ -30,6 +30,8 @@
 //!   everything they own.
 //! - `counted.rs`: counts and ids of live rows by `date_created` range, for finding
 //!   deletions ([`Counted`], [`Store::count_live_created`], [`Store::mark_deleted`]).
+//! - `erase.rs`: erasure of personal data ([`Store::erase_deleted`] after
+//!   `erase_deleted_after`, [`Store::erase_customer`] at once), logged as `erase`.
 //! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
 //!   [`Store::release_lease`], [`Store::lease`]).
 //! - `overview.rs`: read-only summaries for the status page and the quarantine gauge
@@ -51,6 +53,7 @@ mod counted;
 mod customers;
 mod dedup;
 mod deletes;
+mod erase;
 mod error;
 mod leases;
 mod median;
@@ -68,6 +71,7 @@ pub mod testing;
 
 pub use counted::Counted;
 pub use deletes::Table;
+pub use erase::Erased;
 pub use error::StoreError;
 pub use overview::{ResourceState, RunRow, StoreOverview};
 pub use page::{CustomerPage, PageStats};

@@ -31,5 +31,6 @@ pub fn build(
     opts.listing_pages = cfg.listing_sweep_pages;
     opts.customer_slice = cfg.customer_slice as usize;
     opts.channels = cfg.channels.clone();
+    opts.erase_deleted_after = cfg.erase_deleted_after;
     Ok((client, opts))
 }
