@@ -73,6 +73,8 @@ pub struct PassOptions {
     /// Rows soft-deleted this long are scrubbed at the end of the pass
     /// (`erase_deleted_after`); `None`: never.
     pub erase_deleted_after: Option<std::time::Duration>,
+    /// Columns stored as HMAC-SHA-256 hex (`hash_columns`); `None`: none.
+    pub hashing: Option<bcsync_store::Hashing>,
 }
 
 impl PassOptions {
@@ -107,6 +109,7 @@ impl Default for PassOptions {
             token_source: None,
             hash_source: None,
             erase_deleted_after: None,
+            hashing: None,
         }
     }
 }
@@ -183,6 +186,15 @@ pub async fn run_pass(
     let started_at = Utc::now();
     let clock = Instant::now();
     let store_hash = client.store_hash();
+    // Every write of the pass goes through this store, so every page is hashed.
+    let hashing_store;
+    let store = match &opts.hashing {
+        Some(h) => {
+            hashing_store = store.with_hashing(store_hash, h.clone());
+            &hashing_store
+        }
+        None => store,
+    };
     let previous = store
         .watermark(store_hash, bcsync_poller::CUSTOMERS_RESOURCE)
         .await?;

@@ -32,6 +32,8 @@
 //!   deletions ([`Counted`], [`Store::count_live_created`], [`Store::mark_deleted`]).
 //! - `erase.rs`: erasure of personal data ([`Store::erase_deleted`] after
 //!   `erase_deleted_after`, [`Store::erase_customer`] at once), logged as `erase`.
+//! - `hashing.rs`: [`Hashing`], configured text columns stored as HMAC-SHA-256 hex,
+//!   applied by the page writers before the upsert ([`Store::with_hashing`]).
 //! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
 //!   [`Store::release_lease`], [`Store::lease`]).
 //! - `overview.rs`: read-only summaries for the status page and the quarantine gauge
@@ -55,6 +57,7 @@ mod dedup;
 mod deletes;
 mod erase;
 mod error;
+mod hashing;
 mod leases;
 mod median;
 mod overview;
@@ -73,6 +76,7 @@ pub use counted::Counted;
 pub use deletes::Table;
 pub use erase::Erased;
 pub use error::StoreError;
+pub use hashing::{Hashing, UnknownHashColumn, hashable};
 pub use overview::{ResourceState, RunRow, StoreOverview};
 pub use page::{CustomerPage, PageStats};
 pub use quarantine::Quarantined;
@@ -81,7 +85,7 @@ pub use resources::Resource;
 pub use runs::{RunOutcome, RunSummary};
 pub use sweep::AddressSweepPage;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use sqlx::PgPool;
 use sqlx::migrate::Migrator;
@@ -106,6 +110,8 @@ pub(crate) static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: PgPool,
+    /// (store hash, its hashing): the page writers hash that store's records.
+    hashing: Option<Arc<(String, Hashing)>>,
 }
 
 impl Store {
@@ -120,11 +126,27 @@ impl Store {
     pub async fn connect_with(database_url: &str, max_connections: u32) -> Result<Store, StoreError> {
         Ok(Store {
             pool: connect::connect(database_url, max_connections.max(1)).await?,
+            hashing: None,
         })
     }
 
     pub fn from_pool(pool: PgPool) -> Store {
-        Store { pool }
+        Store { pool, hashing: None }
+    }
+
+    /// The same pool, hashing the configured columns of `store_hash`'s records before
+    /// every page write (other stores' records are written as they are).
+    pub fn with_hashing(&self, store_hash: &str, hashing: Hashing) -> Store {
+        Store {
+            pool: self.pool.clone(),
+            hashing: Some(Arc::new((store_hash.to_owned(), hashing))),
+        }
+    }
+
+    /// The hashing of `store_hash`'s `table`, if any of its columns is hashed.
+    pub(crate) fn hashing_for(&self, store_hash: &str, table: &str) -> Option<&Hashing> {
+        let (hash, h) = self.hashing.as_deref()?;
+        (hash.eq_ignore_ascii_case(store_hash) && h.touches(table)).then_some(h)
     }
 
     pub fn pool(&self) -> &PgPool {

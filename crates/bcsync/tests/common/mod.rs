@@ -5,6 +5,7 @@
 
 pub mod daemon;
 pub mod mirror;
+pub mod privacy;
 
 use std::process::Output;
 
