@@ -33,6 +33,18 @@ async fn bcsync(app: &App, args: &[&str], env: &[(&str, &str)]) -> std::process:
     cmd.output().await.unwrap()
 }
 
+/// id, email, raw->>'email', last_name, first_name.
+type CustomerRow = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The environment of a refused configuration, and what its error must say.
+type Case = (&'static [(&'static str, &'static str)], &'static [&'static str]);
+
 async fn change_count(app: &App) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM bigcommerce.change_log")
         .fetch_one(app.pool())
@@ -64,13 +76,7 @@ async fn hashed_columns_hold_the_same_hash_for_the_same_value_and_never_the_valu
     assert!(out.status.success(), "{}", show(&out));
     let h = Hashing::new(SecretString::from(SECRET), &[]).unwrap();
 
-    let rows: Vec<(
-        i64,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<CustomerRow> = sqlx::query_as(
         "SELECT id, email, raw->>'email', last_name, first_name FROM bigcommerce.customers ORDER BY id",
     )
     .fetch_all(app.pool())
@@ -137,7 +143,7 @@ async fn hashed_columns_hold_the_same_hash_for_the_same_value_and_never_the_valu
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_hash_settings_are_refused_naming_the_key() {
     let app = spawn_app(SimConfig::default().with_customers(1)).await;
-    let cases: [(&[(&str, &str)], &[&str]); 3] = [
+    let cases: [Case; 3] = [
         (
             &[
                 ("BCSYNC__DEFAULTS__HASH_SECRET", SECRET),
