@@ -75,6 +75,9 @@ pub struct PassOptions {
     pub erase_deleted_after: Option<std::time::Duration>,
     /// Columns stored as HMAC-SHA-256 hex (`hash_columns`); `None`: none.
     pub hashing: Option<bcsync_store::Hashing>,
+    /// Tables keeping every version (`history`), checked against
+    /// `bcsync_store::HISTORY_TABLES`.
+    pub history: Vec<String>,
 }
 
 impl PassOptions {
@@ -110,6 +113,7 @@ impl Default for PassOptions {
             hash_source: None,
             erase_deleted_after: None,
             hashing: None,
+            history: Vec::new(),
         }
     }
 }
@@ -195,6 +199,11 @@ pub async fn run_pass(
         }
         None => store,
     };
+    // Before any write, so the pass's changes are versioned as configured now.
+    store
+        .set_history(store_hash, &opts.history)
+        .await
+        .context("writing the store's history setting")?;
     let previous = store
         .watermark(store_hash, bcsync_poller::CUSTOMERS_RESOURCE)
         .await?;

@@ -135,6 +135,9 @@ pub struct StoreConfig {
     /// `table.column` entries stored as HMAC-SHA-256 hex; the names are checked by the
     /// binary against the store's hashable columns.
     pub hash_columns: Vec<String>,
-    /// The HMAC key (at least 32 bytes); required when `hash` is not empty.
+    /// Tables keeping every version in `<table>_history`; the names are checked by
+    /// the binary.
+    pub history: Vec<String>,
+    /// The HMAC key (at least 32 bytes); required when `hash_columns` is not empty.
     pub hash_secret: Option<SecretString>,
 }

@@ -80,6 +80,7 @@ macro_rules! store_settings {
             pub max_retry_secs: Option<u64>,
             pub erase_deleted_after: Option<String>,
             pub hash_columns: Option<Vec<String>>,
+            pub history: Option<Vec<String>>,
             pub hash_secret: Option<String>,
             pub hash_secret_file: Option<String>,
         }
@@ -103,6 +104,7 @@ macro_rules! store_settings {
                     max_retry_secs: self.max_retry_secs,
                     erase_deleted_after: self.erase_deleted_after.clone(),
                     hash_columns: self.hash_columns.clone(),
+                    history: self.history.clone(),
                     hash_secret: self.hash_secret.clone(),
                     hash_secret_file: self.hash_secret_file.clone(),
                 }
@@ -172,7 +174,7 @@ fn store_setting_kind(key: &str) -> Option<Kind> {
         | "customer_slice"
         | "concurrency"
         | "max_retry_secs" => Some(Kind::Integer),
-        "exclude" | "hash_columns" => Some(Kind::TextList),
+        "exclude" | "hash_columns" | "history" => Some(Kind::TextList),
         "channels" => Some(Kind::IntegerList),
         _ => None,
     }

@@ -106,6 +106,7 @@ struct Store<'a> {
     max_retry_secs: u64,
     erase_deleted_after: String,
     hash_columns: &'a [String],
+    history: &'a [String],
     hash_secret: Option<&'static str>,
 }
 
@@ -135,6 +136,7 @@ pub(crate) fn to_toml(config: &Config) -> String {
             .iter()
             .map(|s| Store {
                 hash_columns: &s.hash_columns,
+                history: &s.history,
                 token: REDACTED,
                 api_url: &s.api_url,
                 incremental_schedule: s.incremental.as_str(),

@@ -31,6 +31,7 @@ struct Settings {
     max_retry_secs: u64,
     erase_deleted_after: Option<Duration>,
     hash_columns: Vec<String>,
+    history: Vec<String>,
     hash_secret: Option<SecretString>,
 }
 
@@ -53,6 +54,7 @@ impl Settings {
             erase_deleted_after: parse_retention(defaults::ERASE_DELETED_AFTER)
                 .expect("the built-in retention parses"),
             hash_columns: Vec::new(),
+            history: Vec::new(),
             hash_secret: None,
         }
     }
@@ -138,6 +140,7 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 max_retry: Duration::from_secs(s.max_retry_secs),
                 erase_deleted_after: s.erase_deleted_after,
                 hash_columns: s.hash_columns,
+                history: s.history,
                 hash_secret: s.hash_secret,
             });
         }
@@ -217,6 +220,10 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 Some(text) => parse_retention(&text).map_err(|e| r.err(&key("erase_deleted_after"), e))?,
             },
             hash_columns,
+            history: match raw.history {
+                None => base.history,
+                Some(list) => self.names(&key("history"), list)?,
+            },
             hash_secret,
             api_url: match raw.api_url {
                 None => base.api_url,

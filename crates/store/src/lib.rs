@@ -34,6 +34,8 @@
 //!   `erase_deleted_after`, [`Store::erase_customer`] at once), logged as `erase`.
 //! - `hashing.rs`: [`Hashing`], configured text columns stored as HMAC-SHA-256 hex,
 //!   applied by the page writers before the upsert ([`Store::with_hashing`]).
+//! - `history.rs`: which tables of a store keep every version ([`Store::set_history`]);
+//!   the versions are written by a trigger (migration `20261202140100_history_mode.sql`).
 //! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
 //!   [`Store::release_lease`], [`Store::lease`]).
 //! - `overview.rs`: read-only summaries for the status page and the quarantine gauge
@@ -58,6 +60,7 @@ mod deletes;
 mod erase;
 mod error;
 mod hashing;
+mod history;
 mod leases;
 mod median;
 mod overview;
@@ -77,6 +80,7 @@ pub use deletes::Table;
 pub use erase::Erased;
 pub use error::StoreError;
 pub use hashing::{Hashing, UnknownHashColumn, hashable};
+pub use history::HISTORY_TABLES;
 pub use overview::{ResourceState, RunRow, StoreOverview};
 pub use page::{CustomerPage, PageStats};
 pub use quarantine::Quarantined;

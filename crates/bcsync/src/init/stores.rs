@@ -33,6 +33,16 @@ pub fn build(
     opts.customer_slice = cfg.customer_slice as usize;
     opts.channels = cfg.channels.clone();
     opts.erase_deleted_after = cfg.erase_deleted_after;
+    for (i, table) in cfg.history.iter().enumerate() {
+        if !bcsync_store::HISTORY_TABLES.contains(&table.as_str()) {
+            anyhow::bail!(
+                "store {}: history[{i}]: {table:?} is not a table that keeps history (one of {})",
+                cfg.hash,
+                bcsync_store::HISTORY_TABLES.join(", ")
+            );
+        }
+    }
+    opts.history = cfg.history.clone();
     if !cfg.hash_columns.is_empty() {
         // The configuration refuses hash_columns without a secret; checked again here.
         let secret = cfg
