@@ -80,6 +80,12 @@ fn parts() -> Vec<Part> {
     parts
 }
 
+/// Each customer-data table with its personal columns, as declared next to its
+/// columns: for docs, tests and anything else that must agree with erasure.
+pub fn personal_columns() -> Vec<(&'static str, &'static [&'static str])> {
+    parts().iter().map(|p| (p.table, p.personal)).collect()
+}
+
 /// The statement scrubbing, in every table, the rows of store `$1` matching the
 /// predicate (`Some(p)`: the same for every table; `None`: each table's own
 /// `of_customer`). Returns (customers scrubbed, rows scrubbed).

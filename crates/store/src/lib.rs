@@ -77,7 +77,7 @@ pub mod testing;
 
 pub use counted::Counted;
 pub use deletes::Table;
-pub use erase::Erased;
+pub use erase::{Erased, personal_columns};
 pub use error::StoreError;
 pub use hashing::{Hashing, UnknownHashColumn, hashable};
 pub use history::HISTORY_TABLES;
