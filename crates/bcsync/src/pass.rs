@@ -321,8 +321,12 @@ pub async fn run_pass(
         .await
         .context("recording the pass in bigcommerce.sync_runs")?;
     // Last, and whatever the steps did: rows deleted long ago are not this pass's
-    // decision, and a failed read must not keep personal data past its time.
-    if let Some(after) = opts.erase_deleted_after {
+    // decision, and a failed read must not keep personal data past its time. Only in
+    // passes that reconcile (`bcsync sync`, the daemon's reconcile schedule): the
+    // statement reads every table of the store, too much for every 5-minute pass.
+    if opts.reconcile
+        && let Some(after) = opts.erase_deleted_after
+    {
         let erased = store
             .erase_deleted(store_hash, after)
             .await
