@@ -15,6 +15,7 @@ Examples:
   bcsync sync --store abc123 --log-format json
   bcsync resync --store abc123 --resource customers
   bcsync config check
+  bcsync erase --store abc123 --customer 42
 
 Settings: a TOML file (--config, BCSYNC_CONFIG or ./bcsync.toml), under environment
 overrides BCSYNC__<SECTION>__<KEY> and BCSYNC__STORES__<HASH>__<KEY>. Without a file,
@@ -68,6 +69,9 @@ pub enum Command {
     /// Webhook subscriptions.
     #[command(subcommand)]
     Webhooks(WebhooksCommand),
+    /// Scrub one customer's personal data (and its addresses', instruments', ...) from
+    /// the mirror now, for a data-subject request; logged as `erase` in change_log.
+    Erase(EraseArgs),
     #[cfg(feature = "demo")]
     /// Start a simulated store in-process, mirror it into DATABASE_URL (or a throwaway
     /// PostgreSQL when unset) and print what landed. Reads no configuration file.
@@ -98,6 +102,16 @@ pub struct StoreArgs {
     /// Only this store (its hash); default: every configured store.
     #[arg(long)]
     pub store: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EraseArgs {
+    /// The store (its hash); may be left out when only one store is configured.
+    #[arg(long)]
+    pub store: Option<String>,
+    /// The BigCommerce customer id.
+    #[arg(long)]
+    pub customer: i64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -70,6 +70,14 @@ pub struct PassOptions {
     pub token_source: Option<String>,
     /// Where the store hash was set, for the line that says a 404 needs checking it.
     pub hash_source: Option<String>,
+    /// Rows soft-deleted this long are scrubbed at the end of the pass
+    /// (`erase_deleted_after`); `None`: never.
+    pub erase_deleted_after: Option<std::time::Duration>,
+    /// Columns stored as HMAC-SHA-256 hex (`hash_columns`); `None`: none.
+    pub hashing: Option<bcsync_store::Hashing>,
+    /// Tables keeping every version (`history`), checked against
+    /// `bcsync_store::HISTORY_TABLES`.
+    pub history: Vec<String>,
 }
 
 impl PassOptions {
@@ -103,6 +111,9 @@ impl Default for PassOptions {
             replica: None,
             token_source: None,
             hash_source: None,
+            erase_deleted_after: None,
+            hashing: None,
+            history: Vec::new(),
         }
     }
 }
@@ -181,6 +192,20 @@ pub async fn run_pass(
     let started_at = Utc::now();
     let clock = Instant::now();
     let store_hash = client.store_hash();
+    // Every write of the pass goes through this store, so every page is hashed.
+    let hashing_store;
+    let store = match &opts.hashing {
+        Some(h) => {
+            hashing_store = store.with_hashing(store_hash, h.clone());
+            &hashing_store
+        }
+        None => store,
+    };
+    // Before any write, so the pass's changes are versioned as configured now.
+    store
+        .set_history(store_hash, &opts.history)
+        .await
+        .context("writing the store's history setting")?;
     let previous = store
         .watermark(store_hash, bcsync_poller::CUSTOMERS_RESOURCE)
         .await?;
@@ -300,6 +325,27 @@ pub async fn run_pass(
         .record_run(store_hash, recorded_kind, started_at, &summary)
         .await
         .context("recording the pass in bigcommerce.sync_runs")?;
+    // Last, and whatever the steps did: rows deleted long ago are not this pass's
+    // decision, and a failed read must not keep personal data past its time. Only in
+    // passes that reconcile (`bcsync sync`, the daemon's reconcile schedule): the
+    // statement reads every table of the store, too much for every 5-minute pass.
+    if opts.reconcile
+        && let Some(after) = opts.erase_deleted_after
+    {
+        let erased = store
+            .erase_deleted(store_hash, after)
+            .await
+            .context("erasing the personal data of long-deleted rows")?;
+        if erased.rows > 0 {
+            tracing::info!(
+                store = %store_hash,
+                customers = erased.customers,
+                rows = erased.rows,
+                "erased the personal data of rows deleted over {}s ago",
+                after.as_secs()
+            );
+        }
+    }
     if !failures.is_empty() {
         anyhow::bail!(
             "{} of store {store_hash} failed: {}",

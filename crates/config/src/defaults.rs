@@ -24,3 +24,8 @@ pub const LISTING_SWEEP_PAGES: u32 = 4;
 pub const CUSTOMER_SLICE: u32 = 100;
 pub const CONCURRENCY: u32 = 4;
 pub const MAX_RETRY_SECS: u64 = 120;
+/// Soft-deleted rows keep their personal data this long, then are scrubbed
+/// (docs/privacy.md). `off` keeps them forever.
+pub const ERASE_DELETED_AFTER: &str = "30d";
+/// The shortest `hash_secret` accepted: HMAC-SHA-256's block of entropy.
+pub const HASH_SECRET_MIN_BYTES: usize = 32;

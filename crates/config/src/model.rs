@@ -146,4 +146,15 @@ pub struct StoreConfig {
     pub webhook_secret: Option<SecretString>,
     /// Allows a plain `http://` `api_url` that is not loopback.
     pub allow_insecure_http: bool,
+    /// Rows soft-deleted this long get their personal columns and `raw` scrubbed at the
+    /// end of a pass; `None` ("off"): never.
+    pub erase_deleted_after: Option<Duration>,
+    /// `table.column` entries stored as HMAC-SHA-256 hex; the names are checked by the
+    /// binary against the store's hashable columns.
+    pub hash_columns: Vec<String>,
+    /// Tables keeping every version in `<table>_history`; the names are checked by
+    /// the binary.
+    pub history: Vec<String>,
+    /// The HMAC key (at least 32 bytes); required when `hash_columns` is not empty.
+    pub hash_secret: Option<SecretString>,
 }

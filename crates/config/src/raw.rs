@@ -87,6 +87,11 @@ macro_rules! store_settings {
             pub channels: Option<Vec<i64>>,
             pub concurrency: Option<u32>,
             pub max_retry_secs: Option<u64>,
+            pub erase_deleted_after: Option<String>,
+            pub hash_columns: Option<Vec<String>>,
+            pub history: Option<Vec<String>>,
+            pub hash_secret: Option<String>,
+            pub hash_secret_file: Option<String>,
         }
 
         impl $name {
@@ -107,6 +112,11 @@ macro_rules! store_settings {
                     channels: self.channels.clone(),
                     concurrency: self.concurrency,
                     max_retry_secs: self.max_retry_secs,
+                    erase_deleted_after: self.erase_deleted_after.clone(),
+                    hash_columns: self.hash_columns.clone(),
+                    history: self.history.clone(),
+                    hash_secret: self.hash_secret.clone(),
+                    hash_secret_file: self.hash_secret_file.clone(),
                 }
             }
         }
@@ -173,6 +183,7 @@ pub(crate) fn store_key_kind(key: &str) -> Option<Kind> {
 fn store_setting_kind(key: &str) -> Option<Kind> {
     match key {
         "api_url" | "incremental_schedule" | "reconcile_schedule" => Some(Kind::Text),
+        "erase_deleted_after" | "hash_secret" | "hash_secret_file" => Some(Kind::Text),
         "quota_share" => Some(Kind::Float),
         "overlap_secs"
         | "lookback_secs"
@@ -181,7 +192,7 @@ fn store_setting_kind(key: &str) -> Option<Kind> {
         | "customer_slice"
         | "concurrency"
         | "max_retry_secs" => Some(Kind::Integer),
-        "exclude" => Some(Kind::TextList),
+        "exclude" | "hash_columns" | "history" => Some(Kind::TextList),
         "channels" => Some(Kind::IntegerList),
         _ => None,
     }

@@ -114,6 +114,10 @@ struct Store<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     webhook_secret: Option<&'static str>,
     allow_insecure_http: bool,
+    erase_deleted_after: String,
+    hash_columns: &'a [String],
+    history: &'a [String],
+    hash_secret: Option<&'static str>,
 }
 
 pub(crate) fn to_toml(config: &Config) -> String {
@@ -161,6 +165,12 @@ pub(crate) fn to_toml(config: &Config) -> String {
                 max_retry_secs: s.max_retry.as_secs(),
                 webhook_secret: s.webhook_secret.as_ref().map(|_| REDACTED),
                 allow_insecure_http: s.allow_insecure_http,
+                erase_deleted_after: s
+                    .erase_deleted_after
+                    .map_or_else(|| "off".to_owned(), |d| format!("{}s", d.as_secs())),
+                hash_columns: &s.hash_columns,
+                history: &s.history,
+                hash_secret: s.hash_secret.as_ref().map(|_| REDACTED),
             })
             .collect(),
     };

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use secrecy::{ExposeSecret, SecretString};
+
 use crate::defaults;
 use crate::error::ConfigError;
 use crate::model::StoreConfig;
@@ -28,6 +30,10 @@ struct Settings {
     channels: Vec<i64>,
     concurrency: u32,
     max_retry_secs: u64,
+    erase_deleted_after: Option<Duration>,
+    hash_columns: Vec<String>,
+    history: Vec<String>,
+    hash_secret: Option<SecretString>,
 }
 
 impl Settings {
@@ -47,6 +53,11 @@ impl Settings {
             channels: Vec::new(),
             concurrency: defaults::CONCURRENCY,
             max_retry_secs: defaults::MAX_RETRY_SECS,
+            erase_deleted_after: parse_retention(defaults::ERASE_DELETED_AFTER)
+                .expect("the built-in retention parses"),
+            hash_columns: Vec::new(),
+            history: Vec::new(),
+            hash_secret: None,
         }
     }
 }
@@ -137,6 +148,10 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 max_retry: Duration::from_secs(s.max_retry_secs),
                 webhook_secret,
                 allow_insecure_http: store.allow_insecure_http.unwrap_or(false),
+                erase_deleted_after: s.erase_deleted_after,
+                hash_columns: s.hash_columns,
+                history: s.history,
+                hash_secret: s.hash_secret,
             });
         }
         Ok(stores)
@@ -175,7 +190,51 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 format!("{quota_share} is out of range (0, 1]"),
             ));
         }
+        let raw_secret_from_file = raw.hash_secret_file.is_some();
+        let hash_secret = match r.secret_or_file(
+            at,
+            ("hash_secret", raw.hash_secret),
+            ("hash_secret_file", raw.hash_secret_file),
+        )? {
+            None => base.hash_secret,
+            Some(secret) if secret.expose_secret().len() < defaults::HASH_SECRET_MIN_BYTES => {
+                let which = if raw_secret_from_file {
+                    "hash_secret_file"
+                } else {
+                    "hash_secret"
+                };
+                return Err(r.err(
+                    &key(which),
+                    format!(
+                        "is {} bytes long: a hash secret needs at least {} (e.g. `openssl rand -hex 32`)",
+                        secret.expose_secret().len(),
+                        defaults::HASH_SECRET_MIN_BYTES
+                    ),
+                ));
+            }
+            Some(secret) => Some(secret),
+        };
+        let hash_columns = match raw.hash_columns {
+            None => base.hash_columns,
+            Some(list) => self.columns(&key("hash_columns"), list)?,
+        };
+        if !hash_columns.is_empty() && hash_secret.is_none() {
+            return Err(r.err(
+                &key("hash_columns"),
+                "names columns to hash but no hash_secret (or hash_secret_file) is set",
+            ));
+        }
         Ok(Settings {
+            erase_deleted_after: match raw.erase_deleted_after {
+                None => base.erase_deleted_after,
+                Some(text) => parse_retention(&text).map_err(|e| r.err(&key("erase_deleted_after"), e))?,
+            },
+            hash_columns,
+            history: match raw.history {
+                None => base.history,
+                Some(list) => self.names(&key("history"), list)?,
+            },
+            hash_secret,
             api_url: match raw.api_url {
                 None => base.api_url,
                 Some(u) => r.http_url(&key("api_url"), &u)?.trim_end_matches('/').to_owned(),
@@ -228,6 +287,23 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
         })
     }
 
+    /// `table.column` entries, trimmed; which columns exist is checked where they are
+    /// used (the binary asks the store).
+    fn columns(&self, key: &str, list: Vec<String>) -> Result<Vec<String>, ConfigError> {
+        let names = self.names(key, list)?;
+        for (i, name) in names.iter().enumerate() {
+            if name
+                .split_once('.')
+                .is_none_or(|(t, c)| t.is_empty() || c.is_empty())
+            {
+                return Err(self
+                    .r
+                    .err(&format!("{key}[{i}]"), format!("{name:?} is not table.column")));
+            }
+        }
+        Ok(names)
+    }
+
     /// Exclusion names, trimmed and not empty; what they mean is checked where they
     /// are used (`bigcommerce::models::Exclusions`).
     fn names(&self, key: &str, list: Vec<String>) -> Result<Vec<String>, ConfigError> {
@@ -243,4 +319,31 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
             })
             .collect()
     }
+}
+
+/// `30d`, `12h`, `90m`, `3600s`, or `off` (never). Zero is refused: "erase as soon as
+/// deleted" would act on one delete's word before any later pass could undo it.
+pub(crate) fn parse_retention(text: &str) -> Result<Option<Duration>, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let bad = || format!("{text:?} is not a duration like \"30d\", \"12h\", \"90m\" or \"off\"");
+    let unit_at = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (number, unit) = text.split_at(unit_at);
+    let n: u64 = number.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => Some(n),
+        "m" => n.checked_mul(60),
+        "h" => n.checked_mul(3_600),
+        "d" => n.checked_mul(86_400),
+        _ => return Err(bad()),
+    }
+    .ok_or_else(bad)?;
+    if secs == 0 {
+        return Err(format!(
+            "{text:?} is zero: write \"off\" to keep deleted rows, or a positive duration"
+        ));
+    }
+    Ok(Some(Duration::from_secs(secs)))
 }

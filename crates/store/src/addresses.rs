@@ -8,6 +8,21 @@ use crate::StoreError;
 use crate::dedup::last_per_id;
 use crate::error::failed;
 
+/// The columns of `customer_addresses` (listed in `UPSERT` below) that hold personal
+/// data: erasure sets them to NULL, with `raw`. Country and address type stay.
+pub(crate) const PERSONAL: &[&str] = &[
+    "first_name",
+    "last_name",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "state_or_province",
+    "postal_code",
+    "phone",
+    "form_fields",
+];
+
 /// Same rules as the customers upsert: compare `raw`, undelete on reappearance, log
 /// the rows written in `change_log`.
 const UPSERT: &str = r#"

@@ -13,6 +13,20 @@ use crate::StoreError;
 use crate::dedup::last_per_id;
 use crate::error::failed;
 
+/// The columns of `customers` (listed in `UPSERT` below) that hold personal data:
+/// erasure sets them to NULL, with `raw`. The rest (ids, dates, group, channels,
+/// credit amounts) stays, so joins and counts still work.
+pub(crate) const PERSONAL: &[&str] = &[
+    "email",
+    "first_name",
+    "last_name",
+    "company",
+    "phone",
+    "registration_ip_address",
+    "notes",
+    "form_fields",
+];
+
 /// Content is compared through `raw`: if the record as received did not change, nothing
 /// derived from it did either, so the row (and its `synced_at`) stays as it is. A
 /// soft-deleted row that reappears is undeleted even when its content is the same.

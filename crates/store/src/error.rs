@@ -54,6 +54,11 @@ pub enum StoreError {
         index: usize,
     },
 
+    /// A record whose hashed columns no longer decode (a bug: only strings are
+    /// replaced, by strings). Nothing of the page was written.
+    #[error("hashing the columns of a bigcommerce.{table} record: {message}")]
+    Hashing { table: &'static str, message: String },
+
     /// A [`Scope`](crate::Scope) that cannot judge this resource's rows (e.g. an id
     /// range for a table without ids). A bug of the caller; nothing was written.
     #[error("scope {scope} does not apply to {resource:?}: bigcommerce.{table} has no {missing}")]

@@ -29,6 +29,7 @@ impl Store {
         Store {
             pool: self.pool.clone(),
             fence: Some(Arc::new(fence)),
+            hashing: self.hashing.clone(),
         }
     }
 

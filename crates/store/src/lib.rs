@@ -30,6 +30,12 @@
 //!   everything they own.
 //! - `counted.rs`: counts and ids of live rows by `date_created` range, for finding
 //!   deletions ([`Counted`], [`Store::count_live_created`], [`Store::mark_deleted`]).
+//! - `erase.rs`: erasure of personal data ([`Store::erase_deleted`] after
+//!   `erase_deleted_after`, [`Store::erase_customer`] at once), logged as `erase`.
+//! - `hashing.rs`: [`Hashing`], configured text columns stored as HMAC-SHA-256 hex,
+//!   applied by the page writers before the upsert ([`Store::with_hashing`]).
+//! - `history.rs`: which tables of a store keep every version ([`Store::set_history`]);
+//!   the versions are written by a trigger (migration `20261202140100_history_mode.sql`).
 //! - `overview.rs`: read-only summaries for the status page and the quarantine gauge
 //!   ([`Store::store_overview`], [`Store::quarantine_count`]).
 //! - `leases.rs`: which daemon replica syncs which store ([`Store::claim_lease`],
@@ -64,8 +70,11 @@ mod counted;
 mod customers;
 mod dedup;
 mod deletes;
+mod erase;
 mod error;
 mod fence;
+mod hashing;
+mod history;
 mod leases;
 mod median;
 mod overview;
@@ -86,8 +95,11 @@ mod webhook_events;
 
 pub use counted::Counted;
 pub use deletes::Table;
+pub use erase::{Erased, personal_columns};
 pub use error::StoreError;
 pub use fence::Fence;
+pub use hashing::{Hashing, UnknownHashColumn, hashable};
+pub use history::HISTORY_TABLES;
 pub use leases::{HeldBy, HeldLease};
 pub use overview::{ResourceState, RunRow, StoreOverview};
 pub use page::{CustomerPage, PageStats};
@@ -100,7 +112,7 @@ pub use status::{MIRROR_TABLES, PassRow, ResourceFreshness, StoreStatus, SyncSta
 pub use sweep::AddressSweepPage;
 pub use webhook_events::WEBHOOK_CHANNEL;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use sqlx::PgPool;
 use sqlx::migrate::Migrator;
@@ -127,6 +139,8 @@ pub struct Store {
     pool: PgPool,
     /// Set by [`Store::fenced`]: the lease every write must still hold.
     fence: Option<std::sync::Arc<Fence>>,
+    /// (store hash, its hashing): the page writers hash that store's records.
+    hashing: Option<Arc<(String, Hashing)>>,
 }
 
 impl Store {
@@ -142,11 +156,32 @@ impl Store {
         Ok(Store {
             pool: connect::connect(database_url, max_connections.max(1)).await?,
             fence: None,
+            hashing: None,
         })
     }
 
     pub fn from_pool(pool: PgPool) -> Store {
-        Store { pool, fence: None }
+        Store {
+            pool,
+            fence: None,
+            hashing: None,
+        }
+    }
+
+    /// The same pool (and fence), hashing the configured columns of `store_hash`'s
+    /// records before every page write (other stores' records are written as they are).
+    pub fn with_hashing(&self, store_hash: &str, hashing: Hashing) -> Store {
+        Store {
+            pool: self.pool.clone(),
+            fence: self.fence.clone(),
+            hashing: Some(Arc::new((store_hash.to_owned(), hashing))),
+        }
+    }
+
+    /// The hashing of `store_hash`'s `table`, if any of its columns is hashed.
+    pub(crate) fn hashing_for(&self, store_hash: &str, table: &str) -> Option<&Hashing> {
+        let (hash, h) = self.hashing.as_deref()?;
+        (hash.eq_ignore_ascii_case(store_hash) && h.touches(table)).then_some(h)
     }
 
     pub fn pool(&self) -> &PgPool {

@@ -1,7 +1,8 @@
 //! One page of customers and addresses, committed all or nothing.
 
-use bigcommerce_models::{Address, Customer, Raw};
+use bigcommerce_models::{Address, Customer, Raw, decode_record};
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 
 use crate::error::failed;
 use crate::{Store, StoreError, addresses, customers, sync_state};
@@ -30,6 +31,32 @@ pub struct PageStats {
 }
 
 impl Store {
+    /// `records` with the table's hashed columns replaced (in `raw`, and in the typed
+    /// value decoded again from it); `None` when nothing of the table is hashed.
+    fn hashed<T: DeserializeOwned>(
+        &self,
+        store_hash: &str,
+        table: &'static str,
+        records: &[Raw<T>],
+    ) -> Result<Option<Vec<Raw<T>>>, StoreError> {
+        let Some(h) = self.hashing_for(store_hash, table) else {
+            return Ok(None);
+        };
+        records
+            .iter()
+            .map(|r| {
+                let mut raw = r.raw.clone();
+                h.apply(table, &mut raw);
+                let value = decode_record(&raw).map_err(|e| StoreError::Hashing {
+                    table,
+                    message: e.to_string(),
+                })?;
+                Ok(Raw { value, raw })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
     /// ONE transaction: bulk-upsert customers, upsert addresses, soft-delete the missing addresses of
     /// customers whose complete address set is given, and advance the watermark if Some. Either all or nothing.
     ///
@@ -39,10 +66,20 @@ impl Store {
         let mut tx = self
             .begin_write("beginning the transaction of a customer page")
             .await?;
-        let (customers_inserted, customers_updated) =
-            customers::upsert(&mut tx, page.store_hash, page.customers).await?;
-        let (addresses_inserted, addresses_updated) =
-            addresses::upsert(&mut tx, page.store_hash, page.addresses).await?;
+        let hashed_customers = self.hashed(page.store_hash, "customers", page.customers)?;
+        let hashed_addresses = self.hashed(page.store_hash, "customer_addresses", page.addresses)?;
+        let (customers_inserted, customers_updated) = customers::upsert(
+            &mut tx,
+            page.store_hash,
+            hashed_customers.as_deref().unwrap_or(page.customers),
+        )
+        .await?;
+        let (addresses_inserted, addresses_updated) = addresses::upsert(
+            &mut tx,
+            page.store_hash,
+            hashed_addresses.as_deref().unwrap_or(page.addresses),
+        )
+        .await?;
         let keep: Vec<i64> = page.addresses.iter().map(|a| a.value.id).collect();
         let addresses_deleted =
             addresses::delete_missing(&mut tx, page.store_hash, page.complete_address_sets_for, &keep)

@@ -99,6 +99,17 @@ impl Store {
             ),
         };
 
+        let hashed: Option<Vec<Value>> = self.hashing_for(page.store_hash, spec.table).map(|h| {
+            page.records
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    h.apply(spec.table, &mut r);
+                    r
+                })
+                .collect()
+        });
+        let records = hashed.as_deref().unwrap_or(page.records);
         let mut tx = self
             .begin_write("beginning the transaction of a record page")
             .await?;
@@ -107,7 +118,7 @@ impl Store {
             let (missing_at, missing_column, inserted, updated): (Option<i64>, Option<String>, i64, i64) =
                 sqlx::query_as(sql.upsert.as_str())
                     .bind(page.store_hash)
-                    .bind(page.records)
+                    .bind(records)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(failed(&sql.upsert_failed))?;
@@ -127,9 +138,7 @@ impl Store {
             (stats.inserted, stats.updated) = (inserted.unsigned_abs(), updated.unsigned_abs());
         }
         if let Some(statement) = delete {
-            let query = sqlx::query_scalar(statement)
-                .bind(page.store_hash)
-                .bind(page.records);
+            let query = sqlx::query_scalar(statement).bind(page.store_hash).bind(records);
             let query = match page.scope {
                 Scope::Customers(ids) => query.bind(ids),
                 Scope::IdRange(lo, hi) => query.bind(lo).bind(hi),

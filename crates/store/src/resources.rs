@@ -84,6 +84,9 @@ pub(crate) struct Spec {
     pub customers: Option<&'static str>,
     /// Whether rows have an `id` (what `Scope::IdRange` judges).
     pub has_id: bool,
+    /// Columns holding personal data: what erasure sets to NULL (with `raw`), and
+    /// what `docs/privacy.md` lists. Keys are never personal here: they must stay.
+    pub personal: &'static [&'static str],
 }
 
 #[derive(Debug)]
@@ -145,6 +148,7 @@ static ATTRIBUTES: Spec = Spec {
     required: &[],
     customers: None,
     has_id: true,
+    personal: &[],
 };
 
 static ATTRIBUTE_VALUES: Spec = Spec {
@@ -161,6 +165,7 @@ static ATTRIBUTE_VALUES: Spec = Spec {
     required: &[],
     customers: BY_CUSTOMER_ID,
     has_id: true,
+    personal: &["attribute_value"],
 };
 
 /// A value names its owner by `address_id` or `customer_id`. An address's value may
@@ -193,6 +198,7 @@ static FORM_FIELD_VALUES: Spec = Spec {
     required: &[],
     customers: Some("t.owner_type = 'customer' AND t.owner_id = ANY($3::bigint[])"),
     has_id: false,
+    personal: &["value"],
 };
 
 static CONSENTS: Spec = Spec {
@@ -207,6 +213,7 @@ static CONSENTS: Spec = Spec {
     required: &[],
     customers: BY_CUSTOMER_ID,
     has_id: false,
+    personal: &[],
 };
 
 static STORED_INSTRUMENTS: Spec = Spec {
@@ -230,6 +237,16 @@ static STORED_INSTRUMENTS: Spec = Spec {
     required: &["type"],
     customers: BY_CUSTOMER_ID,
     has_id: false,
+    personal: &[
+        "expiry_month",
+        "expiry_year",
+        "issuer_identification_number",
+        "last_4",
+        "email",
+        "masked_account_number",
+        "issuer",
+        "billing_address",
+    ],
 };
 
 static METAFIELDS: Spec = Spec {
@@ -251,6 +268,7 @@ static METAFIELDS: Spec = Spec {
     required: &[],
     customers: None,
     has_id: true,
+    personal: &["value", "description"],
 };
 
 static SETTINGS: Spec = Spec {
@@ -263,6 +281,7 @@ static SETTINGS: Spec = Spec {
     required: &[],
     customers: None,
     has_id: false,
+    personal: &[],
 };
 
 static CHANNEL_SETTINGS: Spec = Spec {
@@ -277,4 +296,5 @@ static CHANNEL_SETTINGS: Spec = Spec {
     required: &[],
     customers: None,
     has_id: false,
+    personal: &[],
 };

@@ -5,6 +5,7 @@ mod check;
 mod config_check;
 #[cfg(feature = "demo")]
 mod demo;
+mod erase;
 mod migrate;
 pub mod run;
 pub mod status;
@@ -32,6 +33,7 @@ pub async fn run(command: Command, config: Option<Config>) -> anyhow::Result<()>
         Command::Resync(args) => sync::run(PassKind::Resync, &config, &args.target, args.resource).await,
         Command::Status(args) => status::run(&config, &args).await,
         Command::Check => check::run(&config).await,
+        Command::Erase(args) => erase::run(&config, &args).await,
         Command::Config(ConfigCommand::Check) => config_check::run(&config),
         Command::Webhooks(WebhooksCommand::Register(args)) => {
             webhooks::register(&config, args.store.as_deref()).await

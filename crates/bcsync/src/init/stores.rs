@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use bcsync_config::StoreConfig;
 use bcsync_http::Metrics;
+use bcsync_store::Hashing;
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ClientConfig};
 
@@ -33,5 +34,27 @@ pub fn build(
     opts.listing_pages = cfg.listing_sweep_pages;
     opts.customer_slice = cfg.customer_slice as usize;
     opts.channels = cfg.channels.clone();
+    opts.erase_deleted_after = cfg.erase_deleted_after;
+    for (i, table) in cfg.history.iter().enumerate() {
+        if !bcsync_store::HISTORY_TABLES.contains(&table.as_str()) {
+            anyhow::bail!(
+                "store {}: history[{i}]: {table:?} is not a table that keeps history (one of {})",
+                cfg.hash,
+                bcsync_store::HISTORY_TABLES.join(", ")
+            );
+        }
+    }
+    opts.history = cfg.history.clone();
+    if !cfg.hash_columns.is_empty() {
+        // The configuration refuses hash_columns without a secret; checked again here.
+        let secret = cfg
+            .hash_secret
+            .clone()
+            .with_context(|| format!("store {}: hash_columns needs hash_secret", cfg.hash))?;
+        opts.hashing = Some(
+            Hashing::new(secret, &cfg.hash_columns)
+                .with_context(|| format!("store {}: hash_columns", cfg.hash))?,
+        );
+    }
     Ok((client, opts))
 }

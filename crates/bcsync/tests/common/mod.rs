@@ -5,6 +5,7 @@
 
 pub mod daemon;
 pub mod mirror;
+pub mod privacy;
 pub mod proxy;
 
 use std::process::Output;

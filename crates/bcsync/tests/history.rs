@@ -1,0 +1,112 @@
+//! Issue 15 part 3: history mode through the real binary, PostgreSQL and the simulator.
+//! One version per real change, none for an unchanged re-read, the as-of function
+//! returns the earlier version, and erasure scrubs the versions too.
+
+mod common;
+
+use bcsync_simulator::SimConfig;
+use chrono::{DateTime, Utc};
+use common::privacy::assert_nowhere;
+use common::{App, show, spawn_app};
+
+const HISTORY: (&str, &str) = ("BCSYNC__DEFAULTS__HISTORY", "customers,customer_addresses");
+
+async fn bcsync(app: &App, args: &[&str], env: &[(&str, &str)]) {
+    let mut cmd = app.command(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().await.unwrap();
+    assert!(out.status.success(), "bcsync {args:?} failed:\n{}", show(&out));
+}
+
+async fn versions(app: &App) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers_history")
+        .fetch_one(app.pool())
+        .await
+        .unwrap()
+}
+
+/// (first_name, op, closed) of a customer's versions, oldest first.
+async fn versions_of(app: &App, id: i64) -> Vec<(Option<String>, String, bool)> {
+    sqlx::query_as(
+        "SELECT first_name, op, valid_to IS NOT NULL FROM bigcommerce.customers_history \
+         WHERE id = $1 ORDER BY valid_from, valid_to NULLS LAST",
+    )
+    .bind(id)
+    .fetch_all(app.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_keeps_one_version_per_real_change_and_answers_as_of() {
+    let app = spawn_app(SimConfig::default().with_customers(20).with_seed(31)).await;
+    let victim = app.sim.customers()[3].id;
+    app.sim
+        .update_customer(victim, |c| c.first_name = Some("Oldenburgia".into()));
+    bcsync(&app, &["sync"], &[HISTORY]).await;
+    assert_eq!(versions(&app).await, 20);
+    let addresses: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_addresses_history")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(addresses, app.sim.addresses().len() as i64);
+
+    // An unchanged full re-read writes no version.
+    bcsync(&app, &["resync"], &[HISTORY]).await;
+    assert_eq!(versions(&app).await, 20);
+
+    let before: DateTime<Utc> = sqlx::query_scalar("SELECT now()")
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    app.sim
+        .update_customer(victim, |c| c.first_name = Some("Newtonia".into()));
+    bcsync(&app, &["sync"], &[HISTORY]).await;
+    assert_eq!(versions(&app).await, 21, "one version for one changed customer");
+    assert_eq!(
+        versions_of(&app, victim).await,
+        [
+            (Some("Oldenburgia".to_owned()), "insert".to_owned(), true),
+            (Some("Newtonia".to_owned()), "update".to_owned(), false),
+        ]
+    );
+    let as_of = |t: DateTime<Utc>| {
+        sqlx::query_scalar::<_, Option<String>>(
+            "SELECT first_name FROM bigcommerce.customers_as_of($1) WHERE id = $2",
+        )
+        .bind(t)
+        .bind(victim)
+        .fetch_one(app.pool())
+    };
+    assert_eq!(as_of(before).await.unwrap().as_deref(), Some("Oldenburgia"));
+    assert_eq!(as_of(Utc::now()).await.unwrap().as_deref(), Some("Newtonia"));
+    let live_then: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers_as_of($1)")
+        .bind(before)
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(live_then, 20);
+
+    // Erasure scrubs every version.
+    let id = victim.to_string();
+    bcsync(&app, &["erase", "--customer", &id], &[HISTORY]).await;
+    let ops: Vec<String> = versions_of(&app, victim).await.into_iter().map(|v| v.1).collect();
+    assert_eq!(ops, ["insert", "update", "erase"]);
+    let email = app.sim.customer(victim).unwrap().email.unwrap();
+    assert_nowhere(&app, &["Oldenburgia".into(), "Newtonia".into(), email]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_setting_no_history_is_written() {
+    let app = spawn_app(SimConfig::default().with_customers(5).with_seed(32)).await;
+    bcsync(&app, &["sync"], &[HISTORY]).await;
+    assert_eq!(versions(&app).await, 5);
+    // Turned off: the next pass clears the setting, later changes write no version.
+    let victim = app.sim.customers()[0].id;
+    app.sim
+        .update_customer(victim, |c| c.first_name = Some("Changed".into()));
+    bcsync(&app, &["sync"], &[]).await;
+    assert_eq!(versions(&app).await, 5);
+}
