@@ -185,7 +185,17 @@ async fn two_replicas_share_three_stores_one_at_a_time_and_take_over_from_a_dead
             .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
             .collect::<BTreeMap<String, String>>()
     };
-    assert_eq!(holders().await.len(), 3, "each store leased");
+    // A store handed back between passes (the replicas balance 2/1) is free for up to
+    // a keeper round before the other replica claims it.
+    let mut leased = holders().await.len();
+    for _ in 0..100 {
+        if leased == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        leased = holders().await.len();
+    }
+    assert_eq!(leased, 3, "each store leased");
 
     // No two replicas ever worked one store at the same time.
     let assert_no_overlap = || async {

@@ -654,7 +654,7 @@ fn the_dockerfile_builds_with_the_workspace_toolchain_and_runs_as_nonroot() {
 
 /// The settings of bcsync.service that bcsync-resync.service (a oneshot) does without or
 /// sets differently.
-const NOT_SHARED_WITH_RESYNC: [&str; 16] = [
+const NOT_SHARED_WITH_RESYNC: [&str; 17] = [
     "Description",
     "Documentation",
     "Wants",
@@ -667,6 +667,7 @@ const NOT_SHARED_WITH_RESYNC: [&str; 16] = [
     "ExecStart",
     "ExecStartPre",
     "Restart",
+    "RestartPreventExitStatus",
     "RestartSec",
     "TimeoutStartSec",
     "LimitNOFILE",

@@ -27,7 +27,9 @@ async fn check_status_and_webhook_registration_work_against_a_store() {
     assert!(!out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("FAIL store abc123: the token is rejected"),
+        stdout.contains(
+            "FAIL store abc123: BigCommerce rejects the access token (401) (check BIGCOMMERCE_ACCESS_TOKEN)"
+        ),
         "{stdout}"
     );
     assert!(!show(&out).contains("wrong-token"), "the token is never printed");

@@ -133,6 +133,8 @@ pub struct StoreConfig {
     pub lookback: Duration,
     /// As written; the names are checked by `bigcommerce::models::Exclusions`.
     pub exclude: Vec<String>,
+    /// Where `exclude` was set, so a name the binary refuses is reported there.
+    pub exclude_source: Location,
     pub address_sweep_pages: u32,
     pub listing_sweep_pages: u32,
     pub customer_slice: u32,

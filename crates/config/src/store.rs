@@ -109,6 +109,10 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
             };
             let token_source = self.r.sources.locate(&token_key);
             let hash_source = self.r.sources.locate(&format!("{at}.hash"));
+            let exclude_source = match (&store.exclude, self.r.sources.env_var(&format!("{at}.exclude"))) {
+                (None, None) => self.r.sources.locate("defaults.exclude"),
+                _ => self.r.sources.locate(&format!("{at}.exclude")),
+            };
             let api_url_source = match (&store.api_url, self.r.sources.env_var(&format!("{at}.api_url"))) {
                 (None, None) => self.r.sources.locate("defaults.api_url"),
                 _ => self.r.sources.locate(&format!("{at}.api_url")),
@@ -133,6 +137,7 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 token,
                 token_source,
                 api_url_source,
+                exclude_source,
                 api_url: s.api_url,
                 incremental: s.incremental,
                 reconcile: s.reconcile,

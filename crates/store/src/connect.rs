@@ -69,7 +69,7 @@ pub(crate) async fn connect(database_url: &str, max_connections: u32) -> Result<
 /// The driver's error as an operator needs it: the server's own message and code
 /// (without the server's source position that sqlx appends), the I/O cause
 /// (connection refused, no such host) or the TLS problem.
-fn reason(error: &sqlx::Error) -> String {
+pub(crate) fn reason(error: &sqlx::Error) -> String {
     match error {
         sqlx::Error::Database(db) => match db.code() {
             Some(code) => format!("{} (SQLSTATE {code})", db.message()),

@@ -19,11 +19,13 @@ pub enum StoreError {
     },
 
     /// A statement failed. `operation` reads like "bulk upsert into bigcommerce.customers".
-    #[error("{operation} failed: {source}")]
+    /// The message gives the server's words and SQLSTATE (not sqlx's "at line N", a
+    /// position in the server's C source); the driver error stays for
+    /// [`StoreError::sqlx_error`].
+    #[error("{operation} failed: {}", crate::connect::reason(cause))]
     Query {
         operation: &'static str,
-        #[source]
-        source: sqlx::Error,
+        cause: sqlx::Error,
     },
 
     /// A fenced write ([`Store::fenced`](crate::Store::fenced)) found that this
@@ -75,7 +77,7 @@ impl StoreError {
     /// connection (worth retrying) from bad data (not worth it).
     pub fn sqlx_error(&self) -> Option<&sqlx::Error> {
         match self {
-            StoreError::Query { source, .. } => Some(source),
+            StoreError::Query { cause, .. } => Some(cause),
             _ => None,
         }
     }
@@ -83,5 +85,5 @@ impl StoreError {
 
 /// `map_err` helper: `.map_err(failed("upsert into ..."))`.
 pub(crate) fn failed(operation: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
-    move |source| StoreError::Query { operation, source }
+    move |cause| StoreError::Query { operation, cause }
 }

@@ -45,6 +45,9 @@ WITH free AS (
 INSERT INTO bigcommerce.store_leases AS l (store_hash, holder, acquired_at, expires_at, epoch)
 SELECT store_hash, $2, now(), now() + make_interval(secs => $3::float8), nextval('bigcommerce.lease_epochs')
 FROM free
+-- Chosen at random, written in key order: replicas claiming at once then wait on each
+-- other's rows in one order, never in a cycle (a deadlock otherwise, 40P01).
+ORDER BY store_hash
 ON CONFLICT (store_hash) DO UPDATE SET
     holder = EXCLUDED.holder,
     acquired_at = EXCLUDED.acquired_at,

@@ -28,8 +28,14 @@ pub fn build(
     opts.token_source = Some(cfg.token_source.describe());
     opts.hash_source = Some(cfg.hash_source.describe());
     opts.poll.lookback = cfg.lookback;
-    opts.poll.exclusions = Exclusions::parse(cfg.exclude.iter().map(String::as_str))
-        .with_context(|| format!("store {}: exclude", cfg.hash))?;
+    opts.poll.exclusions = Exclusions::parse(cfg.exclude.iter().map(String::as_str)).map_err(|e| {
+        // A configuration error like any other: named where it was set, exit 78.
+        let invalid = bcsync_config::ConfigError::Invalid {
+            at: cfg.exclude_source.clone(),
+            message: e.to_string(),
+        };
+        anyhow::Error::new(invalid).context("invalid configuration")
+    })?;
     opts.sweep.pages_per_pass = cfg.address_sweep_pages;
     opts.listing_pages = cfg.listing_sweep_pages;
     opts.customer_slice = cfg.customer_slice as usize;
