@@ -43,7 +43,9 @@ fi
 
 say "building bcsync and throwaway-pg"
 cargo build --quiet --locked -p bcsync -p throwaway-pg --bins
-bin="$repo/target/debug"
+# shellcheck source=../lib/cargo-bins.sh
+. "$repo/scripts/lib/cargo-bins.sh"
+bin="$(cd "$repo" && bin_dir debug)"
 
 work="$(mktemp -d)"
 trap 'exec 3>&- 2>/dev/null || true; sleep 1; rm -rf "$work"' EXIT
