@@ -9,29 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use bcsync_simulator::SimConfig;
-use common::{App, show, spawn_app};
-
-/// `bcsync <args>` with exactly `vars` in the environment (and PATH), in `dir`.
-async fn bcsync(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .kill_on_drop(true);
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    cmd.output().await.expect("bcsync runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{App, bcsync_in as bcsync, show, spawn_app, stderr, stdout};
 
 /// A config file for the app's store, with `extra` lines added to its `[[stores]]`.
 fn write_config(dir: &Path, name: &str, app: &App, extra: &str) -> PathBuf {

@@ -10,28 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 
 use bcsync_simulator::SimConfig;
-use common::{App, show, spawn_app};
-
-async fn bcsync(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .kill_on_drop(true);
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    cmd.output().await.expect("bcsync runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{App, bcsync_in as bcsync, show, spawn_app, stderr, stdout};
 
 /// The one `error:` line a failed command ends with.
 fn error_line(out: &Output) -> String {

@@ -63,6 +63,29 @@ impl App {
     }
 }
 
+/// `bcsync <args>` in `dir` with exactly `vars` in its environment (and PATH): for
+/// tests of the configuration paths, where the app's variables would be in the way.
+pub async fn bcsync_in(dir: &std::path::Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .kill_on_drop(true);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.output().await.expect("bcsync runs")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 pub fn show(out: &Output) -> String {
     format!(
         "status: {}\nstdout:\n{}\nstderr:\n{}",
