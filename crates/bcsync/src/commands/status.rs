@@ -42,10 +42,13 @@ pub async fn run(config: &bcsync_config::Config, args: &StatusArgs) -> anyhow::R
         }
     }
     if args.max_lag.is_some() && !problems.is_empty() {
+        // One line per problem, then the one error line (which stays short).
+        for p in &problems {
+            eprintln!("stale: {p}");
+        }
         anyhow::bail!(
-            "freshness check failed ({} problem(s)): {}",
-            problems.len(),
-            problems.join("; ")
+            "freshness check failed: {} problem(s) (listed above): check the daemon and its last passes",
+            problems.len()
         );
     }
     Ok(())
