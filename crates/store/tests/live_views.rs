@@ -6,13 +6,14 @@ mod common;
 use bcsync_store::testing::fresh_database;
 use common::{STORE, address, customer, raw, write};
 
-/// Every mirror table: those with `deleted_at` in schema `bigcommerce`.
+/// Every mirror table: those with `deleted_at` in schema `bigcommerce`, less the
+/// `<table>_history` tables of history mode (versions, not rows that are live or not).
 async fn mirror_tables(pool: &sqlx::PgPool) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT c.table_name::text FROM information_schema.columns c \
          JOIN information_schema.tables t USING (table_schema, table_name) \
          WHERE c.table_schema = 'bigcommerce' AND c.column_name = 'deleted_at' \
-         AND t.table_type = 'BASE TABLE' ORDER BY 1",
+         AND t.table_type = 'BASE TABLE' AND c.table_name NOT LIKE '%\\_history' ORDER BY 1",
     )
     .fetch_all(pool)
     .await
