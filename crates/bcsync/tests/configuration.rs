@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use bcsync_simulator::SimConfig;
 use common::{App, bcsync_in as bcsync, show, spawn_app, stderr, stdout};
