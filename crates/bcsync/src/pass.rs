@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use bcsync_poller::{Mode, PassStats, PollOptions, ResourceStats, sync_customers};
-use bcsync_reconciler::SweepOptions;
+use bcsync_reconciler::SweepSettings;
 use bcsync_store::{RunOutcome, RunSummary, Store};
 use bigcommerce::BigCommerceClient;
 use chrono::{DateTime, Utc};
@@ -48,13 +48,9 @@ pub const RESOURCES: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct PassOptions {
     pub poll: PollOptions,
-    pub sweep: SweepOptions,
-    /// Requests of the customer slice (250 customers each) and pages of metafields
-    /// swept per pass.
-    pub listing_pages: u32,
-    /// Customers (beyond the changed ones) whose consent and stored instruments a
-    /// pass re-reads.
-    pub customer_slice: usize,
+    /// The bound, interval and cap each reconcile pass sizes its sweeps from
+    /// (`bcsync_reconciler::plan`).
+    pub sweeps: SweepSettings,
     /// Channels whose settings are read besides those the customers mention.
     pub channels: Vec<i64>,
     /// Only this resource (one of [`RESOURCES`]); `None`: all of them.
@@ -85,9 +81,6 @@ impl PassOptions {
     /// delete checks.
     pub fn incremental_only(&self) -> PassOptions {
         let mut o = self.clone();
-        o.sweep.pages_per_pass = 0;
-        o.listing_pages = 0;
-        o.customer_slice = 0;
         o.reconcile = false;
         o
     }
@@ -102,9 +95,7 @@ impl Default for PassOptions {
     fn default() -> Self {
         PassOptions {
             poll: PollOptions::default(),
-            sweep: SweepOptions::default(),
-            listing_pages: 4,
-            customer_slice: 100,
+            sweeps: SweepSettings::default(),
             channels: Vec::new(),
             only: None,
             reconcile: true,

@@ -76,6 +76,13 @@ impl BigCommerceClient {
         self.requests.load(Ordering::Relaxed)
     }
 
+    /// Requests per second this client may spend by the API's latest rate-limit
+    /// headers (its `quota_share` of the window); `None` before any, or where the API
+    /// sends none.
+    pub fn quota_rate(&self) -> Option<f64> {
+        self.limiter.rate()
+    }
+
     /// `GET /customers`.
     pub async fn list_customers(&self, q: &CustomerQuery) -> Result<Collection<Raw<Customer>>, ClientError> {
         self.get_collection("/customers", &q.pairs()).await

@@ -13,15 +13,19 @@ pub const CHANGE_LOG_RETENTION_DAYS: u32 = 30;
 
 pub const API_URL: &str = "https://api.bigcommerce.com";
 pub const INCREMENTAL_SCHEDULE: &str = "*/5 * * * *";
-pub const RECONCILE_SCHEDULE: &str = "0 3 * * *";
+/// Hourly: sweeps are sized per pass, so a shorter interval spreads the same requests
+/// into smaller bursts (docs/decisions.md, "sweeps sized to a bound").
+pub const RECONCILE_SCHEDULE: &str = "0 * * * *";
 pub const QUOTA_SHARE: f64 = 1.0;
 pub const OVERLAP_SECS: u64 = 5;
 /// Each pass re-reads the customers modified this long before its watermark, for rows
 /// the API's listings show late (one request unless more than 250 rows changed then).
 pub const LOOKBACK_SECS: u64 = 60;
-pub const ADDRESS_SWEEP_PAGES: u32 = 10;
-pub const LISTING_SWEEP_PAGES: u32 = 4;
-pub const CUSTOMER_SLICE: u32 = 100;
+/// How stale a swept row may get at most: every customer, address, metafield and
+/// per-customer resource is re-checked within this (`sweep_within`).
+pub const SWEEP_WITHIN: &str = "7d";
+/// The share of the store's quota over a reconcile interval that sweeps may spend.
+pub const SWEEP_QUOTA_SHARE: f64 = 0.25;
 pub const CONCURRENCY: u32 = 4;
 pub const MAX_RETRY_SECS: u64 = 120;
 /// Soft-deleted rows keep their personal data this long, then are scrubbed

@@ -21,7 +21,7 @@ use crate::sources::Sources;
 const PREFIX: &str = "BCSYNC__";
 
 /// The legacy variables of the single store, and the store key each sets.
-const LEGACY_STORE: [(&str, &str, Kind); 13] = [
+const LEGACY_STORE: [(&str, &str, Kind); 15] = [
     ("BIGCOMMERCE_STORE_HASH", "hash", Kind::Text),
     ("BIGCOMMERCE_ACCESS_TOKEN", "token", Kind::Text),
     ("BIGCOMMERCE_API_URL", "api_url", Kind::Text),
@@ -31,6 +31,8 @@ const LEGACY_STORE: [(&str, &str, Kind); 13] = [
     ("BCSYNC_ADDRESS_SWEEP_PAGES", "address_sweep_pages", Kind::Integer),
     ("BCSYNC_LISTING_SWEEP_PAGES", "listing_sweep_pages", Kind::Integer),
     ("BCSYNC_CUSTOMER_SLICE", "customer_slice", Kind::Integer),
+    ("BCSYNC_SWEEP_WITHIN", "sweep_within", Kind::Text),
+    ("BCSYNC_SWEEP_QUOTA_SHARE", "sweep_quota_share", Kind::Float),
     ("BCSYNC_CHANNELS", "channels", Kind::IntegerList),
     ("BCSYNC_EXCLUDE", "exclude", Kind::TextList),
     ("BCSYNC_CONCURRENCY", "concurrency", Kind::Integer),

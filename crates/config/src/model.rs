@@ -135,9 +135,16 @@ pub struct StoreConfig {
     pub exclude: Vec<String>,
     /// Where `exclude` was set, so a name the binary refuses is reported there.
     pub exclude_source: Location,
-    pub address_sweep_pages: u32,
-    pub listing_sweep_pages: u32,
-    pub customer_slice: u32,
+    /// Fixed sweep sizes per pass; `None` (the default): sized from the store and
+    /// `sweep_within`. `listing_sweep_pages` sets both the customer slice's requests
+    /// and the metafield pages; `customer_slice` the per-customer resources' customers.
+    pub address_sweep_pages: Option<u32>,
+    pub listing_sweep_pages: Option<u32>,
+    pub customer_slice: Option<u32>,
+    /// The staleness bound the sweeps are sized to.
+    pub sweep_within: Duration,
+    /// In (0, 1]: the share of the quota over a reconcile interval sweeps may spend.
+    pub sweep_quota_share: f64,
     pub channels: Vec<i64>,
     /// Pages of a resync fetched at once, within the rate limit.
     pub concurrency: u32,

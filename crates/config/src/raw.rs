@@ -84,6 +84,8 @@ macro_rules! store_settings {
             pub address_sweep_pages: Option<u32>,
             pub listing_sweep_pages: Option<u32>,
             pub customer_slice: Option<u32>,
+            pub sweep_within: Option<String>,
+            pub sweep_quota_share: Option<f64>,
             pub channels: Option<Vec<i64>>,
             pub concurrency: Option<u32>,
             pub max_retry_secs: Option<u64>,
@@ -109,6 +111,8 @@ macro_rules! store_settings {
                     address_sweep_pages: self.address_sweep_pages,
                     listing_sweep_pages: self.listing_sweep_pages,
                     customer_slice: self.customer_slice,
+                    sweep_within: self.sweep_within.clone(),
+                    sweep_quota_share: self.sweep_quota_share,
                     channels: self.channels.clone(),
                     concurrency: self.concurrency,
                     max_retry_secs: self.max_retry_secs,
@@ -183,8 +187,8 @@ pub(crate) fn store_key_kind(key: &str) -> Option<Kind> {
 fn store_setting_kind(key: &str) -> Option<Kind> {
     match key {
         "api_url" | "incremental_schedule" | "reconcile_schedule" => Some(Kind::Text),
-        "erase_deleted_after" | "hash_secret" | "hash_secret_file" => Some(Kind::Text),
-        "quota_share" => Some(Kind::Float),
+        "erase_deleted_after" | "hash_secret" | "hash_secret_file" | "sweep_within" => Some(Kind::Text),
+        "quota_share" | "sweep_quota_share" => Some(Kind::Float),
         "overlap_secs"
         | "lookback_secs"
         | "address_sweep_pages"

@@ -105,9 +105,14 @@ struct Store<'a> {
     overlap_secs: u64,
     lookback_secs: u64,
     exclude: &'a [String],
-    address_sweep_pages: u32,
-    listing_sweep_pages: u32,
-    customer_slice: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address_sweep_pages: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    listing_sweep_pages: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_slice: Option<u32>,
+    sweep_within: String,
+    sweep_quota_share: f64,
     channels: &'a [i64],
     concurrency: u32,
     max_retry_secs: u64,
@@ -160,6 +165,8 @@ pub(crate) fn to_toml(config: &Config) -> String {
                 address_sweep_pages: s.address_sweep_pages,
                 listing_sweep_pages: s.listing_sweep_pages,
                 customer_slice: s.customer_slice,
+                sweep_within: format!("{}s", s.sweep_within.as_secs()),
+                sweep_quota_share: s.sweep_quota_share,
                 channels: &s.channels,
                 concurrency: s.concurrency,
                 max_retry_secs: s.max_retry.as_secs(),

@@ -110,6 +110,26 @@ impl Schedule {
     pub fn next_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.parts.iter().filter_map(|s| s.after(&t).next()).min()
     }
+
+    /// The mean time between runs over the next 24 of them (a schedule need not be
+    /// regular): what sizes each reconcile pass's sweeps.
+    pub fn mean_interval(&self) -> std::time::Duration {
+        const RUNS: i32 = 24;
+        let Some(first) = self.next_after(Utc::now()) else {
+            return std::time::Duration::from_secs(86_400);
+        };
+        let mut last = first;
+        for _ in 0..RUNS {
+            match self.next_after(last) {
+                Some(next) => last = next,
+                None => break,
+            }
+        }
+        ((last - first) / RUNS)
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(86_400))
+            .max(std::time::Duration::from_secs(1))
+    }
 }
 
 impl fmt::Debug for Schedule {

@@ -24,9 +24,11 @@ struct Settings {
     overlap_secs: u64,
     lookback_secs: u64,
     exclude: Vec<String>,
-    address_sweep_pages: u32,
-    listing_sweep_pages: u32,
-    customer_slice: u32,
+    address_sweep_pages: Option<u32>,
+    listing_sweep_pages: Option<u32>,
+    customer_slice: Option<u32>,
+    sweep_within: Duration,
+    sweep_quota_share: f64,
     channels: Vec<i64>,
     concurrency: u32,
     max_retry_secs: u64,
@@ -47,9 +49,14 @@ impl Settings {
             overlap_secs: defaults::OVERLAP_SECS,
             lookback_secs: defaults::LOOKBACK_SECS,
             exclude: Vec::new(),
-            address_sweep_pages: defaults::ADDRESS_SWEEP_PAGES,
-            listing_sweep_pages: defaults::LISTING_SWEEP_PAGES,
-            customer_slice: defaults::CUSTOMER_SLICE,
+            address_sweep_pages: None,
+            listing_sweep_pages: None,
+            customer_slice: None,
+            sweep_within: parse_retention(defaults::SWEEP_WITHIN)
+                .ok()
+                .flatten()
+                .expect("the built-in bound parses"),
+            sweep_quota_share: defaults::SWEEP_QUOTA_SHARE,
             channels: Vec::new(),
             concurrency: defaults::CONCURRENCY,
             max_retry_secs: defaults::MAX_RETRY_SECS,
@@ -148,6 +155,8 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 address_sweep_pages: s.address_sweep_pages,
                 listing_sweep_pages: s.listing_sweep_pages,
                 customer_slice: s.customer_slice,
+                sweep_within: s.sweep_within,
+                sweep_quota_share: s.sweep_quota_share,
                 channels: s.channels,
                 concurrency: s.concurrency,
                 max_retry: Duration::from_secs(s.max_retry_secs),
@@ -195,6 +204,18 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 format!("{quota_share} is out of range (0, 1]"),
             ));
         }
+        let sweep_quota_share = raw.sweep_quota_share.unwrap_or(base.sweep_quota_share);
+        if !(sweep_quota_share > 0.0 && sweep_quota_share <= 1.0) {
+            return Err(r.err(
+                &key("sweep_quota_share"),
+                format!("{sweep_quota_share} is out of range (0, 1]"),
+            ));
+        }
+        // An operator's fixed size replaces the sized one; unset keeps the inherited.
+        let fixed = |name: &str, raw: Option<u32>, base: Option<u32>, max: u32| match raw {
+            None => Ok(base),
+            Some(n) => r.number(&key(name), Some(n), 0, 0..=max).map(Some),
+        };
         let raw_secret_from_file = raw.hash_secret_file.is_some();
         let hash_secret = match r.secret_or_file(
             at,
@@ -263,24 +284,29 @@ impl<'r, 'a> StoreResolver<'r, 'a> {
                 None => base.exclude,
                 Some(list) => self.names(&key("exclude"), list)?,
             },
-            address_sweep_pages: r.number(
-                &key("address_sweep_pages"),
+            address_sweep_pages: fixed(
+                "address_sweep_pages",
                 raw.address_sweep_pages,
                 base.address_sweep_pages,
-                0..=100_000,
+                100_000,
             )?,
-            listing_sweep_pages: r.number(
-                &key("listing_sweep_pages"),
+            listing_sweep_pages: fixed(
+                "listing_sweep_pages",
                 raw.listing_sweep_pages,
                 base.listing_sweep_pages,
-                0..=100_000,
+                100_000,
             )?,
-            customer_slice: r.number(
-                &key("customer_slice"),
+            customer_slice: fixed(
+                "customer_slice",
                 raw.customer_slice,
                 base.customer_slice,
-                0..=10_000_000,
+                10_000_000,
             )?,
+            sweep_within: match raw.sweep_within {
+                None => base.sweep_within,
+                Some(text) => parse_bound(&text).map_err(|e| r.err(&key("sweep_within"), e))?,
+            },
+            sweep_quota_share,
             channels: raw.channels.unwrap_or(base.channels),
             concurrency: r.number(&key("concurrency"), raw.concurrency, base.concurrency, 1..=64)?,
             max_retry_secs: r.number(
@@ -351,4 +377,15 @@ pub(crate) fn parse_retention(text: &str) -> Result<Option<Duration>, String> {
         ));
     }
     Ok(Some(Duration::from_secs(secs)))
+}
+
+/// `sweep_within`: a positive duration like the retention's, without "off" (a sweep
+/// that never finishes is what this bound exists to prevent).
+fn parse_bound(text: &str) -> Result<Duration, String> {
+    parse_retention(text)?.ok_or_else(|| {
+        format!(
+            "{:?} is not a bound: write a duration like \"24h\" or \"7d\"",
+            text.trim()
+        )
+    })
 }

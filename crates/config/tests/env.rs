@@ -105,9 +105,9 @@ fn legacy_env_alone_gives_one_store() {
     assert_eq!(s.overlap, Duration::from_secs(7));
     assert_eq!(s.lookback, Duration::from_secs(90));
     assert_eq!(s.quota_share, 0.4);
-    assert_eq!(s.address_sweep_pages, 2);
-    assert_eq!(s.listing_sweep_pages, 3);
-    assert_eq!(s.customer_slice, 50);
+    assert_eq!(s.address_sweep_pages, Some(2));
+    assert_eq!(s.listing_sweep_pages, Some(3));
+    assert_eq!(s.customer_slice, Some(50));
     assert_eq!(s.channels, [1, 5]);
     assert_eq!(s.exclude, ["stored_instruments", "customers.notes"]);
 }
@@ -120,7 +120,7 @@ fn legacy_store_inherits_file_defaults_and_takes_new_style_overrides() {
     let c = load(text, &vars).unwrap();
     assert_eq!(c.stores.len(), 1);
     assert_eq!(c.stores[0].reconcile.as_str(), "0 4 * * *");
-    assert_eq!(c.stores[0].customer_slice, 7);
+    assert_eq!(c.stores[0].customer_slice, Some(7));
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn every_key_can_be_set_from_the_environment() {
     assert!(s.exclude.is_empty(), "an empty list variable empties the list");
     assert_eq!(
         (s.address_sweep_pages, s.listing_sweep_pages, s.customer_slice),
-        (11, 12, 13)
+        (Some(11), Some(12), Some(13))
     );
     assert_eq!(s.channels, [9]);
 }

@@ -42,9 +42,9 @@ fn full_file_parses_to_expected_values() {
     assert_eq!(a.quota_share, 0.5);
     assert_eq!(a.overlap, Duration::from_secs(6));
     assert_eq!(a.exclude, ["customers.notes"]);
-    assert_eq!(a.address_sweep_pages, 3);
-    assert_eq!(a.listing_sweep_pages, 2);
-    assert_eq!(a.customer_slice, 250);
+    assert_eq!(a.address_sweep_pages, Some(3));
+    assert_eq!(a.listing_sweep_pages, Some(2));
+    assert_eq!(a.customer_slice, Some(250));
     assert_eq!(a.channels, [1, 2]);
 }
 
@@ -63,9 +63,9 @@ fn stores_inherit_defaults_and_override_them() {
     // inherited
     assert_eq!(b.reconcile.as_str(), "0 3 * * *");
     assert_eq!(b.overlap, Duration::from_secs(6));
-    assert_eq!(b.address_sweep_pages, 3);
-    assert_eq!(b.listing_sweep_pages, 2);
-    assert_eq!(b.customer_slice, 250);
+    assert_eq!(b.address_sweep_pages, Some(3));
+    assert_eq!(b.listing_sweep_pages, Some(2));
+    assert_eq!(b.customer_slice, Some(250));
 }
 
 #[test]
@@ -82,13 +82,16 @@ fn unset_keys_take_built_in_defaults() {
     let s = &c.stores[0];
     assert_eq!(s.api_url, "https://api.bigcommerce.com");
     assert_eq!(s.incremental.as_str(), "*/5 * * * *");
-    assert_eq!(s.reconcile.as_str(), "0 3 * * *");
+    assert_eq!(s.reconcile.as_str(), "0 * * * *");
     assert_eq!(s.quota_share, 1.0);
     assert_eq!(s.overlap, Duration::from_secs(5));
     assert_eq!(s.lookback, Duration::from_secs(60));
-    assert_eq!(s.address_sweep_pages, 10);
-    assert_eq!(s.listing_sweep_pages, 4);
-    assert_eq!(s.customer_slice, 100);
+    // Sweeps are sized from the store and the bound unless a size is fixed.
+    assert_eq!(s.address_sweep_pages, None);
+    assert_eq!(s.listing_sweep_pages, None);
+    assert_eq!(s.customer_slice, None);
+    assert_eq!(s.sweep_within, Duration::from_secs(7 * 86_400));
+    assert_eq!(s.sweep_quota_share, 0.25);
     assert!(s.exclude.is_empty() && s.channels.is_empty());
 }
 

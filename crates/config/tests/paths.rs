@@ -17,7 +17,7 @@ fn bcsync_config_names_the_file_when_no_flag_is_given() {
     let path = dir.write("elsewhere.toml", &minimal("customer_slice = 31\n"));
     let c = Config::load(None, &env(&[("BCSYNC_CONFIG", path.to_str().unwrap())])).unwrap();
     assert_eq!(c.source.as_deref(), Some(path.as_path()));
-    assert_eq!(c.stores[0].customer_slice, 31);
+    assert_eq!(c.stores[0].customer_slice, Some(31));
 }
 
 #[test]
@@ -26,7 +26,7 @@ fn the_flag_beats_bcsync_config() {
     let flag = dir.write("flag.toml", &minimal("customer_slice = 1\n"));
     let var = dir.write("var.toml", &minimal("customer_slice = 2\n"));
     let c = Config::load(Some(&flag), &env(&[("BCSYNC_CONFIG", var.to_str().unwrap())])).unwrap();
-    assert_eq!(c.stores[0].customer_slice, 1);
+    assert_eq!(c.stores[0].customer_slice, Some(1));
 }
 
 #[test]

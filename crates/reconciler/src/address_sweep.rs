@@ -13,33 +13,18 @@
 
 use bcsync_poller::proof::addresses_gone;
 use bcsync_store::{AddressSweepPage, Store};
+use bigcommerce::query::MAX_LIMIT;
 use bigcommerce::{AddressQuery, BigCommerceClient};
 
+use crate::cycles::{self, Sweep};
 use crate::error::ReconcileError;
+use crate::plan::SweepPlan;
 
 /// Most candidates for deletion a page looks up (lookups of 100 ids each).
 pub const CANDIDATES_PER_PAGE: i64 = 300;
 
 /// `sync_state.resource` that holds the sweep's next page.
 pub const ADDRESS_SWEEP_RESOURCE: &str = "customer_addresses:sweep";
-
-#[derive(Debug, Clone, Copy)]
-pub struct SweepOptions {
-    /// Pages (of `page_size` addresses) read per pass: the sweep's cost per pass. A
-    /// store with A addresses is fully re-checked every ceil(A / (page_size × pages))
-    /// passes.
-    pub pages_per_pass: u32,
-    pub page_size: u32,
-}
-
-impl Default for SweepOptions {
-    fn default() -> Self {
-        SweepOptions {
-            pages_per_pass: 10,
-            page_size: 250,
-        }
-    }
-}
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SweepStats {
@@ -52,10 +37,12 @@ pub struct SweepStats {
     pub cycles_completed: u64,
 }
 
+/// Reads `plan.address_pages` pages after the stored position, then records the step
+/// in the sweep's cycle.
 pub async fn sweep_addresses(
     client: &BigCommerceClient,
     store: &Store,
-    opts: &SweepOptions,
+    plan: &SweepPlan,
 ) -> Result<SweepStats, ReconcileError> {
     let store_hash = client.store_hash();
     let requests_before = client.requests();
@@ -65,11 +52,11 @@ pub async fn sweep_addresses(
         .unwrap_or(1)
         .max(1);
     let mut stats = SweepStats::default();
-    for _ in 0..opts.pages_per_pass {
+    for _ in 0..plan.address_pages {
         let q = AddressQuery {
             include_formfields: true,
             page: u32::try_from(page).unwrap_or(1),
-            limit: opts.page_size,
+            limit: MAX_LIMIT,
             ..Default::default()
         };
         let resp = client.list_addresses(&q).await?;
@@ -115,6 +102,16 @@ pub async fn sweep_addresses(
             break;
         }
     }
+    let wrapped = stats.cycles_completed > 0;
+    cycles::record(
+        store,
+        store_hash,
+        plan,
+        Sweep::Addresses,
+        stats.addresses_read,
+        wrapped,
+    )
+    .await?;
     stats.requests = client.requests() - requests_before;
     Ok(stats)
 }

@@ -17,7 +17,9 @@ use bcsync_store::{Counted, Quarantined, Store};
 use bigcommerce::query::{CUSTOMER_INCLUDES, MAX_LIMIT};
 use bigcommerce::{BigCommerceClient, CustomerQuery};
 
+use crate::cycles::{self, Sweep};
 use crate::error::ReconcileError;
+use crate::plan::SweepPlan;
 
 /// `sync_state.resource` holding the last customer id the slice reached.
 pub const CUSTOMER_SLICE_RESOURCE: &str = "customers:slice";
@@ -90,11 +92,11 @@ pub async fn recheck_quarantine(
     reread_customers(client, store, &ids, opts).await
 }
 
-/// Re-reads up to `requests` × 250 customers after the stored position.
+/// Re-reads up to `plan.customer_requests` × 250 customers after the stored position.
 pub async fn refresh_customer_slice(
     client: &BigCommerceClient,
     store: &Store,
-    requests: u32,
+    plan: &SweepPlan,
     opts: &PollOptions,
 ) -> Result<ResourceStats, ReconcileError> {
     let store_hash = client.store_hash();
@@ -102,7 +104,8 @@ pub async fn refresh_customer_slice(
     let (_, position) = store.sync_state(store_hash, CUSTOMER_SLICE_RESOURCE).await?;
     let mut after = position.unwrap_or(0);
     let mut stats = ResourceStats::default();
-    for _ in 0..requests {
+    let mut swept = 0u64;
+    for _ in 0..plan.customer_requests {
         let ids = store
             .customer_ids_after(store_hash, after, i64::from(MAX_LIMIT))
             .await?;
@@ -114,6 +117,7 @@ pub async fn refresh_customer_slice(
             break;
         }
         let read = reread_customers(client, store, &ids, opts).await?;
+        swept += ids.len() as u64;
         stats.read += read.read;
         stats.inserted += read.inserted;
         stats.updated += read.updated;
@@ -130,6 +134,8 @@ pub async fn refresh_customer_slice(
             break;
         }
     }
+    let wrapped = after == 0 && plan.customer_requests > 0;
+    cycles::record(store, store_hash, plan, Sweep::Customers, swept, wrapped).await?;
     stats.requests = client.requests() - before;
     Ok(stats)
 }

@@ -15,6 +15,8 @@
 //! - [`per_customer`]: consent and stored instruments, one call per customer, for the
 //!   customers that changed plus a slice of the rest per pass.
 //! - [`settings`]: store-wide and per-channel customer settings, every pass.
+//! - [`plan`]: how much each sweep reads per pass, sized from the store and the
+//!   staleness bound; [`cycles`]: what each sweep step records of its cycle.
 //!
 //! No listing's answer deletes on its own: customers and addresses it lacks are
 //! candidates, marked deleted only when a lookup by id whose answer is complete proves
@@ -23,14 +25,20 @@
 pub mod address_sweep;
 pub mod bisect;
 pub mod customer_slice;
+pub mod cycles;
 pub mod deletes;
 pub mod error;
 pub mod listing_sweeps;
 pub mod per_customer;
+pub mod plan;
 pub mod settings;
+pub mod sizing;
 
-pub use address_sweep::{SweepOptions, SweepStats, sweep_addresses};
+pub use address_sweep::{SweepStats, sweep_addresses};
 pub use bisect::{BisectStats, find_deletes};
 pub use customer_slice::{recheck_quarantine, refresh_customer_slice, reread_customers};
+pub use cycles::Sweep;
 pub use deletes::{DeleteStats, reconcile_customer_ids};
 pub use error::ReconcileError;
+pub use plan::{PlanInputs, PlanOverrides, SweepPlan, SweepSettings, plan};
+pub use sizing::plan_pass;

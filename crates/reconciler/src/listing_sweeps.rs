@@ -7,16 +7,18 @@ use bcsync_store::{RecordPage, Resource, Scope, Store};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ListQuery};
 
+use crate::cycles::{self, Sweep};
 use crate::error::ReconcileError;
+use crate::plan::SweepPlan;
 
 pub const METAFIELDS_SWEEP_RESOURCE: &str = "metafields:sweep";
 
-/// Reads up to `pages` pages of `/customers/metafields` in id order; like the address
+/// Reads up to `plan.metafield_pages` pages of `/customers/metafields` in id order; like the address
 /// sweep, each page vouches for the id range it spans, so deletes are found too.
 pub async fn sweep_metafields(
     client: &BigCommerceClient,
     store: &Store,
-    pages: u32,
+    plan: &SweepPlan,
     ex: &Exclusions,
 ) -> Result<ResourceStats, ReconcileError> {
     let store_hash = client.store_hash();
@@ -25,7 +27,8 @@ pub async fn sweep_metafields(
     let (_, position) = store.sync_state(store_hash, state_key).await?;
     let mut page = position.unwrap_or(1).max(1);
     let mut stats = ResourceStats::default();
-    for _ in 0..pages {
+    let mut wrapped = false;
+    for _ in 0..plan.metafield_pages {
         let q = ListQuery::page(u32::try_from(page).unwrap_or(1));
         let resp = client.list_metafields(&q).await?;
         let ids: Vec<i64> = resp.data.iter().map(|r| r.value.id).collect();
@@ -57,9 +60,11 @@ pub async fn sweep_metafields(
         stats.add(written);
         page = next;
         if last_page {
+            wrapped = true;
             break;
         }
     }
+    cycles::record(store, store_hash, plan, Sweep::Metafields, stats.read, wrapped).await?;
     stats.requests = client.requests() - before;
     Ok(stats)
 }

@@ -10,7 +10,9 @@ use bcsync_store::{RecordPage, Resource, Scope, Store};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ClientError};
 
+use crate::cycles::{self, Sweep};
 use crate::error::ReconcileError;
+use crate::plan::SweepPlan;
 
 /// `sync_state.resource` holding the last customer id the slice reached.
 pub const PER_CUSTOMER_SWEEP_RESOURCE: &str = "per_customer:sweep";
@@ -57,6 +59,8 @@ pub struct CustomerSlice {
     pub ids: Vec<i64>,
     /// Where the next pass's slice starts (0: from the beginning again).
     pub next_position: i64,
+    /// Customers of `ids` that came from the sweep (not from the changes).
+    pub swept: u64,
 }
 
 /// The customers that changed, then `slice` more after the sweep position (wrapping
@@ -68,26 +72,41 @@ pub async fn customers_to_read(
     slice: usize,
 ) -> Result<CustomerSlice, ReconcileError> {
     let (_, position) = store.sync_state(store_hash, PER_CUSTOMER_SWEEP_RESOURCE).await?;
+    // One more than the slice: a slice that ends exactly at the last customer
+    // completes the cycle now, not on the next pass.
     let mut ids = store
-        .customer_ids_after(store_hash, position.unwrap_or(0), slice as i64)
+        .customer_ids_after(store_hash, position.unwrap_or(0), slice as i64 + 1)
         .await?;
-    let next_position = if ids.len() < slice {
+    let next_position = if ids.len() <= slice {
         0
     } else {
+        ids.truncate(slice);
         ids.last().copied().unwrap_or(0)
     };
+    let swept = ids.len() as u64;
     ids.extend_from_slice(changed);
     ids.sort_unstable();
     ids.dedup();
-    Ok(CustomerSlice { ids, next_position })
+    Ok(CustomerSlice {
+        ids,
+        next_position,
+        swept,
+    })
 }
 
-/// Moves the sweep on, once the slice's customers were read.
-pub async fn advance(store: &Store, store_hash: &str, next_position: i64) -> Result<(), ReconcileError> {
+/// Moves the sweep on, once the slice's customers were read, and records the step in
+/// the sweep's cycle.
+pub async fn advance(
+    store: &Store,
+    store_hash: &str,
+    slice: &CustomerSlice,
+    plan: &SweepPlan,
+) -> Result<(), ReconcileError> {
     store
-        .set_sweep_position(store_hash, PER_CUSTOMER_SWEEP_RESOURCE, next_position)
+        .set_sweep_position(store_hash, PER_CUSTOMER_SWEEP_RESOURCE, slice.next_position)
         .await?;
-    Ok(())
+    let wrapped = slice.next_position == 0;
+    cycles::record(store, store_hash, plan, Sweep::PerCustomer, slice.swept, wrapped).await
 }
 
 /// Reads `kind` for each customer and stores the complete set per customer.
@@ -156,4 +175,44 @@ async fn fetch(
         }
     }
     Ok(records)
+}
+
+/// Customers whose records one transaction of [`refresh_every_customer`] covers.
+const FILL_CHUNK: i64 = 1_000;
+
+/// `bcsync resync --resource consents` (or `stored_instruments`): `kind` for every
+/// customer of the mirror, in id order, at the limiter's pace, with a progress line
+/// per chunk. Ends the per-customer sweep's cycle: from then on it re-checks at the
+/// bound's pace instead of filling at the cap's.
+pub async fn refresh_every_customer(
+    client: &BigCommerceClient,
+    store: &Store,
+    kind: PerCustomer,
+    ex: &Exclusions,
+    plan: &SweepPlan,
+) -> Result<StepOutcome, ReconcileError> {
+    let store_hash = client.store_hash();
+    let before = client.requests();
+    let (total, _, _) = store.sweep_sizes(store_hash).await?;
+    let mut stats = ResourceStats::default();
+    let (mut after, mut done) = (0, 0u64);
+    loop {
+        let ids = store.customer_ids_after(store_hash, after, FILL_CHUNK).await?;
+        let Some(&last) = ids.last() else { break };
+        match refresh(client, store, kind, &ids, ex).await? {
+            StepOutcome::Synced(s) => {
+                stats.read += s.read;
+                stats.inserted += s.inserted;
+                stats.updated += s.updated;
+                stats.deleted += s.deleted;
+            }
+            skipped @ StepOutcome::Skipped { .. } => return Ok(skipped),
+        }
+        done += ids.len() as u64;
+        after = last;
+        tracing::info!("{}: {done} of {total} customers read", kind.name());
+    }
+    cycles::record(store, store_hash, plan, Sweep::PerCustomer, done, true).await?;
+    stats.requests = client.requests() - before;
+    Ok(StepOutcome::Synced(stats))
 }

@@ -88,6 +88,7 @@ mod retention;
 mod runs;
 mod status;
 mod sweep;
+mod sweep_cycles;
 mod sync_state;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -110,6 +111,7 @@ pub use resources::Resource;
 pub use runs::{RunOutcome, RunSummary};
 pub use status::{MIRROR_TABLES, PassRow, ResourceFreshness, StoreStatus, SyncStateRow, TableCounts};
 pub use sweep::AddressSweepPage;
+pub use sweep_cycles::{SweepCycle, SweepProgress};
 pub use webhook_events::WEBHOOK_CHANNEL;
 
 use std::sync::{Arc, LazyLock};

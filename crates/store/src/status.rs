@@ -84,6 +84,8 @@ pub struct StoreStatus {
     pub resources: Vec<ResourceFreshness>,
     pub sync_state: Vec<SyncStateRow>,
     pub tables: Vec<TableCounts>,
+    /// Each sweep's current cycle (empty before the first reconcile pass).
+    pub sweeps: Vec<crate::SweepCycle>,
 }
 
 const LATEST_BY_KIND: &str = "SELECT DISTINCT ON (kind) kind, outcome, started_at, finished_at, error, requests \
@@ -186,6 +188,7 @@ impl Store {
             resources,
             sync_state,
             tables,
+            sweeps: self.sweep_cycles(store_hash).await?,
         })
     }
 }

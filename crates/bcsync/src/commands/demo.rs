@@ -48,9 +48,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     ))?;
     let mut opts = PassOptions::default();
     // Small demo store: sweep everything in one pass.
-    opts.sweep.pages_per_pass = 1_000;
-    opts.listing_pages = 1_000;
-    opts.customer_slice = args.customers;
+    opts.sweeps.overrides = bcsync_reconciler::PlanOverrides {
+        customer_requests: Some(1_000),
+        address_pages: Some(1_000),
+        metafield_pages: Some(1_000),
+        per_customer: Some(u32::try_from(args.customers).unwrap_or(u32::MAX)),
+    };
 
     let first = run_pass(&client, &store, PassKind::Sync, &opts).await?;
     println!(

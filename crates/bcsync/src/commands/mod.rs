@@ -9,6 +9,7 @@ mod erase;
 mod migrate;
 pub mod run;
 pub mod status;
+mod sweep_report;
 mod sync;
 mod webhooks;
 

@@ -167,6 +167,7 @@ fn document(reports: &[Report], max_lag: Option<Duration>, problems: &[String]) 
                     "resource": st.resource, "watermark": st.watermark, "position": st.position,
                     "updated_at": st.updated_at,
                 })).collect::<Vec<_>>(),
+                "sweeps": super::sweep_report::json(&s.sweeps),
                 "tables": s.tables.iter().map(|t| json!({
                     "name": t.table, "live": t.live, "deleted": t.deleted, "last_change_at": t.last_change_at,
                 })).collect::<Vec<_>>(),
@@ -225,6 +226,9 @@ fn print_human(r: &Report) {
             st.position.map_or("-".to_owned(), |p| p.to_string()),
             human(now - st.updated_at),
         );
+    }
+    for line in super::sweep_report::lines(&s.sweeps, now, human) {
+        crate::outln!("{line}");
     }
     for t in &s.tables {
         crate::outln!(

@@ -36,9 +36,17 @@ pub fn build(
         };
         anyhow::Error::new(invalid).context("invalid configuration")
     })?;
-    opts.sweep.pages_per_pass = cfg.address_sweep_pages;
-    opts.listing_pages = cfg.listing_sweep_pages;
-    opts.customer_slice = cfg.customer_slice as usize;
+    opts.sweeps = bcsync_reconciler::SweepSettings {
+        within: cfg.sweep_within,
+        interval: cfg.reconcile.mean_interval(),
+        cap: cfg.sweep_quota_share,
+        overrides: bcsync_reconciler::PlanOverrides {
+            customer_requests: cfg.listing_sweep_pages,
+            address_pages: cfg.address_sweep_pages,
+            metafield_pages: cfg.listing_sweep_pages,
+            per_customer: cfg.customer_slice,
+        },
+    };
     opts.channels = cfg.channels.clone();
     opts.erase_deleted_after = cfg.erase_deleted_after;
     for (i, table) in cfg.history.iter().enumerate() {

@@ -5,10 +5,14 @@ use std::future::Future;
 use bcsync_poller::resources::ATTRIBUTE_VALUES_RESOURCE;
 use bcsync_poller::{ResourceStats, sync_attribute_definitions, sync_attribute_values};
 use bcsync_reconciler::listing_sweeps::sweep_metafields;
-use bcsync_reconciler::per_customer::{PerCustomer, StepOutcome, advance, customers_to_read, refresh};
+use bcsync_reconciler::per_customer::{
+    PerCustomer, StepOutcome, advance, customers_to_read, refresh, refresh_every_customer,
+};
 use bcsync_reconciler::settings::{sync_channel_settings, sync_settings};
 use bcsync_reconciler::sweep_addresses;
-use bcsync_reconciler::{BisectStats, find_deletes, recheck_quarantine, refresh_customer_slice};
+use bcsync_reconciler::{
+    BisectStats, SweepPlan, find_deletes, plan_pass, recheck_quarantine, refresh_customer_slice,
+};
 use bcsync_store::{Counted, Store};
 use bigcommerce::BigCommerceClient;
 
@@ -154,6 +158,24 @@ pub async fn other_resources(
     let ex = &opts.poll.exclusions;
     let full = kind == PassKind::Resync;
     let mut steps = Vec::new();
+    let kinds: Vec<PerCustomer> = [PerCustomer::Consents, PerCustomer::StoredInstruments]
+        .into_iter()
+        .filter(|k| !ex.skips(k.name()) && opts.reads(k.name()))
+        .collect();
+    // Sized once per pass from the store and the bound; a pass that does not
+    // reconcile sweeps nothing.
+    let plan = if opts.reconcile {
+        match plan_pass(client, store, &opts.sweeps, kinds.len() as u64).await {
+            Ok(plan) => plan,
+            Err(e) => {
+                steps.push(StepReport::failed("sweeps", ResourceStats::default(), &e));
+                SweepPlan::default()
+            }
+        }
+    } else {
+        SweepPlan::default()
+    };
+    let plan = &plan;
     macro_rules! run {
         ($name:literal, $fut:expr) => {
             if !opts.reads($name) {
@@ -167,7 +189,7 @@ pub async fn other_resources(
     }
     if kind == PassKind::Sync && opts.reconcile && opts.reads("customers") {
         run!("addresses", async {
-            let s = sweep_addresses(client, store, &opts.sweep).await?;
+            let s = sweep_addresses(client, store, plan).await?;
             Ok::<_, bcsync_reconciler::ReconcileError>(ResourceStats {
                 requests: s.requests,
                 read: s.addresses_read,
@@ -200,30 +222,33 @@ pub async fn other_resources(
             step(
                 "customer_slice",
                 client,
-                refresh_customer_slice(client, store, opts.listing_pages, &opts.poll),
+                refresh_customer_slice(client, store, plan, &opts.poll),
             )
             .await,
         );
     }
     if opts.reconcile {
-        run!(
-            "metafields",
-            sweep_metafields(client, store, opts.listing_pages, ex)
-        );
+        run!("metafields", sweep_metafields(client, store, plan, ex));
     }
     run!("settings", sync_settings(client, store, ex));
     run!(
         "channel_settings",
         sync_channel_settings(client, store, &opts.channels, ex)
     );
-    let kinds = [PerCustomer::Consents, PerCustomer::StoredInstruments]
-        .into_iter()
-        .filter(|k| !ex.skips(k.name()) && opts.reads(k.name()));
-    let kinds: Vec<PerCustomer> = kinds.collect();
     if kinds.is_empty() {
         return steps;
     }
-    let slice = match customers_to_read(store, client.store_hash(), changed, opts.customer_slice).await {
+    // `resync --resource consents`: every customer, at the quota's pace.
+    if full && opts.only.is_some() {
+        for kind in kinds {
+            let before = client.requests();
+            let result = refresh_every_customer(client, store, kind, ex, plan).await;
+            steps.push(per_customer_report(client, kind, before, result));
+        }
+        return steps;
+    }
+    let slice = match customers_to_read(store, client.store_hash(), changed, plan.per_customer as usize).await
+    {
         Ok(slice) => slice,
         Err(e) => {
             steps.push(StepReport::failed("consents", ResourceStats::default(), &e));
@@ -232,38 +257,48 @@ pub async fn other_resources(
     };
     let mut all_read = true;
     for kind in kinds {
-        let name = kind.name();
         let before = client.requests();
         let result = refresh(client, store, kind, &slice.ids, ex).await;
         all_read &= result.is_ok();
-        steps.push(match result {
-            Ok(StepOutcome::Synced(stats)) => StepReport {
-                name,
-                status: StepStatus::Succeeded,
-                stats,
-            },
-            Ok(StepOutcome::Skipped { reason }) => StepReport {
-                name,
-                status: StepStatus::Skipped(reason),
-                stats: ResourceStats {
-                    requests: client.requests() - before,
-                    ..Default::default()
-                },
-            },
-            Err(e) => StepReport::failed(
-                name,
-                ResourceStats {
-                    requests: client.requests() - before,
-                    ..Default::default()
-                },
-                &e,
-            ),
-        });
+        steps.push(per_customer_report(client, kind, before, result));
     }
-    if all_read && let Err(e) = advance(store, client.store_hash(), slice.next_position).await {
+    // Only a pass that swept moves the sweep on (a pass without one read just the
+    // customers that changed).
+    if all_read
+        && plan.per_customer > 0
+        && let Err(e) = advance(store, client.store_hash(), &slice, plan).await
+    {
         steps.push(StepReport::failed("consents", ResourceStats::default(), &e));
     }
     steps
+}
+
+/// A per-customer step's report; a step that did not succeed still counts the
+/// requests it spent since `before`.
+fn per_customer_report(
+    client: &BigCommerceClient,
+    kind: PerCustomer,
+    before: u64,
+    result: Result<StepOutcome, bcsync_reconciler::ReconcileError>,
+) -> StepReport {
+    let name = kind.name();
+    let spent = ResourceStats {
+        requests: client.requests() - before,
+        ..Default::default()
+    };
+    match result {
+        Ok(StepOutcome::Synced(stats)) => StepReport {
+            name,
+            status: StepStatus::Succeeded,
+            stats,
+        },
+        Ok(StepOutcome::Skipped { reason }) => StepReport {
+            name,
+            status: StepStatus::Skipped(reason),
+            stats: spent,
+        },
+        Err(e) => StepReport::failed(name, spent, &e),
+    }
 }
 
 /// `sync_runs.details`: per resource, what the step did.

@@ -7,6 +7,7 @@ pub mod daemon;
 pub mod mirror;
 pub mod privacy;
 pub mod proxy;
+pub mod resources;
 
 use std::process::Output;
 

@@ -1,0 +1,73 @@
+//! The inputs of a pass's [`plan`](crate::plan::plan), read where they live: the
+//! mirror's size, whether the per-customer resources ever completed a cycle, and the
+//! rate the API announced. Says plainly how long a first fill of the per-customer
+//! resources will take.
+
+use bcsync_store::Store;
+use bigcommerce::BigCommerceClient;
+
+use crate::cycles::Sweep;
+use crate::error::ReconcileError;
+use crate::plan::{DEFAULT_RATE, PlanInputs, SweepPlan, SweepSettings, plan};
+
+/// Sizes this pass's sweeps. `per_customer_kinds`: how many of consents and stored
+/// instruments the pass reads (0 to 2).
+pub async fn plan_pass(
+    client: &BigCommerceClient,
+    store: &Store,
+    settings: &SweepSettings,
+    per_customer_kinds: u64,
+) -> Result<SweepPlan, ReconcileError> {
+    let store_hash = client.store_hash();
+    let (customers, addresses, metafields) = store.sweep_sizes(store_hash).await?;
+    let filled = store
+        .sweep_ever_completed(store_hash, Sweep::PerCustomer.as_str())
+        .await?;
+    let rate = client.quota_rate().unwrap_or(DEFAULT_RATE);
+    let inputs = PlanInputs {
+        customers,
+        addresses,
+        metafields,
+        per_customer_kinds,
+        per_customer_filled: filled,
+        within: settings.within,
+        interval: settings.interval,
+        rate,
+        cap: settings.cap,
+    };
+    let p = plan(&inputs, &settings.overrides);
+    tracing::debug!(?p, customers, addresses, metafields, rate, "sweeps sized");
+    if p.filling && per_customer_kinds > 0 && u64::from(p.per_customer) < customers {
+        let passes = customers.div_ceil(u64::from(p.per_customer).max(1));
+        let quota_secs = (customers * per_customer_kinds) as f64 / rate.max(0.001);
+        tracing::info!(
+            store = %store_hash,
+            "consents and stored instruments are not in the mirror yet: {} of {customers} customers \
+             per pass, complete in about {passes} passes ({}); `bcsync resync --resource consents` \
+             (and `--resource stored_instruments`) fills them now at the quota's pace, about {}",
+            p.per_customer,
+            duration(passes * p.interval_secs),
+            duration(quota_secs as u64),
+        );
+    }
+    if p.capped && !p.filling {
+        tracing::warn!(
+            store = %store_hash,
+            "sweeps need more than sweep_quota_share ({}) allows to re-check every row within \
+             sweep_within ({}); `bcsync status` shows when each cycle will end",
+            settings.cap,
+            duration(p.within_secs),
+        );
+    }
+    Ok(p)
+}
+
+/// `3d4h`, `2h10m`, `45s`: for the lines above.
+fn duration(secs: u64) -> String {
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3_600 => format!("{}m", secs / 60),
+        3_600..86_400 => format!("{}h{}m", secs / 3_600, secs % 3_600 / 60),
+        _ => format!("{}d{}h", secs / 86_400, secs % 86_400 / 3_600),
+    }
+}
