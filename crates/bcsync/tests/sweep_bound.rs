@@ -262,3 +262,29 @@ async fn a_first_pass_says_how_long_consents_take_and_resync_fills_them_at_the_q
     let s = status(&app, &env).await;
     assert!(sweep(&s, "per_customer")["last_completed_at"].is_string(), "{s}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_exports_each_sweeps_coverage_after_a_reconcile_pass() {
+    use common::daemon::{Daemon, DaemonSpec, eventually};
+    let app = spawn_app(SimConfig::default().with_customers(300).with_seed(17)).await;
+    let daemon = Daemon::start(&DaemonSpec {
+        database_url: &app.db.url,
+        stores: vec![&app.sim],
+        incremental: "0 0 1 1 *",
+        reconcile: "*/2 * * * * *",
+        webhook_secret: None,
+        lease_ttl_secs: 30,
+    })
+    .await;
+    let series = r#"bcsync_sweep_coverage_ratio{store="abc123",sweep="per_customer"}"#;
+    eventually(
+        std::time::Duration::from_secs(60),
+        "sweep coverage exported",
+        || async {
+            let text = daemon.get("/metrics").await.text().await.unwrap();
+            text.lines().any(|l| l.starts_with(series))
+                && text.contains(r#"bcsync_sweep_cycle_remaining_seconds{store="abc123",sweep="customers"}"#)
+        },
+    )
+    .await;
+}

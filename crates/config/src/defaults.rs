@@ -23,7 +23,7 @@ pub const OVERLAP_SECS: u64 = 5;
 pub const LOOKBACK_SECS: u64 = 60;
 /// How stale a swept row may get at most: every customer, address, metafield and
 /// per-customer resource is re-checked within this (`sweep_within`).
-pub const SWEEP_WITHIN: &str = "7d";
+pub const SWEEP_WITHIN: &str = "30d";
 /// The share of the store's quota over a reconcile interval that sweeps may spend.
 pub const SWEEP_QUOTA_SHARE: f64 = 0.25;
 pub const CONCURRENCY: u32 = 4;

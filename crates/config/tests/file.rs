@@ -90,7 +90,7 @@ fn unset_keys_take_built_in_defaults() {
     assert_eq!(s.address_sweep_pages, None);
     assert_eq!(s.listing_sweep_pages, None);
     assert_eq!(s.customer_slice, None);
-    assert_eq!(s.sweep_within, Duration::from_secs(7 * 86_400));
+    assert_eq!(s.sweep_within, Duration::from_secs(30 * 86_400));
     assert_eq!(s.sweep_quota_share, 0.25);
     assert!(s.exclude.is_empty() && s.channels.is_empty());
 }

@@ -84,6 +84,13 @@ pub(crate) struct ResourceLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub(crate) struct SweepLabels {
+    pub(crate) store: String,
+    /// customers, addresses, metafields or per_customer.
+    pub(crate) sweep: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub(crate) struct WebhookLabels {
     outcome: &'static str,
 }
@@ -108,6 +115,8 @@ pub struct Metrics {
     pub(crate) pass_duration: Family<PassLabels, Histogram>,
     last_success: Family<ResourceLabels, FloatGauge>,
     lag: Family<ResourceLabels, FloatGauge>,
+    sweep_coverage: Family<SweepLabels, FloatGauge>,
+    sweep_cycle_left: Family<SweepLabels, FloatGauge>,
     webhooks: Family<WebhookLabels, Counter>,
     pub(crate) leased: Family<StoreLabels, Gauge>,
     pub(crate) stores: StoreGauges,
@@ -184,6 +193,18 @@ impl Metrics {
             "At the last successful sync, how far the resource's watermark trailed the clock",
             Family::clone(&lag),
         );
+        let sweep_coverage = Family::default();
+        registry.register(
+            "bcsync_sweep_coverage_ratio",
+            "Share of the sweep's live rows re-checked in its current cycle (0 to 1)",
+            Family::clone(&sweep_coverage),
+        );
+        let sweep_cycle_left = Family::default();
+        registry.register(
+            "bcsync_sweep_cycle_remaining_seconds",
+            "Seconds until the sweep's current cycle completes at the plan's pace",
+            Family::clone(&sweep_cycle_left),
+        );
         let webhooks = Family::default();
         registry.register(
             "bcsync_webhooks",
@@ -211,6 +232,8 @@ impl Metrics {
             pass_duration,
             last_success,
             lag,
+            sweep_coverage,
+            sweep_cycle_left,
             webhooks,
             leased,
             stores,
@@ -284,6 +307,21 @@ impl Metrics {
         self.last_success.get_or_create(&labels).set(unix);
         if let Some(lag) = lag {
             self.lag.get_or_create(&labels).set(lag.as_secs_f64());
+        }
+    }
+
+    /// Where a sweep's cycle stands after a reconcile pass; `remaining` is `None`
+    /// when the plan reads nothing of it (the series keeps its last value).
+    pub fn sweep_cycle(&self, store: &str, sweep: &str, coverage: f64, remaining: Option<Duration>) {
+        let labels = SweepLabels {
+            store: store.to_owned(),
+            sweep: sweep.to_owned(),
+        };
+        self.sweep_coverage.get_or_create(&labels).set(coverage);
+        if let Some(left) = remaining {
+            self.sweep_cycle_left
+                .get_or_create(&labels)
+                .set(left.as_secs_f64());
         }
     }
 

@@ -55,10 +55,10 @@ pub struct SweepSettings {
 }
 
 impl Default for SweepSettings {
-    /// The configuration's built-in values: 7 days, hourly, a quarter of the quota.
+    /// The configuration's built-in values: 30 days, hourly, a quarter of the quota.
     fn default() -> Self {
         SweepSettings {
-            within: Duration::from_secs(7 * 86_400),
+            within: Duration::from_secs(30 * 86_400),
             interval: Duration::from_secs(3_600),
             cap: 0.25,
             overrides: PlanOverrides::default(),

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use bcsync_http::Metrics;
+use bcsync_store::Store;
 use chrono::Utc;
 
 use crate::pass::{PassReport, StepStatus};
@@ -45,5 +46,19 @@ pub fn pass_done(
         if step.status == StepStatus::Succeeded {
             metrics.resource_synced(store, step.name, now, None);
         }
+    }
+}
+
+/// After a reconcile pass: each sweep's coverage and the time its cycle has left. A
+/// failed read only costs the gauges an update.
+pub async fn sweeps_done(metrics: &Metrics, store: &Store, store_hash: &str) {
+    match store.sweep_cycles(store_hash).await {
+        Ok(cycles) => {
+            for c in cycles {
+                let left = c.secs_left().map(|s| Duration::from_secs(s.unsigned_abs()));
+                metrics.sweep_cycle(store_hash, &c.sweep, c.coverage(), left);
+            }
+        }
+        Err(e) => tracing::warn!(store = %store_hash, error = %e, "reading the sweep cycles for the metrics"),
     }
 }

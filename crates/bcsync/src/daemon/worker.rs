@@ -218,6 +218,9 @@ impl Worker {
             &result,
             started.elapsed(),
         );
+        if matches!(due, Due::Reconcile) {
+            report::sweeps_done(&self.metrics, &store, self.client.store_hash()).await;
+        }
         match result {
             Ok(r) => {
                 tracing::info!(store = %self.client.store_hash(), pass = due.label(), "{}", r.summary_line(PassKind::Sync, self.client.store_hash()));
