@@ -6,6 +6,7 @@
 //!
 //! - [`customer`]: customers and what `include=` adds to them.
 //! - [`address`]: customer addresses.
+//! - [`resource`]: the one list of resources ([`Resource`]) and their names.
 //! - [`resources`]: attribute definitions, form field values, consent, stored
 //!   instruments, metafields and settings.
 //! - [`collection`]: the `{data, meta.pagination}` envelope and decoding that keeps
@@ -18,6 +19,7 @@ pub mod address;
 pub mod collection;
 pub mod customer;
 pub mod exclusions;
+pub mod resource;
 pub mod resources;
 pub mod time;
 
@@ -28,6 +30,7 @@ pub use collection::{
 };
 pub use customer::{AttributeValue, Authentication, Customer, FormFieldValue, StoreCredit};
 pub use exclusions::{ExclusionError, Exclusions};
+pub use resource::{Resource, UnknownResource};
 pub use resources::{
     AttributeDefinition, Consent, CustomerGroupSettings, CustomerSettings, FormFieldRecord, Metafield,
     PrivacySettings, StoredInstrument,

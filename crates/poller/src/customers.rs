@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use futures::StreamExt;
 
-use bcsync_store::{Quarantined, Store};
+use bcsync_store::{Quarantined, Resource, Store};
 use bigcommerce::models::{Customer, Raw};
 use bigcommerce::query::CUSTOMER_INCLUDES;
 use bigcommerce::{BigCommerceClient, CustomerQuery};
@@ -322,7 +322,7 @@ impl Pass<'_> {
         }
         self.outcome.stats.quarantined += quarantined.len() as u64;
         let ex = &self.opts.exclusions;
-        let sets = if ex.skips("addresses") {
+        let sets = if ex.skips(Resource::Addresses) {
             AddressSets::default()
         } else {
             let mut sets = complete_address_sets(self.client, &customers, self.opts).await?;
@@ -331,10 +331,10 @@ impl Pass<'_> {
         };
         detach_children(&mut customers);
         let form_fields =
-            (!ex.skips("form_field_values")).then(|| form_field_records(&customers, &sets.addresses));
+            (!ex.skips(Resource::FormFieldValues)).then(|| form_field_records(&customers, &sets.addresses));
         let (customers, addresses) = (
-            exclude(ex, "customers", customers)?,
-            exclude(ex, "addresses", sets.addresses)?,
+            exclude(ex, Resource::Customers, customers)?,
+            exclude(ex, Resource::Addresses, sets.addresses)?,
         );
         let watermark = covered.map(|c| self.floor.map_or(c, |f| f.max(c)));
         if let Some(w) = watermark {

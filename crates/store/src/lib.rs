@@ -106,7 +106,7 @@ pub use page::{CustomerPage, PageStats};
 pub use quarantine::Quarantined;
 pub use records::{RecordCheckpoint, RecordPage, RecordStats, Scope};
 pub use replicas::fair_share;
-pub use resources::Resource;
+pub use resources::{Resource, record_resources};
 pub use runs::{RunOutcome, RunSummary};
 pub use status::{MIRROR_TABLES, PassRow, ResourceFreshness, StoreStatus, SyncStateRow, TableCounts};
 pub use sweep::AddressSweepPage;

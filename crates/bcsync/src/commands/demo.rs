@@ -13,8 +13,8 @@ use throwaway_pg::ThrowawayPg;
 
 use super::migrate::connect_and_migrate;
 use crate::cli::DemoArgs;
-use crate::pass::{PassKind, PassOptions, run_pass};
 use bcsync_config::{DatabaseConfig, Location};
+use bcsync_pipeline::{PassKind, PassOptions, run_pass};
 
 /// Where the demo mirrors, when set.
 const DATABASE_URL: &str = "DATABASE_URL";
