@@ -9,6 +9,7 @@
 //! - [`resource`]: the one list of resources ([`Resource`]) and their names.
 //! - [`resources`]: attribute definitions, form field values, consent, stored
 //!   instruments, metafields and settings.
+//! - [`webhook_scopes`]: the customer webhook scopes.
 //! - [`collection`]: the `{data, meta.pagination}` envelope and decoding that keeps
 //!   every record's raw JSON (unknown fields land in `raw`, never get lost).
 //!
@@ -22,6 +23,7 @@ pub mod exclusions;
 pub mod resource;
 pub mod resources;
 pub mod time;
+pub mod webhook_scopes;
 
 pub use address::Address;
 pub use collection::{
