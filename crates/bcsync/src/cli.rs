@@ -133,8 +133,16 @@ pub struct ResyncArgs {
     pub target: StoreArgs,
     /// Re-read only this resource (e.g. `customers`, which includes their addresses
     /// and form fields, or `attribute_values`).
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::pass::RESOURCES))]
-    pub resource: Option<String>,
+    #[arg(long, value_parser = resource_parser())]
+    pub resource: Option<bcsync_pipeline::Resource>,
+}
+
+/// `--resource`: the names of `bcsync_pipeline::pass_resources`, so `--help` and a
+/// wrong name list the valid ones.
+fn resource_parser() -> impl clap::builder::TypedValueParser<Value = bcsync_pipeline::Resource> {
+    use clap::builder::TypedValueParser;
+    let names: Vec<&'static str> = bcsync_pipeline::pass_resources().map(|r| r.as_str()).collect();
+    clap::builder::PossibleValuesParser::new(names).try_map(|name| name.parse::<bcsync_pipeline::Resource>())
 }
 
 #[cfg(feature = "demo")]

@@ -3,7 +3,7 @@
 //! - [`cli`]: the command line.
 //! - [`init`]: startup steps, the configuration first (every command loads it the same
 //!   way, through `init::config`); [`daemon`]: the daemon's running parts.
-//! - [`pass`]: one sync or resync pass for one store, recorded in `sync_runs`.
+//! - the pass itself (one sync or resync of one store) is `bcsync_pipeline`'s.
 //! - [`commands`]: one file per subcommand.
 //! - [`logging`]: one way to log for every command; [`failure`]: errors as one line
 //!   and an exit status; [`output`]: printing that ends quietly on a closed pipe.
@@ -18,7 +18,6 @@ mod failure;
 mod init;
 mod logging;
 mod output;
-mod pass;
 mod progress;
 
 use std::process::ExitCode;

@@ -144,15 +144,12 @@ async fn listings_that_lag_never_delete_a_live_row_while_real_deletes_are_found(
         .filter(|a| doomed.contains(&a.customer_id))
         .map(|a| a.id)
         .collect();
-    let doomed_addresses: Vec<i64> = app
+    let kept_addresses = app
         .sim
         .addresses()
-        .iter()
-        .filter(|a| !doomed.contains(&a.customer_id))
-        .step_by(151)
-        .take(3)
-        .map(|a| a.id)
-        .collect();
+        .into_iter()
+        .filter(|a| !doomed.contains(&a.customer_id));
+    let doomed_addresses = every_nth(kept_addresses.map(|a| a.id), 151, 3);
     expected_addresses.extend(&doomed_addresses);
     expected_addresses.sort();
     assert_eq!(app.sim.delete_customers(&doomed), 3);
@@ -220,15 +217,12 @@ async fn listings_that_lag_never_delete_a_live_row_while_real_deletes_are_found(
 
     // Edits still arrive while the listings lag: an answer short of its own total is
     // asked again rather than let the watermark pass the row it lacks.
-    let edited: Vec<i64> = app
+    let kept = app
         .sim
         .customers()
-        .iter()
-        .filter(|c| !doomed.contains(&c.id))
-        .step_by(53)
-        .take(10)
-        .map(|c| c.id)
-        .collect();
+        .into_iter()
+        .filter(|c| !doomed.contains(&c.id));
+    let edited = every_nth(kept.map(|c| c.id), 53, 10);
     for id in &edited {
         assert!(
             app.sim
@@ -299,4 +293,9 @@ async fn a_watermark_stored_ahead_of_the_api_clock_is_taken_back() {
     app.run_ok(&["sync"]).await;
     app.assert_mirror_exact().await;
     assert!(watermark(&app).await <= Utc::now());
+}
+
+/// `n` of `ids`, every `step`-th from the first.
+fn every_nth(ids: impl Iterator<Item = i64>, step: usize, n: usize) -> Vec<i64> {
+    ids.step_by(step).take(n).collect()
 }

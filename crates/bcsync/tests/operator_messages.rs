@@ -70,11 +70,7 @@ async fn a_wrong_token_names_where_it_came_from() {
 
     let out = bcsync(dir.path(), &["check"], &[]).await;
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
-    let fail = stdout(&out)
-        .lines()
-        .find(|l| l.starts_with("FAIL"))
-        .unwrap_or_default()
-        .to_owned();
+    let fail = fail_line(&out);
     assert_eq!(
         fail,
         format!(
@@ -99,11 +95,7 @@ async fn a_wrong_store_hash_says_check_hash_in_one_short_line() {
     let where_ = format!("stores[0].hash in {}", file.display());
 
     let out = bcsync(dir.path(), &["check"], &[]).await;
-    let fail = stdout(&out)
-        .lines()
-        .find(|l| l.starts_with("FAIL"))
-        .unwrap_or_default()
-        .to_owned();
+    let fail = fail_line(&out);
     assert_eq!(
         fail,
         format!("FAIL store wrong1: BigCommerce knows no such store (404) (check {where_})")
@@ -182,11 +174,7 @@ async fn root_causes_reach_the_first_line() {
         legacy(app.db.url.clone(), format!("http://127.0.0.1:{closed}")),
     )
     .await;
-    let fail = stdout(&out)
-        .lines()
-        .find(|l| l.starts_with("FAIL"))
-        .unwrap_or_default()
-        .to_owned();
+    let fail = fail_line(&out);
     assert!(
         fail.starts_with(&format!(
             "FAIL store {}: BigCommerce unreachable (check BIGCOMMERCE_API_URL): ",
@@ -319,4 +307,13 @@ async fn a_schedule_that_can_never_fire_is_refused_naming_the_key() {
         "{line}"
     );
     assert!(line.contains("never fires"), "{line}");
+}
+
+/// The first `FAIL` line `bcsync check` printed (empty when none).
+fn fail_line(out: &std::process::Output) -> String {
+    stdout(out)
+        .lines()
+        .find(|l| l.starts_with("FAIL"))
+        .unwrap_or_default()
+        .to_owned()
 }

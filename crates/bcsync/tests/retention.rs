@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use bcsync_simulator::SimConfig;
-use common::daemon::{DaemonSpec, eventually, free_port, signal, write_config};
+use common::daemon::{Daemon, DaemonSpec, eventually};
 use common::spawn_app;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,20 +36,11 @@ async fn the_daemon_prunes_changes_older_than_the_retention_and_old_cursors_get_
         webhook_secret: None,
         lease_ttl_secs: 30,
     };
-    let (_dir, config) = write_config(&spec, free_port());
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("[change_log]\nretention_days = 1\n");
-    std::fs::write(&config, text).unwrap();
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"))
-        .args(["run", "--config"])
-        .arg(&config)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let daemon = Daemon::start_with(&spec, |mut toml| {
+        toml.push_str("[change_log]\nretention_days = 1\n");
+        toml
+    })
+    .await;
 
     eventually(Duration::from_secs(60), "old change_log rows pruned", || async {
         let horizon: i64 = sqlx::query_scalar("SELECT pruned_through FROM bigcommerce.change_log_horizon")
@@ -60,8 +50,7 @@ async fn the_daemon_prunes_changes_older_than_the_retention_and_old_cursors_get_
         horizon == old_last
     })
     .await;
-    signal(child.id().unwrap(), "-TERM");
-    let out = child.wait_with_output().await.unwrap();
+    let out = daemon.terminate(Duration::from_secs(60)).await;
     let log = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(log.contains("pruned change_log"), "{log}");
 

@@ -6,18 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Resource names an operator may exclude as a whole.
-pub const RESOURCES: [&str; 9] = [
-    "addresses",
-    "attributes",
-    "attribute_values",
-    "form_field_values",
-    "consents",
-    "stored_instruments",
-    "metafields",
-    "settings",
-    "channel_settings",
-];
+use crate::Resource;
 
 /// Fields the mirror cannot do without: keys, and the timestamps the poller walks by.
 const REQUIRED_FIELDS: [&str; 8] = [
@@ -33,9 +22,9 @@ const REQUIRED_FIELDS: [&str; 8] = [
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Exclusions {
-    resources: BTreeSet<String>,
-    /// resource (as in [`RESOURCES`] or `customers`) → field names.
-    fields: BTreeMap<String, BTreeSet<String>>,
+    resources: BTreeSet<Resource>,
+    /// resource → field names.
+    fields: BTreeMap<Resource, BTreeSet<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,30 +44,29 @@ impl Exclusions {
                 reason,
             };
             match entry.split_once('.') {
-                None if RESOURCES.contains(&entry) => {
-                    ex.resources.insert(entry.to_owned());
-                }
-                None if entry == "customers" => return Err(err("customers are the mirror's spine".into())),
-                None => {
-                    return Err(err(format!(
-                        "unknown resource; known: customers, {}",
-                        RESOURCES.join(", ")
-                    )));
-                }
-                Some((resource, field)) => {
-                    if resource != "customers" && !RESOURCES.contains(&resource) {
-                        return Err(err(format!("unknown resource `{resource}`")));
+                None => match entry.parse::<Resource>() {
+                    Ok(r) if r.excludable() => {
+                        ex.resources.insert(r);
                     }
+                    Ok(_) => return Err(err("customers are the mirror's spine".into())),
+                    Err(_) => {
+                        return Err(err(format!(
+                            "unknown resource; known: {}",
+                            Resource::names(Resource::ALL)
+                        )));
+                    }
+                },
+                Some((resource, field)) => {
+                    let Ok(resource) = resource.parse::<Resource>() else {
+                        return Err(err(format!("unknown resource `{resource}`")));
+                    };
                     if field.is_empty() || field.contains('.') {
                         return Err(err("expected `resource.field`".into()));
                     }
                     if REQUIRED_FIELDS.contains(&field) {
                         return Err(err(format!("`{field}` is required to mirror the records")));
                     }
-                    ex.fields
-                        .entry(resource.to_owned())
-                        .or_default()
-                        .insert(field.to_owned());
+                    ex.fields.entry(resource).or_default().insert(field.to_owned());
                 }
             }
         }
@@ -86,13 +74,13 @@ impl Exclusions {
     }
 
     /// Whether a whole resource is kept out of the mirror.
-    pub fn skips(&self, resource: &str) -> bool {
-        self.resources.contains(resource)
+    pub fn skips(&self, resource: Resource) -> bool {
+        self.resources.contains(&resource)
     }
 
     /// Removes the excluded fields of `resource` from a record's JSON.
-    pub fn strip(&self, resource: &str, record: &mut serde_json::Value) {
-        if let (Some(fields), Some(obj)) = (self.fields.get(resource), record.as_object_mut()) {
+    pub fn strip(&self, resource: Resource, record: &mut serde_json::Value) {
+        if let (Some(fields), Some(obj)) = (self.fields.get(&resource), record.as_object_mut()) {
             for f in fields {
                 obj.remove(f);
             }
@@ -100,8 +88,8 @@ impl Exclusions {
     }
 
     /// Whether any field of `resource` is excluded (so callers can skip work).
-    pub fn strips(&self, resource: &str) -> bool {
-        self.fields.contains_key(resource)
+    pub fn strips(&self, resource: Resource) -> bool {
+        self.fields.contains_key(&resource)
     }
 }
 
@@ -112,9 +100,9 @@ mod tests {
     #[test]
     fn resources_and_fields_are_parsed_and_applied() {
         let ex = Exclusions::parse(["stored_instruments", " customers.notes ", ""]).unwrap();
-        assert!(ex.skips("stored_instruments") && !ex.skips("consents"));
+        assert!(ex.skips(Resource::StoredInstruments) && !ex.skips(Resource::Consents));
         let mut c = serde_json::json!({"id": 1, "notes": "secret", "email": "a@b"});
-        ex.strip("customers", &mut c);
+        ex.strip(Resource::Customers, &mut c);
         assert_eq!(c, serde_json::json!({"id": 1, "email": "a@b"}));
     }
 

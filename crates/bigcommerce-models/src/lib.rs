@@ -6,8 +6,10 @@
 //!
 //! - [`customer`]: customers and what `include=` adds to them.
 //! - [`address`]: customer addresses.
+//! - [`resource`]: the one list of resources ([`Resource`]) and their names.
 //! - [`resources`]: attribute definitions, form field values, consent, stored
 //!   instruments, metafields and settings.
+//! - [`webhook_scopes`]: the customer webhook scopes.
 //! - [`collection`]: the `{data, meta.pagination}` envelope and decoding that keeps
 //!   every record's raw JSON (unknown fields land in `raw`, never get lost).
 //!
@@ -18,8 +20,10 @@ pub mod address;
 pub mod collection;
 pub mod customer;
 pub mod exclusions;
+pub mod resource;
 pub mod resources;
 pub mod time;
+pub mod webhook_scopes;
 
 pub use address::Address;
 pub use collection::{
@@ -28,6 +32,7 @@ pub use collection::{
 };
 pub use customer::{AttributeValue, Authentication, Customer, FormFieldValue, StoreCredit};
 pub use exclusions::{ExclusionError, Exclusions};
+pub use resource::{Resource, UnknownResource};
 pub use resources::{
     AttributeDefinition, Consent, CustomerGroupSettings, CustomerSettings, FormFieldRecord, Metafield,
     PrivacySettings, StoredInstrument,

@@ -255,7 +255,9 @@ impl Metrics {
     }
 
     /// `n` rows of `table` written with `op`: "insert", "update" or "delete"
-    /// (anything else is counted as "other" so the label stays bounded).
+    /// (anything else is counted as "other" so the label stays bounded). The `table`
+    /// label holds the resource's name (`Resource::as_str`, as in log spans and
+    /// `sync_runs.details`): `addresses`, never `customer_addresses`.
     pub fn rows_written(&self, store: &str, table: &str, op: &str, n: u64) {
         let op = match op {
             "insert" => "insert",

@@ -54,31 +54,19 @@ impl StoreGauges {
             quarantined: Family::default(),
             totals: Mutex::default(),
         };
-        registry.register(
-            "bcsync_api_quota_limit",
-            "Requests allowed per window for the whole store (all apps), as last announced by the API",
-            gauges.quota_limit.clone(),
-        );
-        registry.register(
-            "bcsync_api_quota_left",
-            "Requests left in the current window for the whole store, as last announced by the API",
-            gauges.quota_left.clone(),
-        );
-        registry.register(
-            "bcsync_api_quota_share",
-            "Configured share of the store's quota that bcsync may spend (quota_share)",
-            gauges.quota_share.clone(),
-        );
-        registry.register(
-            "bcsync_schedule_interval_seconds",
-            "Seconds between two fires of the store's schedule, by pass kind",
-            gauges.interval.clone(),
-        );
-        registry.register(
-            "bcsync_quarantined_records",
-            "Records kept aside in bigcommerce.quarantine because they do not fit their model",
-            gauges.quarantined.clone(),
-        );
+        // One line per family: name, help, the family (its types differ, so no list).
+        macro_rules! register {
+            ($($name:literal, $help:literal, $family:expr;)*) => {
+                $(registry.register($name, $help, $family.clone());)*
+            };
+        }
+        register! {
+            "bcsync_api_quota_limit", "Requests allowed per window for the whole store (all apps), as last announced by the API", gauges.quota_limit;
+            "bcsync_api_quota_left", "Requests left in the current window for the whole store, as last announced by the API", gauges.quota_left;
+            "bcsync_api_quota_share", "Configured share of the store's quota that bcsync may spend (quota_share)", gauges.quota_share;
+            "bcsync_schedule_interval_seconds", "Seconds between two fires of the store's schedule, by pass kind", gauges.interval;
+            "bcsync_quarantined_records", "Records kept aside in bigcommerce.quarantine because they do not fit their model", gauges.quarantined;
+        }
         gauges
     }
 }

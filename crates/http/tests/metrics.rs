@@ -28,7 +28,7 @@ async fn exposition_parses_and_has_everything_recorded() {
 
     metrics.rows_written(STORE, "customers", "insert", 250);
     metrics.rows_written(STORE, "customers", "update", 3);
-    metrics.rows_written(STORE, "customer_addresses", "delete", 2);
+    metrics.rows_written(STORE, "addresses", "delete", 2);
     metrics.pass_finished(STORE, "incremental", true, Duration::from_secs(3));
     metrics.pass_finished(STORE, "incremental", false, Duration::from_millis(200));
     let at = Utc.with_ymd_and_hms(2026, 8, 21, 12, 0, 0).unwrap();
@@ -165,7 +165,7 @@ async fn exposition_parses_and_has_everything_recorded() {
         value(
             &samples,
             rows,
-            &[("store", s), ("table", "customer_addresses"), ("op", "delete")]
+            &[("store", s), ("table", "addresses"), ("op", "delete")]
         ),
         2.0
     );

@@ -1,7 +1,7 @@
 //! What a customer page hands the store besides customers and addresses, and the
 //! operator's exclusions applied to it.
 
-use bigcommerce::models::{Address, Customer, Exclusions, Raw, decode_record};
+use bigcommerce::models::{Address, Customer, Exclusions, Raw, Resource, decode_record};
 use serde::de::DeserializeOwned;
 
 use crate::error::PollError;
@@ -10,7 +10,7 @@ use crate::error::PollError;
 /// from what is left, so neither `raw` nor a typed column keeps them.
 pub fn exclude<T: DeserializeOwned>(
     ex: &Exclusions,
-    resource: &str,
+    resource: Resource,
     mut records: Vec<Raw<T>>,
 ) -> Result<Vec<Raw<T>>, PollError> {
     if !ex.strips(resource) {

@@ -11,8 +11,10 @@
 //! The watermark never passes the API's own time (its `Date` header) less a margin,
 //! and each pass re-reads a look-back window before it for rows visible late.
 //!
-//! - [`customers`]: the keyset walk, the same-second scan, and a resync's full walk
-//!   (pages by number, in parallel, in creation order).
+//! - [`customers`]: one pass: what it starts from and what it learns (`Pass`).
+//! - `keyset`: the keyset walk; `full_walk`: a resync's walk (pages by number, in
+//!   parallel, in creation order); `page_store`: completing and queueing a page of
+//!   customers (also for the reconciler: [`store_customers`]).
 //! - `second`: the crowded second, read last page first.
 //! - `fetch`: one page as the walk reads it, asked again while it lacks rows its own
 //!   total counts (a listing that lags).
@@ -28,7 +30,10 @@ pub mod customers;
 pub mod error;
 pub mod exclude;
 mod fetch;
+mod full_walk;
+mod keyset;
 pub mod options;
+mod page_store;
 pub mod progress;
 pub mod proof;
 pub mod resources;
@@ -36,12 +41,13 @@ mod second;
 pub mod stats;
 pub mod writer;
 
-pub use customers::{Mode, PassOutcome, store_customers, store_customers_with, sync_customers};
+pub use customers::{Mode, PassOutcome, sync_customers};
 pub use error::PollError;
 pub use options::PollOptions;
+pub use page_store::{store_customers, store_customers_with};
 pub use progress::Progress;
 pub use resources::{ResourceStats, sync_attribute_definitions, sync_attribute_values};
 pub use stats::PassStats;
 
 /// `sync_state.resource` of the customers watermark.
-pub const CUSTOMERS_RESOURCE: &str = "customers";
+pub const CUSTOMERS_RESOURCE: &str = bcsync_store::Resource::Customers.as_str();

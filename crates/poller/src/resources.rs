@@ -35,8 +35,8 @@ impl ResourceStats {
 }
 
 /// `sync_state.resource` names.
-pub const ATTRIBUTES_RESOURCE: &str = "attributes";
-pub const ATTRIBUTE_VALUES_RESOURCE: &str = "attribute_values";
+pub const ATTRIBUTES_RESOURCE: &str = Resource::Attributes.as_str();
+pub const ATTRIBUTE_VALUES_RESOURCE: &str = Resource::AttributeValues.as_str();
 
 /// Attribute definitions: a handful per store, so every pass reads them all (one
 /// request) and the complete set also tells which were deleted.
@@ -63,7 +63,7 @@ pub async fn sync_attribute_definitions(
         ..Default::default()
     };
     for r in &mut records {
-        opts.exclusions.strip(ATTRIBUTES_RESOURCE, r);
+        opts.exclusions.strip(Resource::Attributes, r);
     }
     let written = store
         .write_records(&RecordPage {
@@ -115,7 +115,7 @@ pub async fn sync_attribute_values(
             .max();
         let mut records: Vec<serde_json::Value> = resp.data.into_iter().map(|r| r.raw).collect();
         for r in &mut records {
-            opts.exclusions.strip(ATTRIBUTE_VALUES_RESOURCE, r);
+            opts.exclusions.strip(Resource::AttributeValues, r);
         }
         let last = step == Step::Done;
         let written = store

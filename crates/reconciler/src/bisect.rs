@@ -300,7 +300,7 @@ impl Bisector<'_> {
                 let mut raws = raws;
                 let ex: &Exclusions = &self.opts.exclusions;
                 for r in &mut raws {
-                    ex.strip("attribute_values", r);
+                    ex.strip(Resource::AttributeValues, r);
                 }
                 self.store
                     .write_records(&RecordPage {

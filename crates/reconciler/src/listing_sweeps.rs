@@ -22,7 +22,7 @@ pub async fn sweep_metafields(
     ex: &Exclusions,
 ) -> Result<ResourceStats, ReconcileError> {
     let store_hash = client.store_hash();
-    let (state_key, name, resource) = (METAFIELDS_SWEEP_RESOURCE, "metafields", Resource::Metafields);
+    let (state_key, resource) = (METAFIELDS_SWEEP_RESOURCE, Resource::Metafields);
     let before = client.requests();
     let (_, position) = store.sync_state(store_hash, state_key).await?;
     let mut page = position.unwrap_or(1).max(1);
@@ -45,7 +45,7 @@ pub async fn sweep_metafields(
         };
         stats.read += records.len() as u64;
         for r in &mut records {
-            ex.strip(name, r);
+            ex.strip(resource, r);
         }
         let next = if last_page { 1 } else { page + 1 };
         let written = store

@@ -28,13 +28,10 @@ pub enum PerCustomer {
 
 impl PerCustomer {
     pub fn name(self) -> &'static str {
-        match self {
-            PerCustomer::Consents => "consents",
-            PerCustomer::StoredInstruments => "stored_instruments",
-        }
+        self.resource().as_str()
     }
 
-    fn resource(self) -> Resource {
+    pub fn resource(self) -> Resource {
         match self {
             PerCustomer::Consents => Resource::Consents,
             PerCustomer::StoredInstruments => Resource::StoredInstruments,
@@ -137,7 +134,7 @@ pub async fn refresh(
         }
         stats.read += records.len() as u64;
         for r in &mut records {
-            ex.strip(kind.name(), r);
+            ex.strip(kind.resource(), r);
         }
         let written = store
             .write_records(&RecordPage {

@@ -15,7 +15,7 @@ pub async fn sync_settings(
 ) -> Result<ResourceStats, ReconcileError> {
     let before = client.requests();
     let mut record = client.get_settings().await?.raw;
-    ex.strip("settings", &mut record);
+    ex.strip(Resource::Settings, &mut record);
     let written = store
         .write_records(&RecordPage {
             store_hash: client.store_hash(),
@@ -58,7 +58,7 @@ pub async fn sync_channel_settings(
         if let Some(obj) = record.as_object_mut() {
             obj.insert("channel_id".to_owned(), channel.into());
         }
-        ex.strip("channel_settings", &mut record);
+        ex.strip(Resource::ChannelSettings, &mut record);
         records.push(record);
     }
     let written = store

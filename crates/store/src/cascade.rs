@@ -5,7 +5,7 @@
 //! mark them: the sweeps that judge them skip deleted customers.
 
 use crate::record_sql::entity_id;
-use crate::resources::Resource;
+use crate::resources::{Resource, spec_of};
 
 /// The statement deleting the live customers of store `$1` that match `predicate` (SQL
 /// over the customer row `c`, may use `$2`) and their live children: addresses,
@@ -13,8 +13,8 @@ use crate::resources::Resource;
 /// consent, stored instruments and metafields (`resource_id`). Returns one row: the
 /// number of customers marked.
 pub(crate) fn delete_customers_where(predicate: &str) -> String {
-    let form_field_id = entity_id(Resource::FormFieldValues.spec(), "t");
-    let instrument_id = entity_id(Resource::StoredInstruments.spec(), "t");
+    let form_field_id = entity_id(spec_of(Resource::FormFieldValues), "t");
+    let instrument_id = entity_id(spec_of(Resource::StoredInstruments), "t");
     // Every CTE sees the snapshot from before the statement, so `owners` also holds the
     // addresses this statement marks, and those deleted earlier (whose form field values
     // may still be live). One (owner_type, owner_id) list rather than an OR of two

@@ -39,7 +39,7 @@ struct Part {
 }
 
 fn parts() -> Vec<Part> {
-    let spec = |r: Resource| r.spec();
+    let spec = crate::resources::spec_of;
     let by_customer_id = "t.customer_id = $2";
     let mut parts = vec![
         Part {

@@ -70,6 +70,10 @@ pub enum StoreError {
         scope: &'static str,
         missing: &'static str,
     },
+
+    /// Customers and addresses have a writer of their own: a bug of the caller.
+    #[error("{resource} records are not written by write_records (they have their own writer)")]
+    NoRecordSpec { resource: Resource },
 }
 
 impl StoreError {

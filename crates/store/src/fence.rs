@@ -27,9 +27,8 @@ impl Store {
     /// The same pool, with every write checked against `fence`.
     pub fn fenced(&self, fence: Fence) -> Store {
         Store {
-            pool: self.pool.clone(),
             fence: Some(Arc::new(fence)),
-            hashing: self.hashing.clone(),
+            ..self.clone()
         }
     }
 

@@ -14,7 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use sha2::Sha256;
 
-use crate::resources::{Extract, Kind, Resource};
+use crate::resources::{Extract, Kind};
 use crate::{addresses, customers};
 
 /// A `hash_columns` entry that names no hashable column.
@@ -55,8 +55,8 @@ pub fn hashable() -> Vec<String> {
                 .map(|c| format!("{table}.{c}")),
         );
     }
-    for r in Resource::all() {
-        let spec = r.spec();
+    for r in crate::resources::record_resources() {
+        let spec = crate::resources::spec_of(r);
         for c in spec.columns {
             let text = matches!(c.extract, Extract::Field(Kind::Text));
             if text && spec.personal.contains(&c.name) {

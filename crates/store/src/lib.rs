@@ -77,6 +77,7 @@ mod hashing;
 mod history;
 mod leases;
 mod median;
+mod mirror_summary;
 mod overview;
 mod page;
 mod quarantine;
@@ -93,6 +94,7 @@ mod sync_state;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod webhook_events;
+mod webhook_listener;
 
 pub use counted::Counted;
 pub use deletes::Table;
@@ -102,17 +104,19 @@ pub use fence::Fence;
 pub use hashing::{Hashing, UnknownHashColumn, hashable};
 pub use history::HISTORY_TABLES;
 pub use leases::{HeldBy, HeldLease};
+pub use mirror_summary::{CustomerAddressCount, MirrorCounts, RunTotals};
 pub use overview::{ResourceState, RunRow, StoreOverview};
 pub use page::{CustomerPage, PageStats};
 pub use quarantine::Quarantined;
 pub use records::{RecordCheckpoint, RecordPage, RecordStats, Scope};
 pub use replicas::fair_share;
-pub use resources::Resource;
+pub use resources::{Resource, record_resources};
 pub use runs::{RunOutcome, RunSummary};
 pub use status::{MIRROR_TABLES, PassRow, ResourceFreshness, StoreStatus, SyncStateRow, TableCounts};
 pub use sweep::AddressSweepPage;
 pub use sweep_cycles::{SweepCycle, SweepProgress};
 pub use webhook_events::WEBHOOK_CHANNEL;
+pub use webhook_listener::WebhookListener;
 
 use std::sync::{Arc, LazyLock};
 
@@ -155,11 +159,8 @@ impl Store {
     /// As [`Store::connect`], with at most `max_connections` (the operator's
     /// `[database] max_connections`: the database may be shared with other applications).
     pub async fn connect_with(database_url: &str, max_connections: u32) -> Result<Store, StoreError> {
-        Ok(Store {
-            pool: connect::connect(database_url, max_connections.max(1)).await?,
-            fence: None,
-            hashing: None,
-        })
+        let pool = connect::connect(database_url, max_connections.max(1)).await?;
+        Ok(Store::from_pool(pool))
     }
 
     pub fn from_pool(pool: PgPool) -> Store {
@@ -174,9 +175,8 @@ impl Store {
     /// records before every page write (other stores' records are written as they are).
     pub fn with_hashing(&self, store_hash: &str, hashing: Hashing) -> Store {
         Store {
-            pool: self.pool.clone(),
-            fence: self.fence.clone(),
             hashing: Some(Arc::new((store_hash.to_owned(), hashing))),
+            ..self.clone()
         }
     }
 

@@ -74,7 +74,9 @@ impl Store {
     /// when the page is empty), and store the checkpoint. A record lacking a key
     /// column fails the page with [`StoreError::MissingKey`] and nothing is written.
     pub async fn write_records(&self, page: &RecordPage<'_>) -> Result<RecordStats, StoreError> {
-        let spec = page.resource.spec();
+        let spec = crate::resources::spec(page.resource).ok_or(StoreError::NoRecordSpec {
+            resource: page.resource,
+        })?;
         let sql = statements(page.resource);
         let not_applicable = |missing| StoreError::ScopeNotApplicable {
             resource: page.resource,

@@ -1,70 +1,41 @@
 //! The resources written by the generic writer ([`Store::write_records`](crate::Store::write_records)),
-//! each described by a column spec: its table, its columns and how each is extracted
+//! each described by a column spec ([`Resource`] itself is `bigcommerce_models`'): its table, its columns and how each is extracted
 //! from the record's JSON, its key, and which scopes can judge its rows.
 //!
-//! Adding a resource is a spec entry here plus a migration creating its table; the SQL
+//! Adding a resource is an arm of `bigcommerce_models::Resource`, a spec entry here and a
+//! migration creating its table; the SQL
 //! is generated from the spec (`record_sql.rs`).
 
 use Kind::{BigInt, Boolean, Jsonb, Text, TextArray, Timestamptz};
 
-/// A Customers V3 resource stored as raw JSON records (see [`crate::RecordPage`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Resource {
-    /// `GET /customers/attributes` → `customer_attributes` (id).
-    Attributes,
-    /// `GET /customers/attribute-values` → `customer_attribute_values` (id).
-    AttributeValues,
-    /// `GET /customers/form-field-values` → `customer_form_field_values`
-    /// (owner_type, owner_id, name; the owner from `address_id` or `customer_id`).
-    FormFieldValues,
-    /// `GET /customers/{id}/consent` plus `customer_id` → `customer_consents` (customer_id).
-    Consents,
-    /// `GET /customers/{id}/stored-instruments` plus `customer_id` →
-    /// `customer_stored_instruments` (customer_id, token; `type` required).
-    StoredInstruments,
-    /// `GET /customers/metafields` → `customer_metafields` (id).
-    Metafields,
-    /// `GET /customers/settings` → `customer_settings` (one row per store).
-    Settings,
-    /// `GET /customers/settings/channels/{id}` plus `channel_id` →
-    /// `customer_channel_settings` (channel_id).
-    ChannelSettings,
+pub use bigcommerce_models::Resource;
+
+/// The resources the generic writer stores (those with a spec), in the order of the
+/// migrations that created their tables.
+pub fn record_resources() -> impl Iterator<Item = Resource> {
+    Resource::ALL.into_iter().filter(|r| spec(*r).is_some())
 }
 
-const ALL: [Resource; 8] = [
-    Resource::Attributes,
-    Resource::AttributeValues,
-    Resource::FormFieldValues,
-    Resource::Consents,
-    Resource::StoredInstruments,
-    Resource::Metafields,
-    Resource::Settings,
-    Resource::ChannelSettings,
-];
-
-impl Resource {
-    /// The table in schema `bigcommerce` (unqualified), e.g. `customer_attributes`.
-    pub fn table(self) -> &'static str {
-        self.spec().table
+/// How `resource` maps onto its table. `None`: customers and their addresses, which
+/// have a writer of their own (`page.rs`). A new [`Resource`] arm fails to compile
+/// until it is given a spec here (or `None`).
+pub(crate) fn spec(resource: Resource) -> Option<&'static Spec> {
+    match resource {
+        Resource::Customers | Resource::Addresses => None,
+        Resource::Attributes => Some(&ATTRIBUTES),
+        Resource::AttributeValues => Some(&ATTRIBUTE_VALUES),
+        Resource::FormFieldValues => Some(&FORM_FIELD_VALUES),
+        Resource::Consents => Some(&CONSENTS),
+        Resource::StoredInstruments => Some(&STORED_INSTRUMENTS),
+        Resource::Metafields => Some(&METAFIELDS),
+        Resource::Settings => Some(&SETTINGS),
+        Resource::ChannelSettings => Some(&CHANNEL_SETTINGS),
     }
+}
 
-    /// Every resource, in the order of the migration that created their tables.
-    pub fn all() -> &'static [Resource] {
-        &ALL
-    }
-
-    pub(crate) fn spec(self) -> &'static Spec {
-        match self {
-            Resource::Attributes => &ATTRIBUTES,
-            Resource::AttributeValues => &ATTRIBUTE_VALUES,
-            Resource::FormFieldValues => &FORM_FIELD_VALUES,
-            Resource::Consents => &CONSENTS,
-            Resource::StoredInstruments => &STORED_INSTRUMENTS,
-            Resource::Metafields => &METAFIELDS,
-            Resource::Settings => &SETTINGS,
-            Resource::ChannelSettings => &CHANNEL_SETTINGS,
-        }
-    }
+/// The spec of a resource known to have one (the crate's own constants).
+pub(crate) fn spec_of(resource: Resource) -> &'static Spec {
+    spec(resource).unwrap_or_else(|| panic!("{resource} has no record spec"))
 }
 
 /// How one resource maps onto its table. Besides these columns every table has
@@ -136,7 +107,7 @@ const fn col(name: &'static str, kind: Kind) -> Column {
 const BY_CUSTOMER_ID: Option<&str> = Some("t.customer_id = ANY($3::bigint[])");
 
 static ATTRIBUTES: Spec = Spec {
-    table: "customer_attributes",
+    table: Resource::Attributes.table(),
     columns: &[
         col("id", BigInt),
         col("name", Text),
@@ -152,7 +123,7 @@ static ATTRIBUTES: Spec = Spec {
 };
 
 static ATTRIBUTE_VALUES: Spec = Spec {
-    table: "customer_attribute_values",
+    table: Resource::AttributeValues.table(),
     columns: &[
         col("id", BigInt),
         col("attribute_id", BigInt),
@@ -172,7 +143,7 @@ static ATTRIBUTE_VALUES: Spec = Spec {
 /// also carry its customer's id while a customer's value never carries an address id,
 /// so `address_id` decides when both are there.
 static FORM_FIELD_VALUES: Spec = Spec {
-    table: "customer_form_field_values",
+    table: Resource::FormFieldValues.table(),
     columns: &[
         Column {
             name: "owner_type",
@@ -202,7 +173,7 @@ static FORM_FIELD_VALUES: Spec = Spec {
 };
 
 static CONSENTS: Spec = Spec {
-    table: "customer_consents",
+    table: Resource::Consents.table(),
     columns: &[
         col("customer_id", BigInt),
         col("allow", TextArray),
@@ -217,7 +188,7 @@ static CONSENTS: Spec = Spec {
 };
 
 static STORED_INSTRUMENTS: Spec = Spec {
-    table: "customer_stored_instruments",
+    table: Resource::StoredInstruments.table(),
     columns: &[
         col("customer_id", BigInt),
         col("token", Text),
@@ -250,7 +221,7 @@ static STORED_INSTRUMENTS: Spec = Spec {
 };
 
 static METAFIELDS: Spec = Spec {
-    table: "customer_metafields",
+    table: Resource::Metafields.table(),
     columns: &[
         col("id", BigInt),
         col("key", Text),
@@ -272,7 +243,7 @@ static METAFIELDS: Spec = Spec {
 };
 
 static SETTINGS: Spec = Spec {
-    table: "customer_settings",
+    table: Resource::Settings.table(),
     columns: &[
         col("privacy_settings", Jsonb),
         col("customer_group_settings", Jsonb),
@@ -285,7 +256,7 @@ static SETTINGS: Spec = Spec {
 };
 
 static CHANNEL_SETTINGS: Spec = Spec {
-    table: "customer_channel_settings",
+    table: Resource::ChannelSettings.table(),
     columns: &[
         col("channel_id", BigInt),
         col("privacy_settings", Jsonb),

@@ -11,24 +11,21 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::failed;
-use crate::{Store, StoreError};
+use crate::{Resource, Store, StoreError};
 
 /// Finished passes looked at for freshness.
 pub const RECENT_RUNS: i64 = 200;
 
-/// The mirror tables, in the order `bcsync status` lists them.
-pub const MIRROR_TABLES: &[&str] = &[
-    "customers",
-    "customer_addresses",
-    "customer_attributes",
-    "customer_attribute_values",
-    "customer_form_field_values",
-    "customer_consents",
-    "customer_stored_instruments",
-    "customer_metafields",
-    "customer_settings",
-    "customer_channel_settings",
-];
+/// The mirror tables, in the order `bcsync status` lists them: one per [`Resource`].
+pub const MIRROR_TABLES: [&str; Resource::ALL.len()] = {
+    let mut tables = [""; Resource::ALL.len()];
+    let mut i = 0;
+    while i < tables.len() {
+        tables[i] = Resource::ALL[i].table();
+        i += 1;
+    }
+    tables
+};
 
 /// One pass (a `sync_runs` row).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -162,7 +159,7 @@ impl Store {
             .await
             .map_err(failed("reading bigcommerce.sync_state"))?;
         let mut tables = Vec::with_capacity(MIRROR_TABLES.len());
-        for &table in MIRROR_TABLES {
+        for table in MIRROR_TABLES {
             // Table names come from the constant list above, never from input.
             let sql = format!(
                 "SELECT count(*) FILTER (WHERE deleted_at IS NULL), count(*) FILTER (WHERE deleted_at IS NOT NULL), \

@@ -129,7 +129,7 @@ async fn every_generic_resource_logs_each_real_change_once() {
     let db = fresh_database().await;
     let store = &db.store;
     let mut seq = 0;
-    for &resource in Resource::all() {
+    for resource in bcsync_store::record_resources() {
         let entity = resource.table();
         let records = [sample(resource, 3)];
         let id = match resource {

@@ -10,6 +10,16 @@ use common::{STORE, customer, raw, ts};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
+/// Replica "a" holds the store's lease for one second.
+async fn claim_for_a_second(store: &bcsync_store::Store) {
+    assert!(
+        store
+            .claim_lease(STORE, "a", Duration::from_secs(1))
+            .await
+            .unwrap()
+    );
+}
+
 #[tokio::test]
 async fn of_two_contending_holders_exactly_one_wins() {
     let db = fresh_database().await;
@@ -47,12 +57,7 @@ async fn the_holder_renews_and_others_stay_out() {
 async fn an_expired_lease_goes_to_the_next_claimant() {
     let db = fresh_database().await;
     let store = &db.store;
-    assert!(
-        store
-            .claim_lease(STORE, "a", Duration::from_secs(1))
-            .await
-            .unwrap()
-    );
+    claim_for_a_second(store).await;
     assert!(!store.claim_lease(STORE, "b", MINUTE).await.unwrap());
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert!(store.claim_lease(STORE, "b", MINUTE).await.unwrap());
@@ -122,12 +127,7 @@ async fn the_epoch_changes_with_every_holder_and_stays_across_renewals() {
 async fn a_fenced_store_writes_while_its_epoch_holds_and_nothing_once_another_replica_took_it() {
     let db = fresh_database().await;
     let store = &db.store;
-    assert!(
-        store
-            .claim_lease(STORE, "a", Duration::from_secs(1))
-            .await
-            .unwrap()
-    );
+    claim_for_a_second(store).await;
     let epoch = store.lease_epoch(STORE).await.unwrap().unwrap().epoch;
     let fenced = store.fenced(Fence {
         store_hash: STORE.into(),

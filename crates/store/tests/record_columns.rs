@@ -169,7 +169,11 @@ async fn columns_are_typed() {
         "SELECT table_name::text, column_name::text, udt_name::text FROM information_schema.columns \
          WHERE table_schema = 'bigcommerce' AND table_name = ANY($1) ORDER BY table_name, ordinal_position",
     )
-    .bind(Resource::all().iter().map(|r| r.table()).collect::<Vec<_>>())
+    .bind(
+        bcsync_store::record_resources()
+            .map(|r| r.table())
+            .collect::<Vec<_>>(),
+    )
     .fetch_all(db.store.pool())
     .await
     .unwrap();

@@ -13,8 +13,8 @@ use throwaway_pg::ThrowawayPg;
 
 use super::migrate::connect_and_migrate;
 use crate::cli::DemoArgs;
-use crate::pass::{PassKind, PassOptions, run_pass};
 use bcsync_config::{DatabaseConfig, Location};
+use bcsync_pipeline::{PassKind, PassOptions, run_pass};
 
 /// Where the demo mirrors, when set.
 const DATABASE_URL: &str = "DATABASE_URL";
@@ -135,73 +135,44 @@ fn merchant_activity(sim: &Simulator) -> String {
 }
 
 async fn print_mirror(store: &Store, sim: &Simulator) -> anyhow::Result<()> {
-    let pool = store.pool();
-    let (customers, deleted): (i64, i64) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE deleted_at IS NULL), count(*) FILTER (WHERE deleted_at IS NOT NULL)
-         FROM bigcommerce.customers WHERE store_hash = $1",
-    )
-    .bind(DEMO_STORE)
-    .fetch_one(pool)
-    .await?;
-    let addresses: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM bigcommerce.customer_addresses WHERE store_hash = $1 AND deleted_at IS NULL",
-    )
-    .bind(DEMO_STORE)
-    .fetch_one(pool)
-    .await?;
-    let springfield: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM bigcommerce.customer_addresses
-         WHERE store_hash = $1 AND deleted_at IS NULL AND city = 'Springfield'",
-    )
-    .bind(DEMO_STORE)
-    .fetch_one(pool)
-    .await?;
+    let counts = store.mirror_counts(DEMO_STORE).await?;
+    let springfield = store.addresses_in_city(DEMO_STORE, "Springfield").await?;
     println!("\nwhat landed in schema `bigcommerce`:");
     println!(
-        "   customers:          {customers} live, {deleted} soft-deleted (simulator has {})",
+        "   customers:          {} live, {} soft-deleted (simulator has {})",
+        counts.customers_live,
+        counts.customers_deleted,
         sim.customer_count()
     );
     println!(
-        "   customer_addresses: {addresses} live (simulator has {})",
+        "   customer_addresses: {} live (simulator has {})",
+        counts.addresses_live,
         sim.addresses().len()
     );
     println!("   addresses in Springfield: {springfield}");
-    let sample: Vec<SampleRow> = sqlx::query_as(
-        "SELECT c.id, c.email, c.first_name, c.last_name,
-                (SELECT count(*) FROM bigcommerce.customer_addresses a
-                 WHERE a.store_hash = c.store_hash AND a.customer_id = c.id AND a.deleted_at IS NULL)
-         FROM bigcommerce.customers c WHERE c.store_hash = $1 AND c.deleted_at IS NULL
-         ORDER BY 5 DESC, c.id LIMIT 5",
-    )
-    .bind(DEMO_STORE)
-    .fetch_all(pool)
-    .await?;
     println!("\n   customers with the most addresses:");
-    for (id, email, first, last, n) in sample {
-        let name = format!("{} {}", first.unwrap_or_default(), last.unwrap_or_default());
+    for c in store.customers_with_most_addresses(DEMO_STORE, 5).await? {
+        let name = format!(
+            "{} {}",
+            c.first_name.unwrap_or_default(),
+            c.last_name.unwrap_or_default()
+        );
         println!(
-            "   {id:>7}  {:<36} {name:<28} {n} addresses",
-            email.unwrap_or_default()
+            "   {:>7}  {:<36} {name:<28} {} addresses",
+            c.id,
+            c.email.unwrap_or_default(),
+            c.addresses
         );
     }
-    let runs: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, kind, outcome, requests, rows_written, rows_deleted FROM bigcommerce.sync_runs
-         WHERE store_hash = $1 ORDER BY id",
-    )
-    .bind(DEMO_STORE)
-    .fetch_all(pool)
-    .await?;
     println!("\n   sync_runs:");
-    for (id, kind, outcome, requests, written, deleted) in runs {
+    for r in store.run_totals(DEMO_STORE).await? {
         println!(
-            "   #{id} {kind:<7} {outcome:<10} {requests:>4} requests {written:>6} rows written {deleted:>4} deleted"
+            "   #{} {:<7} {:<10} {:>4} requests {:>6} rows written {:>4} deleted",
+            r.id, r.kind, r.outcome, r.requests, r.rows_written, r.rows_deleted
         );
     }
     Ok(())
 }
-
-/// id, email, first name, last name, live addresses.
-type SampleRow = (i64, Option<String>, Option<String>, Option<String>, i64);
 
 /// A token that differs per run; the demo never shows it.
 fn rand_u64() -> u64 {

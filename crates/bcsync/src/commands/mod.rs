@@ -19,7 +19,7 @@ use bcsync_config::Config;
 pub use migrate::connect;
 
 use crate::cli::{Command, ConfigCommand, WebhooksCommand};
-use crate::pass::PassKind;
+use bcsync_pipeline::PassKind;
 
 pub async fn run(command: Command, config: Option<Config>) -> anyhow::Result<()> {
     #[cfg(feature = "demo")]

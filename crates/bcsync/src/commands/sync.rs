@@ -7,13 +7,13 @@ use bigcommerce::BigCommerceClient;
 
 use super::migrate::connect_and_migrate;
 use crate::cli::StoreArgs;
-use crate::pass::{PassKind, PassOptions, run_pass};
+use bcsync_pipeline::{PassKind, PassOptions, run_pass};
 
 pub async fn run(
     kind: PassKind,
     config: &Config,
     args: &StoreArgs,
-    only: Option<String>,
+    only: Option<bcsync_pipeline::Resource>,
 ) -> anyhow::Result<()> {
     let stores: Vec<_> = config
         .stores
@@ -42,7 +42,7 @@ pub async fn run(
     let mut failed = Vec::new();
     for cfg in stores {
         let (client, mut opts) = crate::init::stores::build(cfg, None)?;
-        opts.only = only.clone();
+        opts.only = only;
         if let Err(e) = one(&client, &store, kind, &opts).await {
             tracing::error!(store = %cfg.hash, "{}", crate::failure::one_line(&e));
             failed.push(cfg.hash.clone());

@@ -18,14 +18,7 @@ use secrecy::ExposeSecret;
 use serde_json::json;
 
 /// The events the mirror acts on.
-pub const SCOPES: &[&str] = &[
-    "store/customer/created",
-    "store/customer/updated",
-    "store/customer/deleted",
-    "store/customer/address/created",
-    "store/customer/address/updated",
-    "store/customer/address/deleted",
-];
+pub const SCOPES: &[&str] = bigcommerce_models::webhook_scopes::MIRRORED;
 
 /// Creating a hook is tried at most this many times; each retry first lists the hooks
 /// again, since a failed answer may hide a hook that was created.

@@ -7,7 +7,7 @@ use bcsync_http::Metrics;
 use bcsync_store::Store;
 use chrono::Utc;
 
-use crate::pass::{PassReport, StepStatus};
+use bcsync_pipeline::{PassReport, Resource, StepStatus};
 
 pub fn pass_done(
     metrics: &Metrics,
@@ -22,19 +22,22 @@ pub fn pass_done(
     };
     let s = &report.stats;
     let now = Utc::now();
-    for (table, op, n) in [
-        ("customers", "insert", s.customers_inserted),
-        ("customers", "update", s.customers_updated),
-        ("customers", "delete", report.customers_deleted),
-        ("customer_addresses", "insert", s.addresses_inserted),
-        ("customer_addresses", "update", s.addresses_updated),
-        ("customer_addresses", "delete", s.addresses_deleted),
+    // Labelled by resource name (`addresses`, as the address sweep's step is), never
+    // by table name, so one table has one label.
+    let (customers, addresses) = (Resource::Customers.as_str(), Resource::Addresses.as_str());
+    for (resource, op, n) in [
+        (customers, "insert", s.customers_inserted),
+        (customers, "update", s.customers_updated),
+        (customers, "delete", report.customers_deleted),
+        (addresses, "insert", s.addresses_inserted),
+        (addresses, "update", s.addresses_updated),
+        (addresses, "delete", s.addresses_deleted),
     ] {
-        metrics.rows_written(store, table, op, n);
+        metrics.rows_written(store, resource, op, n);
     }
     // Everything changed before the pass began is in the mirror: the data is at most
     // this old when the pass ends (and `last_success` shows how long ago that was).
-    metrics.resource_synced(store, "customers", now, Some(elapsed));
+    metrics.resource_synced(store, customers, now, Some(elapsed));
     for step in &report.steps {
         for (op, n) in [
             ("insert", step.stats.inserted),

@@ -25,7 +25,7 @@ use super::leases::{self, LeaseState, Slot};
 use super::report;
 use super::shutdown;
 use super::webhook_apply;
-use crate::pass::{PassKind, PassOptions, run_pass};
+use bcsync_pipeline::{PassKind, PassOptions, run_pass};
 
 /// How long webhook events gather before one read applies them all: a burst of edits
 /// to one customer (BigCommerce sends one event per save) costs one request.
@@ -198,7 +198,7 @@ impl Worker {
         let started = std::time::Instant::now();
         let mut stop = self.shutdown.clone();
         let result = tokio::select! {
-            r = run_pass(&self.client, &store, PassKind::Sync, &opts) => r,
+            r = run_pass(&self.client, &store, PassKind::Sync, &opts) => r.map_err(anyhow::Error::new),
             _ = shutdown::requested(&mut stop) => {
                 tracing::info!(store = %self.client.store_hash(), "pass stopped by shutdown; its open page rolls back");
                 return true;

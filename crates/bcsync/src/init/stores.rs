@@ -10,7 +10,7 @@ use bcsync_store::Hashing;
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ClientConfig};
 
-use crate::pass::PassOptions;
+use bcsync_pipeline::PassOptions;
 
 pub fn build(
     cfg: &StoreConfig,

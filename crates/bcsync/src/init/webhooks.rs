@@ -11,8 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use bcsync_http::WebhookEvent;
-use bcsync_store::{Store, WEBHOOK_CHANNEL};
-use sqlx::postgres::PgListener;
+use bcsync_store::Store;
 use tokio::sync::{mpsc, watch};
 
 use crate::daemon::leases::{LeaseState, Slot};
@@ -46,7 +45,7 @@ pub async fn listen(
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        let mut listener = match PgListener::connect_with(store.pool()).await {
+        let mut listener = match store.listen_webhooks().await {
             Ok(l) => l,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot listen for webhook events; retrying");
@@ -56,10 +55,6 @@ pub async fn listen(
                 }
             }
         };
-        if let Err(e) = listener.listen(WEBHOOK_CHANNEL).await {
-            tracing::warn!(error = %e, "cannot LISTEN for webhook events; retrying");
-            continue;
-        }
         // Whatever arrived while not listening.
         deliver(&store, &workers, &slots).await;
         loop {

@@ -10,18 +10,9 @@ pub const WEBHOOK_STORE_ID: &str = "1000001";
 /// The scope that matches every customer scope.
 pub(crate) const WILDCARD: &str = "store/customer/*";
 
-/// Every customer scope BigCommerce offers (`shared/bigcommerce-api-notes.md`). The
-/// simulator fires the first six; the others can be registered but stay silent.
-pub(crate) const KNOWN_SCOPES: [&str; 8] = [
-    "store/customer/created",
-    "store/customer/updated",
-    "store/customer/deleted",
-    "store/customer/address/created",
-    "store/customer/address/updated",
-    "store/customer/address/deleted",
-    "store/customer/payment/instrument/default/updated",
-    "store/customer/channel/login/access/updated",
-];
+/// Every customer scope BigCommerce offers. The simulator fires the first six; the
+/// others can be registered but stay silent.
+pub(crate) const KNOWN_SCOPES: [&str; 8] = bigcommerce_models::webhook_scopes::ALL;
 
 /// Which change happened; the scope name follows from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

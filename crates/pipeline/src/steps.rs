@@ -16,55 +16,7 @@ use bcsync_reconciler::{
 use bcsync_store::{Counted, Store};
 use bigcommerce::BigCommerceClient;
 
-use super::{PassKind, PassOptions, PassReport};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepStatus {
-    Succeeded,
-    /// Not read in this pass (excluded, or the token lacks the scope).
-    Skipped(String),
-    Failed(String),
-}
-
-#[derive(Debug, Clone)]
-pub struct StepReport {
-    pub name: &'static str,
-    pub status: StepStatus,
-    pub stats: ResourceStats,
-}
-
-impl StepReport {
-    pub fn failed(name: &'static str, stats: ResourceStats, err: &dyn std::fmt::Display) -> Self {
-        tracing::error!(resource = name, error = %err, "resource step failed; the pass goes on");
-        StepReport {
-            name,
-            status: StepStatus::Failed(format!("{err:#}")),
-            stats,
-        }
-    }
-
-    /// `name: error`, for the pass's error line.
-    pub fn describe(&self) -> String {
-        match &self.status {
-            StepStatus::Failed(e) => format!("{}: {e}", self.name),
-            StepStatus::Skipped(why) => format!("{} skipped: {why}", self.name),
-            StepStatus::Succeeded => format!("{} ok", self.name),
-        }
-    }
-
-    /// `metafields 12 read 1 changed` for the summary line.
-    pub fn short(&self) -> String {
-        let s = &self.stats;
-        match &self.status {
-            StepStatus::Succeeded => format!(
-                "{} {} read {} new {} changed {} deleted",
-                self.name, s.read, s.inserted, s.updated, s.deleted
-            ),
-            StepStatus::Skipped(_) => format!("{} skipped", self.name),
-            StepStatus::Failed(_) => format!("{} FAILED", self.name),
-        }
-    }
-}
+use crate::{PassKind, PassOptions, Resource, StepReport, StepStatus};
 
 /// Runs one step, turning its error into a failed report.
 async fn step<E: std::fmt::Display>(
@@ -160,7 +112,7 @@ pub async fn other_resources(
     let mut steps = Vec::new();
     let kinds: Vec<PerCustomer> = [PerCustomer::Consents, PerCustomer::StoredInstruments]
         .into_iter()
-        .filter(|k| !ex.skips(k.name()) && opts.reads(k.name()))
+        .filter(|k| !ex.skips(k.resource()) && opts.reads(k.resource()))
         .collect();
     // Sized once per pass from the store and the bound; a pass that does not
     // reconcile sweeps nothing.
@@ -177,18 +129,21 @@ pub async fn other_resources(
     };
     let plan = &plan;
     macro_rules! run {
-        ($name:literal, $fut:expr) => {
-            if !opts.reads($name) {
+        ($resource:expr, $fut:expr) => {
+            let resource: Resource = $resource;
+            if !opts.reads(resource) {
                 // Not this pass's resource (`resync --resource`).
-            } else if ex.skips($name) {
-                steps.push(skipped($name));
+            } else if ex.skips(resource) {
+                steps.push(skipped(resource.as_str()));
             } else {
-                steps.push(step($name, client, $fut).await)
+                steps.push(step(resource.as_str(), client, $fut).await)
             }
         };
     }
-    if kind == PassKind::Sync && opts.reconcile && opts.reads("customers") {
-        run!("addresses", async {
+    let customers = opts.reads(Resource::Customers);
+    if kind == PassKind::Sync && opts.reconcile && customers {
+        // Only with the customers: `--resource addresses` is no pass of its own.
+        run!(Resource::Addresses, async {
             let s = sweep_addresses(client, store, plan).await?;
             Ok::<_, bcsync_reconciler::ReconcileError>(ResourceStats {
                 requests: s.requests,
@@ -199,7 +154,7 @@ pub async fn other_resources(
             })
         });
     }
-    if opts.reads("customers") {
+    if customers {
         // Customers set aside because they did not fit the model: fixed yet?
         steps.push(
             step(
@@ -211,11 +166,14 @@ pub async fn other_resources(
         );
     }
     run!(
-        "attributes",
+        Resource::Attributes,
         sync_attribute_definitions(client, store, &opts.poll)
     );
-    run!("attribute_values", attribute_values(client, store, opts, full));
-    if kind == PassKind::Sync && opts.reconcile && opts.reads("customers") {
+    run!(
+        Resource::AttributeValues,
+        attribute_values(client, store, opts, full)
+    );
+    if kind == PassKind::Sync && opts.reconcile && customers {
         // Form fields and address edits that did not touch `date_modified`; a resync
         // has just read every customer whole.
         steps.push(
@@ -228,11 +186,11 @@ pub async fn other_resources(
         );
     }
     if opts.reconcile {
-        run!("metafields", sweep_metafields(client, store, plan, ex));
+        run!(Resource::Metafields, sweep_metafields(client, store, plan, ex));
     }
-    run!("settings", sync_settings(client, store, ex));
+    run!(Resource::Settings, sync_settings(client, store, ex));
     run!(
-        "channel_settings",
+        Resource::ChannelSettings,
         sync_channel_settings(client, store, &opts.channels, ex)
     );
     if kinds.is_empty() {
@@ -251,7 +209,11 @@ pub async fn other_resources(
     {
         Ok(slice) => slice,
         Err(e) => {
-            steps.push(StepReport::failed("consents", ResourceStats::default(), &e));
+            steps.push(StepReport::failed(
+                Resource::Consents.as_str(),
+                ResourceStats::default(),
+                &e,
+            ));
             return steps;
         }
     };
@@ -268,7 +230,11 @@ pub async fn other_resources(
         && plan.per_customer > 0
         && let Err(e) = advance(store, client.store_hash(), &slice, plan).await
     {
-        steps.push(StepReport::failed("consents", ResourceStats::default(), &e));
+        steps.push(StepReport::failed(
+            Resource::Consents.as_str(),
+            ResourceStats::default(),
+            &e,
+        ));
     }
     steps
 }
@@ -299,34 +265,4 @@ fn per_customer_report(
         },
         Err(e) => StepReport::failed(name, spent, &e),
     }
-}
-
-/// `sync_runs.details`: per resource, what the step did.
-pub fn details_json(report: &PassReport, replica: Option<&str>) -> serde_json::Value {
-    let s = &report.stats;
-    let mut details = serde_json::json!({
-        "customers": {
-            "status": if report.steps.iter().any(|st| st.name == "customers") { "failed" } else { "succeeded" },
-            "requests": s.requests, "pages": s.pages, "read": s.customers_read,
-            "inserted": s.customers_inserted, "updated": s.customers_updated, "deleted": report.customers_deleted,
-            "addresses_read": s.addresses_read, "addresses_inserted": s.addresses_inserted,
-            "addresses_updated": s.addresses_updated, "addresses_deleted": s.addresses_deleted,
-            "quarantined": s.quarantined,
-        }
-    });
-    if let Some(replica) = replica {
-        details["replica"] = serde_json::json!(replica);
-    }
-    for st in report.steps.iter().filter(|st| st.name != "customers") {
-        let (status, reason) = match &st.status {
-            StepStatus::Succeeded => ("succeeded", None),
-            StepStatus::Skipped(r) => ("skipped", Some(r.clone())),
-            StepStatus::Failed(e) => ("failed", Some(e.clone())),
-        };
-        details[st.name] = serde_json::json!({
-            "status": status, "reason": reason, "requests": st.stats.requests, "read": st.stats.read,
-            "inserted": st.stats.inserted, "updated": st.stats.updated, "deleted": st.stats.deleted,
-        });
-    }
-    details
 }
