@@ -20,6 +20,12 @@ use bigcommerce::query::MAX_LIMIT;
 /// included, so the plan counts two to stay within the cap.
 const CUSTOMER_SLICE_COST: u64 = 2;
 
+/// Most customers a first fill reads per pass: per-customer reads go one at a time,
+/// so at a typical 100-200 ms a request 1,000 customers (2,000 requests) keep a pass
+/// within minutes even where the quota would allow far more.
+/// `bcsync resync --resource consents` fills at once instead.
+pub const FILL_PER_PASS: u64 = 1_000;
+
 /// The rate assumed before the API announced one: Standard and Plus plans, 150
 /// requests per 30 s (bigcommerce-api-notes.md).
 pub const DEFAULT_RATE: f64 = 5.0;
@@ -168,11 +174,11 @@ pub fn plan(i: &PlanInputs, o: &PlanOverrides) -> SweepPlan {
         None => {
             let left = budget.saturating_sub(spent) / i.per_customer_kinds;
             let want = if filling {
-                i.customers
+                i.customers.min(FILL_PER_PASS.max(share(i.customers, passes)))
             } else {
                 share(i.customers, passes)
             };
-            if left < want {
+            if left < want || (filling && want < i.customers) {
                 capped = true;
             }
             want.min(left).max(1)
@@ -259,7 +265,7 @@ mod tests {
         i.customers = 50_000;
         let p = plan(&i, &PlanOverrides::default());
         assert!(p.requests(2) <= p.budget);
-        assert!(p.per_customer < 50_000);
+        assert_eq!(u64::from(p.per_customer), FILL_PER_PASS, "a pass stays short");
     }
 
     #[test]
