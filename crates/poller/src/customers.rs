@@ -71,7 +71,7 @@ pub async fn sync_customers(
         client,
         opts,
         store: store.clone(),
-        writer: Writer::spawn(store.clone(), store_hash, opts.channel_depth),
+        writer: Writer::spawn_parallel(store.clone(), store_hash, opts.channel_depth, opts.writers),
         // A watermark never moves back: rows up to it were read by an earlier pass,
         // and any that changed since carry a later date_modified.
         floor: previous,

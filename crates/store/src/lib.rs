@@ -52,6 +52,7 @@
 //!   feed itself (`bigcommerce.changes_after`) is a SQL function (migration
 //!   `20261202100000_change_feed.sql`).
 //! - `status.rs`: what `bcsync status` reports, per store and resource ([`Store::status`]).
+//! - `conflict.rs`: [`StoreError::is_lost_race`], a page rolled back by a concurrent one.
 //! - `dedup.rs`: one record per id within a page.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
@@ -65,6 +66,7 @@
 mod address_checks;
 mod addresses;
 mod cascade;
+mod conflict;
 mod connect;
 mod counted;
 mod customers;
