@@ -37,8 +37,8 @@ pub struct PollOptions {
     /// at (concurrency + depth) pages.
     pub concurrency: usize,
     /// Pages of a full walk written at once, each on its own database connection
-    /// (pages that move a watermark are always written alone, in order). Memory grows
-    /// by one page per writer.
+    /// (pages that move a watermark are always written alone, in order). They take
+    /// their places from `channel_depth`: memory stays at (concurrency + depth) pages.
     pub writers: usize,
     /// Resources and fields the operator keeps out of the mirror.
     pub exclusions: Exclusions,
@@ -57,7 +57,7 @@ impl Default for PollOptions {
             max_second_rescans: 8,
             channel_depth: 2,
             concurrency: 4,
-            writers: 3,
+            writers: 2,
             exclusions: Exclusions::default(),
             progress: None,
         }

@@ -56,8 +56,11 @@ impl Writer {
     /// watermark); one that deadlocks with another is written again (see
     /// `page_write`).
     pub fn spawn_parallel(store: Store, store_hash: String, depth: usize, writers: usize) -> Writer {
-        let (tx, rx) = mpsc::channel::<PageWrite>(depth.max(1));
-        let task = tokio::spawn(run(store, Arc::from(store_hash), rx, writers.max(1)));
+        let writers = writers.max(1);
+        // The running pages are held too: the writer keeps `depth` pages plus the one
+        // being written, as with a single writer, so memory does not grow with writers.
+        let (tx, rx) = mpsc::channel::<PageWrite>((depth + 1).saturating_sub(writers).max(1));
+        let task = tokio::spawn(run(store, Arc::from(store_hash), rx, writers));
         Writer { tx, task: Some(task) }
     }
 
@@ -93,6 +96,11 @@ impl Writer {
 
 type Running = JoinSet<Result<PageStats, StoreError>>;
 
+/// Pages committed before the writer makes sure the tables it fills have statistics
+/// ([`Store::analyze_new_tables`]): enough rows (about 1,000 customers) to say
+/// that a customer's rows are few.
+const ANALYZE_AFTER_PAGES: u64 = 4;
+
 async fn run(
     store: Store,
     store_hash: Arc<str>,
@@ -108,7 +116,15 @@ async fn run(
         .into_iter()
         .collect();
     let mut running = Running::new();
+    let mut analyzed = false;
     while let Some(w) = rx.recv().await {
+        if !analyzed && stats.pages >= ANALYZE_AFTER_PAGES {
+            analyzed = true;
+            // Not worth failing the pass for: without it pages are only slower.
+            if let Err(e) = store.analyze_new_tables().await {
+                tracing::debug!(error = %e, "could not analyze the mirror tables");
+            }
+        }
         let fixed: Vec<i64> = w
             .customers
             .iter()

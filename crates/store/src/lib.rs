@@ -54,6 +54,8 @@
 //! - `status.rs`: what `bcsync status` reports, per store and resource ([`Store::status`]).
 //! - `conflict.rs`: [`StoreError::is_lost_race`], a page rolled back by a concurrent one.
 //! - `dedup.rs`: one record per id within a page.
+//! - `plan_stats.rs`: [`Store::analyze_new_tables`], statistics for tables a first sync
+//!   is filling (without them every page's lookups by customer scan the whole table).
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
 //! Rules every write follows: rows are compared by their `raw` JSON, so re-reading the
@@ -81,6 +83,7 @@ mod leases;
 mod median;
 mod overview;
 mod page;
+mod plan_stats;
 mod quarantine;
 mod record_sql;
 mod records;

@@ -138,14 +138,7 @@ impl Store {
             (stats.inserted, stats.updated) = (inserted.unsigned_abs(), updated.unsigned_abs());
         }
         if let Some(statement) = delete {
-            // A customers-scoped delete is planned for its own ids (an unnamed statement):
-            // a plan cached while the table was still small (a first sync) scans the whole
-            // table for every page, quadratic in the store's size.
-            let custom_plan = matches!(page.scope, Scope::Customers(_));
-            let query = sqlx::query_scalar(statement)
-                .persistent(!custom_plan)
-                .bind(page.store_hash)
-                .bind(records);
+            let query = sqlx::query_scalar(statement).bind(page.store_hash).bind(records);
             let query = match page.scope {
                 Scope::Customers(ids) => query.bind(ids),
                 Scope::IdRange(lo, hi) => query.bind(lo).bind(hi),
