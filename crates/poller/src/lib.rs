@@ -23,7 +23,9 @@
 //! - [`resources`]: attribute definitions and values, also by `date_modified:min`.
 //! - [`exclude`]: the operator's exclusions; form field values carried by a page.
 //! - [`writer`]: the store side: one transaction per page, behind a bounded channel
-//!   so fetching the next page overlaps writing this one and memory stays flat.
+//!   so fetching the next page overlaps writing this one and memory stays flat; the
+//!   numbered pages of a full walk on several connections at once. `page_write`
+//!   writes one page (and again if it lost a race with another).
 
 pub mod addresses;
 pub mod customers;
@@ -34,6 +36,7 @@ mod full_walk;
 mod keyset;
 pub mod options;
 mod page_store;
+mod page_write;
 pub mod progress;
 pub mod proof;
 pub mod resources;

@@ -36,6 +36,10 @@ pub struct PollOptions {
     /// only has to cover the latency of one request at the paced rate; memory stays
     /// at (concurrency + depth) pages.
     pub concurrency: usize,
+    /// Pages of a full walk written at once, each on its own database connection
+    /// (pages that move a watermark are always written alone, in order). They take
+    /// their places from `channel_depth`: memory stays at (concurrency + depth) pages.
+    pub writers: usize,
     /// Resources and fields the operator keeps out of the mirror.
     pub exclusions: Exclusions,
     /// Told how far a full walk got (`bcsync resync`'s bar); `None`: nobody watches.
@@ -53,6 +57,7 @@ impl Default for PollOptions {
             max_second_rescans: 8,
             channel_depth: 2,
             concurrency: 4,
+            writers: 2,
             exclusions: Exclusions::default(),
             progress: None,
         }

@@ -35,7 +35,12 @@ pub(crate) struct Prepared {
 impl<'a> PageStore<'a> {
     /// Starts the writer task of `client`'s store.
     pub(crate) fn spawn(client: &'a BigCommerceClient, store: &Store, opts: &'a PollOptions) -> Self {
-        let writer = Writer::spawn(store.clone(), client.store_hash().to_owned(), opts.channel_depth);
+        let writer = Writer::spawn_parallel(
+            store.clone(),
+            client.store_hash().to_owned(),
+            opts.channel_depth,
+            opts.writers,
+        );
         PageStore {
             client,
             opts,

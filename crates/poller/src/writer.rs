@@ -1,13 +1,19 @@
-//! The store side of a pass: a task that commits pages in order, one transaction each.
+//! The store side of a pass: a task that commits pages, one transaction each, in
+//! order or (pages that claim no watermark) several at once; see
+//! [`Writer::spawn_parallel`].
 
-use bcsync_store::{CustomerPage, Quarantined, RecordPage, Resource, Scope, Store};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use bcsync_store::{PageStats, Quarantined, Store, StoreError};
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 
 use crate::CUSTOMERS_RESOURCE;
 use crate::error::PollError;
+use crate::page_write::write_page;
 use crate::stats::PassStats;
 
 /// One page ready to commit: customers, their complete address sets, and the
@@ -33,57 +39,28 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// One page at a time, in order.
     pub fn spawn(store: Store, store_hash: String, depth: usize) -> Writer {
-        let (tx, mut rx) = mpsc::channel::<PageWrite>(depth.max(1));
-        let task = tokio::spawn(async move {
-            let mut stats = PassStats::default();
-            // Known once: customers stored by this pass leave quarantine; with none in
-            // it (the usual case) no page pays for the check.
-            let mut in_quarantine: std::collections::HashSet<i64> = store
-                .quarantined_ids(&store_hash, CUSTOMERS_RESOURCE)
-                .await?
-                .into_iter()
-                .collect();
-            while let Some(w) = rx.recv().await {
-                // Before the page and its checkpoint, so a crash in between cannot let
-                // the watermark pass a record that is in neither place.
-                store
-                    .quarantine(&store_hash, CUSTOMERS_RESOURCE, &w.quarantined)
-                    .await?;
-                // Before the customers and their checkpoint: if the process dies in
-                // between, the page is simply read again.
-                if let Some(records) = &w.form_fields {
-                    store
-                        .write_records(&RecordPage {
-                            store_hash: &store_hash,
-                            resource: Resource::FormFieldValues,
-                            records,
-                            scope: Scope::Customers(&w.form_field_owners),
-                            checkpoint: None,
-                        })
-                        .await?;
-                }
-                let page = CustomerPage {
-                    store_hash: &store_hash,
-                    customers: &w.customers,
-                    addresses: &w.addresses,
-                    complete_address_sets_for: &w.complete_address_sets_for,
-                    checkpoint: w.watermark.map(|ts| (CUSTOMERS_RESOURCE, ts)),
-                };
-                let page_stats = store.write_customer_page(&page).await?;
-                stats.add_page(&page_stats);
-                let fixed: Vec<i64> = w
-                    .customers
-                    .iter()
-                    .map(|c| c.value.id)
-                    .filter(|id| in_quarantine.remove(id))
-                    .collect();
-                store
-                    .clear_quarantine(&store_hash, CUSTOMERS_RESOURCE, &fixed)
-                    .await?;
-            }
-            Ok(stats)
-        });
+        Writer::spawn_parallel(store, store_hash, depth, 1)
+    }
+
+    /// Up to `writers` pages at once, each on its own connection and transaction.
+    ///
+    /// Only pages that claim no watermark overlap (the numbered pages of a full walk):
+    /// a page with a watermark waits until every page queued before it has committed,
+    /// then commits with its checkpoint in its own transaction, and the pages after it
+    /// wait for it. So a watermark never claims rows that are not committed, and the
+    /// pages of a keyset walk still commit one after the other, in order. Two
+    /// overlapping pages that share a customer hold the same content (or the newer one
+    /// is read again by the walk that follows the full walk, whose pages carry a
+    /// watermark); one that deadlocks with another is written again (see
+    /// `page_write`).
+    pub fn spawn_parallel(store: Store, store_hash: String, depth: usize, writers: usize) -> Writer {
+        let writers = writers.max(1);
+        // The running pages are held too: the writer keeps `depth` pages plus the one
+        // being written, as with a single writer, so memory does not grow with writers.
+        let (tx, rx) = mpsc::channel::<PageWrite>((depth + 1).saturating_sub(writers).max(1));
+        let task = tokio::spawn(run(store, Arc::from(store_hash), rx, writers));
         Writer { tx, task: Some(task) }
     }
 
@@ -115,4 +92,90 @@ impl Writer {
             None => PollError::WriterGone,
         }
     }
+}
+
+type Running = JoinSet<Result<PageStats, StoreError>>;
+
+/// Pages committed before the writer makes sure the tables it fills have statistics
+/// ([`Store::analyze_new_tables`]): enough rows (about 1,000 customers) to say
+/// that a customer's rows are few.
+const ANALYZE_AFTER_PAGES: u64 = 4;
+
+async fn run(
+    store: Store,
+    store_hash: Arc<str>,
+    mut rx: mpsc::Receiver<PageWrite>,
+    writers: usize,
+) -> Result<PassStats, PollError> {
+    let mut stats = PassStats::default();
+    // Known once: customers stored by this pass leave quarantine; with none in it (the
+    // usual case) no page pays for the check.
+    let mut in_quarantine: HashSet<i64> = store
+        .quarantined_ids(&store_hash, CUSTOMERS_RESOURCE)
+        .await?
+        .into_iter()
+        .collect();
+    let mut running = Running::new();
+    let mut analyzed = false;
+    while let Some(w) = rx.recv().await {
+        if !analyzed && stats.pages >= ANALYZE_AFTER_PAGES {
+            analyzed = true;
+            // Not worth failing the pass for: without it pages are only slower.
+            if let Err(e) = store.analyze_new_tables().await {
+                tracing::debug!(error = %e, "could not analyze the mirror tables");
+            }
+        }
+        let fixed: Vec<i64> = w
+            .customers
+            .iter()
+            .map(|c| c.value.id)
+            .filter(|id| in_quarantine.remove(id))
+            .collect();
+        if w.watermark.is_some() || writers == 1 {
+            // The barrier: everything queued before commits first.
+            drain(&mut running, &mut stats).await?;
+            let page_stats = write_page(&store, &store_hash, &w, &fixed).await?;
+            stats.add_page(&page_stats);
+            continue;
+        }
+        while running.len() >= writers {
+            if let Err(e) = join_one(&mut running, &mut stats).await {
+                settle(&mut running).await;
+                return Err(e);
+            }
+        }
+        let (store, store_hash) = (store.clone(), store_hash.clone());
+        running.spawn(async move { write_page(&store, &store_hash, &w, &fixed).await });
+    }
+    drain(&mut running, &mut stats).await?;
+    Ok(stats)
+}
+
+/// Waits for every running page; on a failure, for the others too (they commit or
+/// roll back on their own), then returns the first error.
+async fn drain(running: &mut Running, stats: &mut PassStats) -> Result<(), PollError> {
+    while !running.is_empty() {
+        if let Err(e) = join_one(running, stats).await {
+            settle(running).await;
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+async fn join_one(running: &mut Running, stats: &mut PassStats) -> Result<(), PollError> {
+    match running.join_next().await {
+        Some(Ok(Ok(page_stats))) => {
+            stats.add_page(&page_stats);
+            Ok(())
+        }
+        Some(Ok(Err(e))) => Err(e.into()),
+        Some(Err(_)) => Err(PollError::WriterGone),
+        None => Ok(()),
+    }
+}
+
+/// Lets the pages still running end (rather than cancelling them mid-statement).
+async fn settle(running: &mut Running) {
+    while running.join_next().await.is_some() {}
 }

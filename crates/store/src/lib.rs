@@ -52,7 +52,10 @@
 //!   feed itself (`bigcommerce.changes_after`) is a SQL function (migration
 //!   `20261202100000_change_feed.sql`).
 //! - `status.rs`: what `bcsync status` reports, per store and resource ([`Store::status`]).
+//! - `conflict.rs`: [`StoreError::is_lost_race`], a page rolled back by a concurrent one.
 //! - `dedup.rs`: one record per id within a page.
+//! - `plan_stats.rs`: [`Store::analyze_new_tables`], statistics for tables a first sync
+//!   is filling (without them every page's lookups by customer scan the whole table).
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
 //! Rules every write follows: rows are compared by their `raw` JSON, so re-reading the
@@ -65,6 +68,7 @@
 mod address_checks;
 mod addresses;
 mod cascade;
+mod conflict;
 mod connect;
 mod counted;
 mod customers;
@@ -80,6 +84,7 @@ mod median;
 mod mirror_summary;
 mod overview;
 mod page;
+mod plan_stats;
 mod quarantine;
 mod record_sql;
 mod records;

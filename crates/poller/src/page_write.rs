@@ -1,0 +1,69 @@
+//! Writing one queued page: its set-aside records, its form field values, its
+//! customers and addresses with their checkpoint, and the quarantine it empties.
+
+use bcsync_store::{CustomerPage, PageStats, RecordPage, Resource, Scope, Store, StoreError};
+
+use crate::CUSTOMERS_RESOURCE;
+use crate::writer::PageWrite;
+
+/// How often a page rolled back by a concurrent page (a deadlock between two pages
+/// of a parallel walk that share rows) is written again before the pass fails.
+const RACE_ATTEMPTS: u32 = 3;
+
+/// Writes `w`; `fixed` are its customers that were in quarantine and leave it once
+/// stored. Each step is idempotent, so a page that lost a race is simply written again.
+pub(crate) async fn write_page(
+    store: &Store,
+    store_hash: &str,
+    w: &PageWrite,
+    fixed: &[i64],
+) -> Result<PageStats, StoreError> {
+    let mut attempt = 1;
+    loop {
+        match write_once(store, store_hash, w, fixed).await {
+            Err(e) if attempt < RACE_ATTEMPTS && e.is_lost_race() => {
+                tracing::debug!(attempt, error = %e, "a page lost a race with another; writing it again");
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+async fn write_once(
+    store: &Store,
+    store_hash: &str,
+    w: &PageWrite,
+    fixed: &[i64],
+) -> Result<PageStats, StoreError> {
+    // Before the page and its checkpoint, so a crash in between cannot let the
+    // watermark pass a record that is in neither place.
+    store
+        .quarantine(store_hash, CUSTOMERS_RESOURCE, &w.quarantined)
+        .await?;
+    // Before the customers and their checkpoint: if the process dies in between, the
+    // page is simply read again.
+    if let Some(records) = &w.form_fields {
+        store
+            .write_records(&RecordPage {
+                store_hash,
+                resource: Resource::FormFieldValues,
+                records,
+                scope: Scope::Customers(&w.form_field_owners),
+                checkpoint: None,
+            })
+            .await?;
+    }
+    let page = CustomerPage {
+        store_hash,
+        customers: &w.customers,
+        addresses: &w.addresses,
+        complete_address_sets_for: &w.complete_address_sets_for,
+        checkpoint: w.watermark.map(|ts| (CUSTOMERS_RESOURCE, ts)),
+    };
+    let stats = store.write_customer_page(&page).await?;
+    store
+        .clear_quarantine(store_hash, CUSTOMERS_RESOURCE, fixed)
+        .await?;
+    Ok(stats)
+}
