@@ -29,14 +29,15 @@ async fn step<E: std::fmt::Display>(
             status: StepStatus::Succeeded,
             stats,
         },
-        Err(e) => StepReport::failed(
-            name,
-            ResourceStats {
-                requests: client.requests() - before,
-                ..Default::default()
-            },
-            &e,
-        ),
+        Err(e) => StepReport::failed(name, requests_since(client, before), &e),
+    }
+}
+
+/// Only the requests a step sent since `before` (it failed, or read nothing).
+pub(crate) fn requests_since(client: &BigCommerceClient, before: u64) -> ResourceStats {
+    ResourceStats {
+        requests: client.requests() - before,
+        ..Default::default()
     }
 }
 
@@ -207,19 +208,9 @@ pub async fn other_resources(
             Ok(StepOutcome::Skipped { reason }) => StepReport {
                 name,
                 status: StepStatus::Skipped(reason),
-                stats: ResourceStats {
-                    requests: client.requests() - before,
-                    ..Default::default()
-                },
+                stats: requests_since(client, before),
             },
-            Err(e) => StepReport::failed(
-                name,
-                ResourceStats {
-                    requests: client.requests() - before,
-                    ..Default::default()
-                },
-                &e,
-            ),
+            Err(e) => StepReport::failed(name, requests_since(client, before), &e),
         });
     }
     if all_read && let Err(e) = advance(store, client.store_hash(), slice.next_position).await {
