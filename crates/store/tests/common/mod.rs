@@ -42,6 +42,17 @@ pub fn address(id: i64, customer_id: i64) -> Address {
     .unwrap()
 }
 
+/// Rows 5, 10, 15, 20 and 30 stored, then a page of 10, 20 and 25 judging every id up
+/// to 25: each id and whether it is gone (deleted) after that page.
+pub const GONE_UP_TO_25: [(i64, bool); 6] = [
+    (5, true),
+    (10, false),
+    (15, true),
+    (20, false),
+    (25, false),
+    (30, false),
+];
+
 /// Writes customers and addresses (no complete sets, no checkpoint).
 pub async fn write(store: &Store, customers: &[Raw<Customer>], addresses: &[Raw<Address>]) -> PageStats {
     write_complete(store, customers, addresses, &[]).await
