@@ -1,5 +1,5 @@
 # Shared by the bench/ scripts (sourced): build, a simulator, a throwaway PostgreSQL.
-# Expects `$work` (a temporary directory the caller removes) and sets `bin`.
+# `bench_start` makes `$work` (removed at exit); the others expect it, and set `bin`.
 
 # shellcheck source=../scripts/lib/cargo-bins.sh
 . scripts/lib/cargo-bins.sh
@@ -27,4 +27,14 @@ start_pg() {
     for _ in $(seq 1 300); do [ -s "$work/pg.out" ] && break; sleep 0.1; done
     pg_url="$(head -n 1 "$work/pg.out")"
     [ -n "$pg_url" ] || { echo "PostgreSQL did not start:"; cat "$work/pg.err"; exit 1; }
+}
+
+# The start of every benchmark: `$work` (removed at exit, with the background jobs
+# stopped), the binaries built, and a simulator of $1 customers serving store bench1
+# (further arguments go to the simulator).
+bench_start() {
+    work="$(mktemp -d)"
+    trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+    bench_build
+    start_sim --customers "$1" --seed 1 --store-hash bench1 --token bench-token "${@:2}"
 }

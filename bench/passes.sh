@@ -8,12 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-100000}"
-work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-
 source bench/lib.sh
-bench_build
-start_sim --customers "$n" --seed 1 --store-hash bench1 --token bench-token
+bench_start "$n"
 start_pg
 DATABASE_URL="$pg_url"
 export DATABASE_URL BIGCOMMERCE_API_URL="$api_url" BIGCOMMERCE_STORE_HASH=bench1 \

@@ -18,17 +18,7 @@ const PUBLICATION: &str = "CREATE PUBLICATION bcsync_mirror FOR TABLE \
     bigcommerce.customer_metafields, bigcommerce.customer_settings, bigcommerce.customer_channel_settings";
 
 async fn bcsync(db_url: &str, sim: &Simulator, args: &[&str]) {
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", db_url)
-        .env("BIGCOMMERCE_STORE_HASH", sim.store_hash())
-        .env("BIGCOMMERCE_ACCESS_TOKEN", sim.token())
-        .env("BIGCOMMERCE_API_URL", sim.base_url())
-        .output()
-        .await
-        .unwrap();
+    let out = common::command_for(db_url, sim, args).output().await.unwrap();
     assert!(out.status.success(), "bcsync {args:?}:\n{}", show(&out));
 }
 

@@ -13,17 +13,10 @@ use bcsync_store::testing::fresh_database;
 use common::show;
 use sqlx::PgPool;
 
+/// `bcsync <args>` against `sim`, logging warnings only.
 fn command(db_url: &str, sim: &Simulator, args: &[&str]) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", db_url)
-        .env("BIGCOMMERCE_STORE_HASH", sim.store_hash())
-        .env("BIGCOMMERCE_ACCESS_TOKEN", sim.token())
-        .env("BIGCOMMERCE_API_URL", sim.base_url())
-        .env("RUST_LOG", "warn")
-        .kill_on_drop(true);
+    let mut cmd = common::command_for(db_url, sim, args);
+    cmd.env("RUST_LOG", "warn");
     cmd
 }
 

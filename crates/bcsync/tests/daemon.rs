@@ -11,7 +11,7 @@ use bcsync_simulator::{SimConfig, Simulator};
 use bcsync_store::testing::fresh_database;
 use common::daemon::{Daemon, DaemonSpec, eventually};
 use common::mirror::is_exact;
-use common::{Api, show, spawn_app};
+use common::{Api, bcsync_in, show, spawn_app};
 use reqwest::Method;
 use serde_json::json;
 use sqlx::Row;
@@ -325,18 +325,13 @@ async fn a_webhook_reaches_the_mirror_within_two_seconds_and_a_forged_one_change
 async fn a_malformed_config_names_the_file_and_key_and_exits_before_doing_anything() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bcsync.toml");
+    let config = path.to_str().unwrap();
     std::fs::write(
         &path,
         "[database]\nurl = \"postgres://x@127.0.0.1:1/x\"\n[[stores]]\nhash = \"abc\"\ntoken = \"t\"\nquota_share = 1.5\n",
     )
     .unwrap();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"))
-        .args(["run", "--config"])
-        .arg(&path)
-        .env_clear()
-        .output()
-        .await
-        .unwrap();
+    let out = bcsync_in(dir.path(), &["run", "--config", config], &[]).await;
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -344,26 +339,14 @@ async fn a_malformed_config_names_the_file_and_key_and_exits_before_doing_anythi
         "{stderr}"
     );
 
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"))
-        .args(["config", "check", "--config"])
-        .arg(&path)
-        .env_clear()
-        .output()
-        .await
-        .unwrap();
+    let out = bcsync_in(dir.path(), &["config", "check", "--config", config], &[]).await;
     assert!(!out.status.success());
     std::fs::write(
         &path,
         "[database]\nurl = \"postgres://bcsync:hunter2@db/x\"\n[[stores]]\nhash = \"abc\"\ntoken = \"tok-secret\"\n",
     )
     .unwrap();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"))
-        .args(["config", "check", "--config"])
-        .arg(&path)
-        .env_clear()
-        .output()
-        .await
-        .unwrap();
+    let out = bcsync_in(dir.path(), &["config", "check", "--config", config], &[]).await;
     assert!(out.status.success(), "{}", show(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(

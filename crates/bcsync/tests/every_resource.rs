@@ -5,22 +5,13 @@ mod common;
 use common::resources::assert_resources_exact;
 
 use bcsync_simulator::{PathKind, SimConfig};
-use common::{Api, App, show, spawn_app};
+use common::{Api, App, READ_ALL, show, spawn_app};
 use serde_json::{Value, json};
 
-/// Slices large enough that one pass reads everything of a small store.
-const READ_ALL: [(&str, &str); 3] = [
-    ("BCSYNC_ADDRESS_SWEEP_PAGES", "1000"),
-    ("BCSYNC_LISTING_SWEEP_PAGES", "1000"),
-    ("BCSYNC_CUSTOMER_SLICE", "100000"),
-];
-
+/// One pass, with slices large enough (`READ_ALL`) to read everything of a small store.
 async fn sync_all(app: &App, extra: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = app.command(&["sync"]);
-    for (k, v) in READ_ALL.iter().chain(extra) {
-        cmd.env(k, v);
-    }
-    cmd.output().await.unwrap()
+    let env: Vec<_> = READ_ALL.iter().chain(extra).copied().collect();
+    app.run_with(&["sync"], &env).await
 }
 
 #[tokio::test]

@@ -25,14 +25,6 @@ fn hashing_env() -> [(&'static str, &'static str); 5] {
     ]
 }
 
-async fn bcsync(app: &App, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = app.command(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().await.unwrap()
-}
-
 /// id, email, raw->>'email', last_name, first_name.
 type CustomerRow = (
     i64,
@@ -72,7 +64,7 @@ async fn hashed_columns_hold_the_same_hash_for_the_same_value_and_never_the_valu
         app.sim
             .update_customer(*id, |c| c.email = Some(shared.to_owned()));
     }
-    let out = bcsync(&app, &["sync"], &hashing_env()).await;
+    let out = app.run_with(&["sync"], &hashing_env()).await;
     assert!(out.status.success(), "{}", show(&out));
     let h = Hashing::new(SecretString::from(SECRET), &[]).unwrap();
 
@@ -131,7 +123,7 @@ async fn hashed_columns_hold_the_same_hash_for_the_same_value_and_never_the_valu
 
     // A full re-read hashes to the same raw: nothing written, nothing logged.
     let before = change_count(&app).await;
-    let out = bcsync(&app, &["resync"], &hashing_env()).await;
+    let out = app.run_with(&["resync"], &hashing_env()).await;
     assert!(out.status.success(), "{}", show(&out));
     assert_eq!(
         change_count(&app).await,
@@ -164,7 +156,7 @@ async fn bad_hash_settings_are_refused_naming_the_key() {
         ),
     ];
     for (env, expected) in cases {
-        let out = bcsync(&app, &["sync"], env).await;
+        let out = app.run_with(&["sync"], env).await;
         assert!(!out.status.success(), "{env:?} was accepted:\n{}", show(&out));
         let stderr = String::from_utf8_lossy(&out.stderr);
         for e in expected {

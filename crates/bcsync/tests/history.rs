@@ -7,18 +7,9 @@ mod common;
 use bcsync_simulator::SimConfig;
 use chrono::{DateTime, Utc};
 use common::privacy::assert_nowhere;
-use common::{App, show, spawn_app};
+use common::{App, spawn_app};
 
 const HISTORY: (&str, &str) = ("BCSYNC__DEFAULTS__HISTORY", "customers,customer_addresses");
-
-async fn bcsync(app: &App, args: &[&str], env: &[(&str, &str)]) {
-    let mut cmd = app.command(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().await.unwrap();
-    assert!(out.status.success(), "bcsync {args:?} failed:\n{}", show(&out));
-}
 
 async fn versions(app: &App) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers_history")
@@ -45,7 +36,7 @@ async fn history_keeps_one_version_per_real_change_and_answers_as_of() {
     let victim = app.sim.customers()[3].id;
     app.sim
         .update_customer(victim, |c| c.first_name = Some("Oldenburgia".into()));
-    bcsync(&app, &["sync"], &[HISTORY]).await;
+    app.run_ok_with(&["sync"], &[HISTORY]).await;
     assert_eq!(versions(&app).await, 20);
     let addresses: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_addresses_history")
         .fetch_one(app.pool())
@@ -54,7 +45,7 @@ async fn history_keeps_one_version_per_real_change_and_answers_as_of() {
     assert_eq!(addresses, app.sim.addresses().len() as i64);
 
     // An unchanged full re-read writes no version.
-    bcsync(&app, &["resync"], &[HISTORY]).await;
+    app.run_ok_with(&["resync"], &[HISTORY]).await;
     assert_eq!(versions(&app).await, 20);
 
     let before: DateTime<Utc> = sqlx::query_scalar("SELECT now()")
@@ -63,7 +54,7 @@ async fn history_keeps_one_version_per_real_change_and_answers_as_of() {
         .unwrap();
     app.sim
         .update_customer(victim, |c| c.first_name = Some("Newtonia".into()));
-    bcsync(&app, &["sync"], &[HISTORY]).await;
+    app.run_ok_with(&["sync"], &[HISTORY]).await;
     assert_eq!(versions(&app).await, 21, "one version for one changed customer");
     assert_eq!(
         versions_of(&app, victim).await,
@@ -91,7 +82,7 @@ async fn history_keeps_one_version_per_real_change_and_answers_as_of() {
 
     // Erasure scrubs every version.
     let id = victim.to_string();
-    bcsync(&app, &["erase", "--customer", &id], &[HISTORY]).await;
+    app.run_ok_with(&["erase", "--customer", &id], &[HISTORY]).await;
     let ops: Vec<String> = versions_of(&app, victim).await.into_iter().map(|v| v.1).collect();
     assert_eq!(ops, ["insert", "update", "erase"]);
     let email = app.sim.customer(victim).unwrap().email.unwrap();
@@ -101,12 +92,12 @@ async fn history_keeps_one_version_per_real_change_and_answers_as_of() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_setting_no_history_is_written() {
     let app = spawn_app(SimConfig::default().with_customers(5).with_seed(32)).await;
-    bcsync(&app, &["sync"], &[HISTORY]).await;
+    app.run_ok_with(&["sync"], &[HISTORY]).await;
     assert_eq!(versions(&app).await, 5);
     // Turned off: the next pass clears the setting, later changes write no version.
     let victim = app.sim.customers()[0].id;
     app.sim
         .update_customer(victim, |c| c.first_name = Some("Changed".into()));
-    bcsync(&app, &["sync"], &[]).await;
+    app.run_ok_with(&["sync"], &[]).await;
     assert_eq!(versions(&app).await, 5);
 }

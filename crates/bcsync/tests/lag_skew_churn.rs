@@ -42,12 +42,7 @@ async fn a_second_of_700_customers_edited_on_every_read_completes_and_stays_exac
 
     app.run_ok(&["sync"]).await;
     assert_eq!(last_outcome(&app).await, ("succeeded".to_owned(), None));
-    let still_there = app
-        .sim
-        .customers()
-        .iter()
-        .filter(|c| c.date_modified == second)
-        .count();
+    let still_there = in_second(&app, second);
     assert!(
         still_there < 700 - 20,
         "the second was edited while it was read ({still_there} left of 700)"
@@ -62,12 +57,7 @@ async fn a_second_of_700_customers_edited_on_every_read_completes_and_stays_exac
     app.run_ok(&["sync"]).await;
     assert_eq!(last_outcome(&app).await, ("succeeded".to_owned(), None));
     app.assert_mirror_exact().await;
-    let left = app
-        .sim
-        .customers()
-        .iter()
-        .filter(|c| c.date_modified == second)
-        .count();
+    let left = in_second(&app, second);
     assert!(
         left < still_there,
         "the second pass read the second again under churn"
@@ -298,4 +288,10 @@ async fn a_watermark_stored_ahead_of_the_api_clock_is_taken_back() {
 /// `n` of `ids`, every `step`-th from the first.
 fn every_nth(ids: impl Iterator<Item = i64>, step: usize, n: usize) -> Vec<i64> {
     ids.step_by(step).take(n).collect()
+}
+
+/// Customers of the simulator last modified in `second`.
+fn in_second(app: &App, second: DateTime<Utc>) -> usize {
+    let customers = app.sim.customers();
+    customers.iter().filter(|c| c.date_modified == second).count()
 }

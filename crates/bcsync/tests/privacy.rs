@@ -8,24 +8,13 @@ mod common;
 
 use bcsync_simulator::SimConfig;
 use common::privacy::{assert_nowhere, everything};
-use common::{App, show, spawn_app};
+use common::{App, READ_ALL, show, spawn_app};
 use sqlx::Row;
 
-/// Slices large enough that one pass reads everything of a small store.
-const READ_ALL: [(&str, &str); 3] = [
-    ("BCSYNC_ADDRESS_SWEEP_PAGES", "1000"),
-    ("BCSYNC_LISTING_SWEEP_PAGES", "1000"),
-    ("BCSYNC_CUSTOMER_SLICE", "100000"),
-];
-
+/// `bcsync <args>` with `env`, its slices large enough (`READ_ALL`) to read a small store whole.
 async fn bcsync(app: &App, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = app.command(args);
-    for (k, v) in READ_ALL.iter().chain(env) {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().await.unwrap();
-    assert!(out.status.success(), "bcsync {args:?} failed:\n{}", show(&out));
-    out
+    let env: Vec<_> = READ_ALL.iter().chain(env).copied().collect();
+    app.run_ok_with(args, &env).await
 }
 
 /// The customer owning the most kinds of child rows in the simulator, given values
@@ -166,15 +155,7 @@ async fn a_deleted_customer_is_scrubbed_with_its_children_once_erase_deleted_aft
     assert!(everything(&app).await.contains(&markers[0]));
 
     // Move the clock: every deleted row of the store was deleted 31 days ago.
-    for t in [
-        "customers",
-        "customer_addresses",
-        "customer_attribute_values",
-        "customer_form_field_values",
-        "customer_consents",
-        "customer_stored_instruments",
-        "customer_metafields",
-    ] {
+    for t in bcsync_store::CUSTOMER_TABLES {
         let sql = format!(
             "UPDATE bigcommerce.{t} SET deleted_at = deleted_at - interval '31 days' WHERE deleted_at IS NOT NULL"
         );

@@ -7,17 +7,7 @@ mod common;
 use std::time::Instant;
 
 use bcsync_simulator::SimConfig;
-use common::{App, show, spawn_app};
-
-async fn run_with(app: &App, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = app.command(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().await.unwrap();
-    assert!(out.status.success(), "bcsync {args:?} failed:\n{}", show(&out));
-    out
-}
+use common::spawn_app;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quota_bound_resync_draws_no_429_and_never_outpaces_the_quota() {
@@ -38,10 +28,11 @@ async fn a_quota_bound_resync_draws_no_429_and_never_outpaces_the_quota() {
     )
     .await;
     // The simulator is generated; migrate outside the measured run.
-    run_with(&app, &["migrate"], &[]).await;
+    app.run_ok_with(&["migrate"], &[]).await;
     let env = [("BCSYNC_QUOTA_SHARE", "1.0")];
     let start = Instant::now();
-    run_with(&app, &["resync", "--resource", "customers"], &env).await;
+    app.run_ok_with(&["resync", "--resource", "customers"], &env)
+        .await;
     let wall = start.elapsed().as_secs_f64();
     let bound = (N as f64 / 250.0) / f64::from(QUOTA) * (WINDOW_MS as f64 / 1000.0);
     let requests = app.sim.request_count();

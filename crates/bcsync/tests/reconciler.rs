@@ -17,16 +17,6 @@ const NO_SWEEPS: [(&str, &str); 3] = [
     ("BCSYNC_CUSTOMER_SLICE", "0"),
 ];
 
-async fn run_with(app: &App, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = app.command(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().await.unwrap();
-    assert!(out.status.success(), "bcsync {args:?} failed:\n{}", show(&out));
-    out
-}
-
 /// `n` distinct ids of `ids`, picked by a seeded generator.
 fn pick(ids: &[i64], n: usize, seed: u64) -> Vec<i64> {
     let mut state = seed;
@@ -65,7 +55,7 @@ async fn step_requests(app: &App, step: &str) -> u64 {
 async fn routine_passes_mark_exactly_the_deleted_customers_within_the_bisection_bound() {
     const N: usize = 50_000;
     let app = spawn_app(SimConfig::default().with_customers(N).with_seed(11)).await;
-    run_with(&app, &["sync"], &NO_SWEEPS).await;
+    app.run_ok_with(&["sync"], &NO_SWEEPS).await;
     let all: Vec<i64> = app.sim.customers().iter().map(|c| c.id).collect();
     let mut victims_so_far = BTreeSet::new();
     for (round, d) in [1usize, 50, 500].into_iter().enumerate() {
@@ -79,7 +69,7 @@ async fn routine_passes_mark_exactly_the_deleted_customers_within_the_bisection_
         victims_so_far.extend(victims.iter().copied());
         app.sim.reset_counters();
 
-        run_with(&app, &["sync"], &NO_SWEEPS).await;
+        app.run_ok_with(&["sync"], &NO_SWEEPS).await;
 
         assert_eq!(deleted_customer_ids(&app).await, victims_so_far, "d = {d}");
         let orphans: i64 = sqlx::query_scalar(
@@ -113,7 +103,7 @@ async fn routine_passes_mark_exactly_the_deleted_customers_within_the_bisection_
 
     // An idle pass checks deletes with a single request.
     app.sim.reset_counters();
-    run_with(&app, &["sync"], &NO_SWEEPS).await;
+    app.run_ok_with(&["sync"], &NO_SWEEPS).await;
     assert_eq!(step_requests(&app, "customer_deletes").await, 1);
 }
 
@@ -131,7 +121,7 @@ async fn address_and_form_field_changes_that_keep_date_modified_are_caught_withi
         ("BCSYNC_LISTING_SWEEP_PAGES", "2"),
         ("BCSYNC_CUSTOMER_SLICE", "0"),
     ];
-    run_with(&app, &["sync"], &env).await;
+    app.run_ok_with(&["sync"], &env).await;
     app.assert_mirror_exact().await;
 
     let addresses: Vec<i64> = app.sim.addresses().iter().map(|a| a.id).collect();
@@ -161,7 +151,7 @@ async fn address_and_form_field_changes_that_keep_date_modified_are_caught_withi
     let address_passes = addresses.len().div_ceil(500);
     let slice_passes = customers.len().div_ceil(500);
     for _ in 0..address_passes.max(slice_passes) {
-        run_with(&app, &["sync"], &env).await;
+        app.run_ok_with(&["sync"], &env).await;
     }
     app.assert_mirror_exact().await;
     let shoe: Option<serde_json::Value> = sqlx::query_scalar(
@@ -178,7 +168,7 @@ async fn address_and_form_field_changes_that_keep_date_modified_are_caught_withi
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_change_log_records_real_changes_only() {
     let app = spawn_app(SimConfig::default().with_customers(300).with_seed(9)).await;
-    run_with(&app, &["sync"], &NO_SWEEPS).await;
+    app.run_ok_with(&["sync"], &NO_SWEEPS).await;
     let count = |entity: &'static str, op: &'static str| {
         let pool = app.pool().clone();
         async move {
@@ -199,7 +189,7 @@ async fn the_change_log_records_real_changes_only() {
         .unwrap();
 
     // A resync re-reads every row unchanged: nothing is logged.
-    run_with(&app, &["resync"], &NO_SWEEPS).await;
+    app.run_ok_with(&["resync"], &NO_SWEEPS).await;
     let after_resync: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM bigcommerce.change_log")
         .fetch_one(app.pool())
         .await
@@ -212,7 +202,7 @@ async fn the_change_log_records_real_changes_only() {
             .update_customer(ids[0], |c| c.notes = Some("changed".into()))
     );
     app.sim.delete_customers(&ids[1..2]);
-    run_with(&app, &["sync"], &NO_SWEEPS).await;
+    app.run_ok_with(&["sync"], &NO_SWEEPS).await;
     let rows =
         sqlx::query("SELECT entity, entity_id, op FROM bigcommerce.change_log WHERE seq > $1 ORDER BY seq")
             .bind(seq_before)
@@ -241,7 +231,7 @@ async fn the_change_log_records_real_changes_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_storm_of_5xx_gives_up_within_the_bound_and_the_pass_is_recorded_failed() {
     let app = spawn_app(SimConfig::default().with_customers(600).with_seed(2)).await;
-    run_with(&app, &["sync"], &NO_SWEEPS).await;
+    app.run_ok_with(&["sync"], &NO_SWEEPS).await;
     let before: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
         .fetch_one(app.pool())
         .await
@@ -272,6 +262,6 @@ async fn a_storm_of_5xx_gives_up_within_the_bound_and_the_pass_is_recorded_faile
         .unwrap();
     assert_eq!(before, after, "nothing already stored is lost");
     app.sim.set_fault_rate(0.0);
-    run_with(&app, &["sync"], &NO_SWEEPS).await;
+    app.run_ok_with(&["sync"], &NO_SWEEPS).await;
     app.assert_mirror_exact().await;
 }

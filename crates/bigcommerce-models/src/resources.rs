@@ -24,17 +24,9 @@ pub struct AttributeDefinition {
 
 /// One value of `GET /customers/form-field-values`: belongs to a customer or to an
 /// address (exactly one of the two ids is set). Form field values have no id of their
-/// own: (customer_id or address_id, name) identifies one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FormFieldRecord {
-    pub name: String,
-    #[serde(default)]
-    pub value: serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_id: Option<i64>,
-}
+/// own: (customer_id or address_id, name) identifies one. The same shape as the values
+/// a customer page carries.
+pub type FormFieldRecord = crate::FormFieldValue;
 
 /// `GET /customers/{id}/consent`. `allow` and `deny` list consent categories
 /// (`essential`, `functional`, `analytics`, `targeting`).

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use bcsync_http::{HttpState, Metrics, ReadinessCheck};
+use bcsync_http::{Metrics, ReadinessCheck};
 use common::{Server, state};
 
 #[tokio::test]
@@ -31,13 +31,7 @@ async fn readyz_follows_the_check() {
             }
         })
     });
-    let server = Server::start(HttpState {
-        metrics: Metrics::new(),
-        readiness,
-        webhooks: None,
-        status: None,
-    })
-    .await;
+    let server = Server::with_readiness(readiness).await;
 
     let response = reqwest::get(server.url("/readyz")).await.unwrap();
     assert_eq!(response.status(), 200);
@@ -107,13 +101,7 @@ async fn in_flight_requests_finish_after_the_signal() {
             Ok(())
         })
     });
-    let server = Server::start(HttpState {
-        metrics: Metrics::new(),
-        readiness,
-        webhooks: None,
-        status: None,
-    })
-    .await;
+    let server = Server::with_readiness(readiness).await;
     let request = tokio::spawn(reqwest::get(server.url("/readyz")));
     started.notified().await;
     server.stop.send(true).unwrap();

@@ -54,83 +54,26 @@ async fn exposition_parses_and_has_everything_recorded() {
 
     let s = STORE;
     let req = "bcsync_api_requests_total";
-    assert_eq!(
-        value(
-            &samples,
-            req,
-            &[("store", s), ("endpoint", "/customers"), ("status", "200")]
-        ),
-        2.0
-    );
-    assert_eq!(
-        value(
-            &samples,
-            req,
-            &[("store", s), ("endpoint", "/customers"), ("status", "429")]
-        ),
-        1.0
-    );
-    assert_eq!(
-        value(
-            &samples,
-            req,
-            &[
-                ("store", s),
-                ("endpoint", "/customers/addresses"),
-                ("status", "0")
-            ]
-        ),
-        1.0
-    );
-    assert_eq!(
-        value(
-            &samples,
-            req,
-            &[
-                ("store", s),
-                ("endpoint", "/customers/{id}/consent"),
-                ("status", "200")
-            ]
-        ),
-        2.0
-    );
-    assert_eq!(
-        value(
-            &samples,
-            req,
-            &[
-                ("store", s),
-                ("endpoint", "/customers/{value}"),
-                ("status", "404")
-            ]
-        ),
-        1.0
-    );
-    assert_eq!(
-        value(
-            &samples,
-            req,
-            &[("store", "other9"), ("endpoint", "/customers"), ("status", "200")]
-        ),
-        1.0
-    );
+    for (store, endpoint, status, want) in [
+        (s, "/customers", "200", 2.0),
+        (s, "/customers", "429", 1.0),
+        (s, "/customers/addresses", "0", 1.0),
+        (s, "/customers/{id}/consent", "200", 2.0),
+        (s, "/customers/{value}", "404", 1.0),
+        ("other9", "/customers", "200", 1.0),
+    ] {
+        let labels = [("store", store), ("endpoint", endpoint), ("status", status)];
+        assert_eq!(value(&samples, req, &labels), want, "{labels:?}");
+    }
     assert_eq!(value(&samples, "bcsync_rate_limited_total", &[("store", s)]), 1.0);
-    assert_eq!(
-        value(
-            &samples,
-            "bcsync_rate_limit_waits_total",
-            &[("store", s), ("reason", "pacing")]
-        ),
-        1.0
-    );
-    assert_eq!(
-        value(
-            &samples,
-            "bcsync_rate_limit_waits_total",
-            &[("store", s), ("reason", "reset")]
-        ),
-        1.0
-    );
+    for reason in ["pacing", "reset"] {
+        let labels = [("store", s), ("reason", reason)];
+        assert_eq!(
+            value(&samples, "bcsync_rate_limit_waits_total", &labels),
+            1.0,
+            "{reason}"
+        );
+    }
     assert_eq!(
         value(&samples, "bcsync_rate_limit_wait_seconds_total", &[("store", s)]),
         2.0
@@ -145,48 +88,20 @@ async fn exposition_parses_and_has_everything_recorded() {
     );
 
     let rows = "bcsync_rows_written_total";
-    assert_eq!(
-        value(
-            &samples,
-            rows,
-            &[("store", s), ("table", "customers"), ("op", "insert")]
-        ),
-        250.0
-    );
-    assert_eq!(
-        value(
-            &samples,
-            rows,
-            &[("store", s), ("table", "customers"), ("op", "update")]
-        ),
-        3.0
-    );
-    assert_eq!(
-        value(
-            &samples,
-            rows,
-            &[("store", s), ("table", "addresses"), ("op", "delete")]
-        ),
-        2.0
-    );
+    for (table, op, want) in [
+        ("customers", "insert", 250.0),
+        ("customers", "update", 3.0),
+        ("addresses", "delete", 2.0),
+    ] {
+        let labels = [("store", s), ("table", table), ("op", op)];
+        assert_eq!(value(&samples, rows, &labels), want, "{labels:?}");
+    }
 
     let pass = [("store", s), ("kind", "incremental")];
-    assert_eq!(
-        value(
-            &samples,
-            "bcsync_passes_total",
-            &[pass[0], pass[1], ("outcome", "succeeded")]
-        ),
-        1.0
-    );
-    assert_eq!(
-        value(
-            &samples,
-            "bcsync_passes_total",
-            &[pass[0], pass[1], ("outcome", "failed")]
-        ),
-        1.0
-    );
+    for outcome in ["succeeded", "failed"] {
+        let labels = [pass[0], pass[1], ("outcome", outcome)];
+        assert_eq!(value(&samples, "bcsync_passes_total", &labels), 1.0, "{outcome}");
+    }
     assert_eq!(value(&samples, "bcsync_pass_failures_total", &pass), 1.0);
     assert_eq!(value(&samples, "bcsync_pass_duration_seconds_count", &pass), 2.0);
     assert!((value(&samples, "bcsync_pass_duration_seconds_sum", &pass) - 3.2).abs() < 1e-9);

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use bcsync_poller::{Mode, ResourceStats, sync_customers};
+use bcsync_poller::{Mode, sync_customers};
 use bcsync_store::{RunOutcome, RunSummary, Store};
 use bigcommerce::BigCommerceClient;
 use chrono::Utc;
@@ -80,10 +80,7 @@ pub async fn run_pass(
             return Err(PassError::Rejected { hint, source: e });
         }
         Err(e) => {
-            let stats = ResourceStats {
-                requests: client.requests() - before,
-                ..Default::default()
-            };
+            let stats = steps::requests_since(client, before);
             (
                 None,
                 vec![StepReport::failed(Resource::Customers.as_str(), stats, &e)],

@@ -33,14 +33,15 @@ async fn step<E: std::fmt::Display>(
             status: StepStatus::Succeeded,
             stats,
         },
-        Err(e) => StepReport::failed(
-            name,
-            ResourceStats {
-                requests: client.requests() - before,
-                ..Default::default()
-            },
-            &e,
-        ),
+        Err(e) => StepReport::failed(name, requests_since(client, before), &e),
+    }
+}
+
+/// Only the requests a step sent since `before` (it failed, or read nothing).
+pub(crate) fn requests_since(client: &BigCommerceClient, before: u64) -> ResourceStats {
+    ResourceStats {
+        requests: client.requests() - before,
+        ..Default::default()
     }
 }
 
@@ -248,10 +249,7 @@ fn per_customer_report(
     result: Result<StepOutcome, bcsync_reconciler::ReconcileError>,
 ) -> StepReport {
     let name = kind.name();
-    let spent = ResourceStats {
-        requests: client.requests() - before,
-        ..Default::default()
-    };
+    let spent = requests_since(client, before);
     match result {
         Ok(StepOutcome::Synced(stats)) => StepReport {
             name,

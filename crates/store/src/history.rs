@@ -6,8 +6,9 @@
 use crate::error::failed;
 use crate::{Store, StoreError};
 
-/// The tables that can keep history (each has a `<table>_history` and a trigger).
-pub const HISTORY_TABLES: [&str; 7] = [
+/// The tables whose rows belong to one customer: a customer's delete cascades to them,
+/// erasure scrubs them, and each can keep history.
+pub const CUSTOMER_TABLES: [&str; 7] = [
     "customers",
     "customer_addresses",
     "customer_attribute_values",
@@ -16,6 +17,9 @@ pub const HISTORY_TABLES: [&str; 7] = [
     "customer_stored_instruments",
     "customer_metafields",
 ];
+
+/// The tables that can keep history (each has a `<table>_history` and a trigger).
+pub const HISTORY_TABLES: [&str; 7] = CUSTOMER_TABLES;
 
 impl Store {
     /// Makes `tables` (names from [`HISTORY_TABLES`]) exactly the store's tables that

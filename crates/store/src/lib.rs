@@ -107,7 +107,7 @@ pub use erase::{Erased, personal_columns};
 pub use error::StoreError;
 pub use fence::Fence;
 pub use hashing::{Hashing, UnknownHashColumn, hashable};
-pub use history::HISTORY_TABLES;
+pub use history::{CUSTOMER_TABLES, HISTORY_TABLES};
 pub use leases::{HeldBy, HeldLease};
 pub use mirror_summary::{CustomerAddressCount, MirrorCounts, RunTotals};
 pub use overview::{ResourceState, RunRow, StoreOverview};

@@ -4,30 +4,13 @@ mod common;
 
 use bcsync_store::testing::fresh_database;
 use bcsync_store::{AddressSweepPage, CustomerPage, RecordPage, Resource, Scope, Store};
-use bigcommerce_models::{Address, Customer, Raw};
+use bigcommerce_models::{Address, Raw};
 use common::records::{address_field, card, channel_settings, customer_field, put, sample};
 use common::{
     STORE, address, change, changes_after, customer, raw, refuse_checkpoints, take_changes, ts, write,
+    write_complete,
 };
 use serde_json::{Value, json};
-
-async fn write_complete(
-    store: &Store,
-    customers: &[Raw<Customer>],
-    addresses: &[Raw<Address>],
-    complete: &[i64],
-) {
-    store
-        .write_customer_page(&CustomerPage {
-            store_hash: STORE,
-            customers,
-            addresses,
-            complete_address_sets_for: complete,
-            checkpoint: None,
-        })
-        .await
-        .unwrap();
-}
 
 /// A sweep page vouching for every address id in 0..=100.
 async fn sweep(store: &Store, addresses: &[Raw<Address>]) {

@@ -189,15 +189,7 @@ fn family_of_one_deleted() -> Vec<common::Change> {
 /// Live rows per mirror table of STORE, in a fixed order.
 async fn live_rows(store: &Store) -> Vec<i64> {
     let mut live = vec![];
-    for table in [
-        "customers",
-        "customer_addresses",
-        "customer_attribute_values",
-        "customer_form_field_values",
-        "customer_consents",
-        "customer_stored_instruments",
-        "customer_metafields",
-    ] {
+    for table in bcsync_store::CUSTOMER_TABLES {
         let sql =
             format!("SELECT count(*) FROM bigcommerce.{table} WHERE store_hash = $1 AND deleted_at IS NULL");
         live.push(

@@ -3,27 +3,8 @@
 mod common;
 
 use bcsync_store::testing::fresh_database;
-use bcsync_store::{CustomerPage, PageStats, Store, Table};
-use bigcommerce_models::{Address, Customer, Raw};
-use common::{STORE, address, customer, deleted_at, raw, synced_at, write};
-
-async fn write_complete(
-    store: &Store,
-    customers: &[Raw<Customer>],
-    addresses: &[Raw<Address>],
-    complete: &[i64],
-) -> PageStats {
-    store
-        .write_customer_page(&CustomerPage {
-            store_hash: STORE,
-            customers,
-            addresses,
-            complete_address_sets_for: complete,
-            checkpoint: None,
-        })
-        .await
-        .unwrap()
-}
+use bcsync_store::{CustomerPage, PageStats, Table};
+use common::{STORE, address, customer, deleted_at, raw, synced_at, write, write_complete};
 
 #[tokio::test]
 async fn a_complete_set_soft_deletes_the_missing_address_and_it_comes_back() {

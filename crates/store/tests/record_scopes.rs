@@ -188,14 +188,7 @@ async fn an_id_range_judges_the_ids_within_it() {
         put(store, Resource::Metafields, &page, Scope::IdRange(i64::MIN, 25)).await,
         stats(1, 0, 2)
     );
-    for (id, gone) in [
-        (5, true),
-        (10, false),
-        (15, true),
-        (20, false),
-        (25, false),
-        (30, false),
-    ] {
+    for (id, gone) in common::GONE_UP_TO_25 {
         assert_eq!(
             is_deleted(store, Resource::Metafields, &format!("id = {id}")).await,
             gone,

@@ -33,14 +33,7 @@ async fn a_sweep_page_judges_its_id_range_and_stores_the_position() {
             ..PageStats::default()
         }
     );
-    for (id, gone) in [
-        (5, true),
-        (10, false),
-        (15, true),
-        (20, false),
-        (25, false),
-        (30, false),
-    ] {
+    for (id, gone) in common::GONE_UP_TO_25 {
         assert_eq!(
             deleted_at(store, "addresses", id).await.is_some(),
             gone,

@@ -14,9 +14,32 @@ use std::process::Output;
 use bcsync_simulator::{SimConfig, Simulator};
 use bcsync_store::testing::{TestDb, fresh_database};
 
+/// Settings that make one pass read every address, metafield and customer slice.
+pub const READ_ALL: [(&str, &str); 3] = [
+    ("BCSYNC_ADDRESS_SWEEP_PAGES", "1000"),
+    ("BCSYNC_LISTING_SWEEP_PAGES", "1000"),
+    ("BCSYNC_CUSTOMER_SLICE", "100000"),
+];
+
 pub struct App {
     pub sim: Simulator,
     pub db: TestDb,
+}
+
+/// `bcsync <args>` against `sim` and the database at `db_url`, through the legacy
+/// single-store variables only (and PATH), logging at info.
+pub fn command_for(db_url: &str, sim: &Simulator, args: &[&str]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db_url)
+        .env("BIGCOMMERCE_STORE_HASH", sim.store_hash())
+        .env("BIGCOMMERCE_ACCESS_TOKEN", sim.token())
+        .env("BIGCOMMERCE_API_URL", sim.base_url())
+        .env("RUST_LOG", "info")
+        .kill_on_drop(true);
+    cmd
 }
 
 /// A simulator with `cfg` and a fresh database.
@@ -29,17 +52,7 @@ pub async fn spawn_app(cfg: SimConfig) -> App {
 impl App {
     /// `bcsync <args>` against this app's simulator and database.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_bcsync"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &self.db.url)
-            .env("BIGCOMMERCE_STORE_HASH", self.sim.store_hash())
-            .env("BIGCOMMERCE_ACCESS_TOKEN", self.sim.token())
-            .env("BIGCOMMERCE_API_URL", self.sim.base_url())
-            .env("RUST_LOG", "info")
-            .kill_on_drop(true);
-        cmd
+        command_for(&self.db.url, &self.sim, args)
     }
 
     /// Runs `bcsync <args>` to completion.
@@ -49,7 +62,19 @@ impl App {
 
     /// Runs `bcsync <args>` and fails the test, showing its output, unless it exits 0.
     pub async fn run_ok(&self, args: &[&str]) -> Output {
-        let out = self.run(args).await;
+        self.run_ok_with(args, &[]).await
+    }
+
+    /// Runs `bcsync <args>` to completion with `env` added to its environment.
+    pub async fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = self.command(args);
+        cmd.envs(env.iter().copied());
+        cmd.output().await.expect("bcsync runs")
+    }
+
+    /// [`App::run_with`], failing the test (showing the output) unless it exits 0.
+    pub async fn run_ok_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let out = self.run_with(args, env).await;
         assert!(out.status.success(), "bcsync {args:?} failed:\n{}", show(&out));
         out
     }

@@ -29,6 +29,17 @@ impl Server {
         Server { base, stop, handle }
     }
 
+    /// A server whose readiness is `readiness` (no webhooks, no status page).
+    pub async fn with_readiness(readiness: ReadinessCheck) -> Server {
+        Server::start(HttpState {
+            metrics: Metrics::new(),
+            readiness,
+            webhooks: None,
+            status: None,
+        })
+        .await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -16,7 +16,7 @@ use crate::counters::PathKind;
 use crate::data::convert::address;
 use crate::data::convert_resources::patched;
 use crate::shared::Shared;
-use crate::state::AddressInput;
+use crate::state::SimState;
 
 pub(crate) async fn list(
     State(app): State<Arc<Shared>>,
@@ -40,15 +40,11 @@ pub(crate) async fn list(
 }
 
 pub(crate) async fn create(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    let items = body::items::<AddressInput>(&body)?;
-    let created = app.inner.lock().state.create_addresses(items)?;
-    Ok(render::written(&created))
+    body::write(&app, &body, SimState::create_addresses)
 }
 
 pub(crate) async fn update(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    let items = body::items::<AddressInput>(&body)?;
-    let updated = app.inner.lock().state.update_addresses(items)?;
-    Ok(render::written(&updated))
+    body::write(&app, &body, SimState::update_addresses)
 }
 
 /// Without `id:in` nothing is deleted (204), like `DELETE /customers`.
@@ -56,8 +52,5 @@ pub(crate) async fn delete(
     State(app): State<Arc<Shared>>,
     q: Result<Query<Pairs>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(ids) = params::ids(&query_pairs(q)?, "id:in")? {
-        app.inner.lock().state.delete_addresses(&ids);
-    }
-    Ok(StatusCode::NO_CONTENT)
+    body::delete_ids(&app, q, SimState::delete_addresses)
 }

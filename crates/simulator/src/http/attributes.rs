@@ -10,14 +10,13 @@ use axum::response::Response;
 
 use super::customers::query_pairs;
 use super::errors::ApiError;
-use super::params::{self, Pairs};
+use super::params::Pairs;
 use super::{body, render, resource_params};
 use crate::counters::PathKind;
 use crate::data::convert::attribute;
 use crate::data::convert_resources::{attribute_def, patched};
 use crate::shared::Shared;
-use crate::state::attribute_values::AttrValueInput;
-use crate::state::attributes::AttrDefInput;
+use crate::state::SimState;
 
 pub(crate) async fn list(
     State(app): State<Arc<Shared>>,
@@ -40,15 +39,11 @@ pub(crate) async fn list(
 }
 
 pub(crate) async fn create(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    let items = body::items::<AttrDefInput>(&body)?;
-    let created = app.inner.lock().state.create_attribute_defs(items)?;
-    Ok(render::written(&created))
+    body::write(&app, &body, SimState::create_attribute_defs)
 }
 
 pub(crate) async fn update(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    let items = body::items::<AttrDefInput>(&body)?;
-    let updated = app.inner.lock().state.update_attribute_defs(items)?;
-    Ok(render::written(&updated))
+    body::write(&app, &body, SimState::update_attribute_defs)
 }
 
 /// Deletes the definitions and their values; without `id:in` nothing (204).
@@ -56,10 +51,7 @@ pub(crate) async fn delete(
     State(app): State<Arc<Shared>>,
     q: Result<Query<Pairs>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(ids) = params::ids(&query_pairs(q)?, "id:in")? {
-        app.inner.lock().state.delete_attribute_defs(&ids);
-    }
-    Ok(StatusCode::NO_CONTENT)
+    body::delete_ids(&app, q, SimState::delete_attribute_defs)
 }
 
 pub(crate) async fn list_values(
@@ -92,9 +84,7 @@ pub(crate) async fn list_values(
 }
 
 pub(crate) async fn upsert_values(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    let items = body::items::<AttrValueInput>(&body)?;
-    let written = app.inner.lock().state.upsert_attribute_values(items)?;
-    Ok(render::written(&written))
+    body::write(&app, &body, SimState::upsert_attribute_values)
 }
 
 /// Without `id:in` nothing is deleted (204).
@@ -102,8 +92,5 @@ pub(crate) async fn delete_values(
     State(app): State<Arc<Shared>>,
     q: Result<Query<Pairs>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(ids) = params::ids(&query_pairs(q)?, "id:in")? {
-        app.inner.lock().state.delete_attribute_values(&ids);
-    }
-    Ok(StatusCode::NO_CONTENT)
+    body::delete_ids(&app, q, SimState::delete_attribute_values)
 }

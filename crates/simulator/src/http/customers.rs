@@ -13,7 +13,7 @@ use super::params::{self, Pairs};
 use super::{body, render};
 use crate::data::convert::Row;
 use crate::shared::Shared;
-use crate::state::CustomerInput;
+use crate::state::SimState;
 
 pub(crate) fn query_pairs(q: Result<Query<Pairs>, QueryRejection>) -> Result<Pairs, ApiError> {
     q.map(|Query(p)| p)
@@ -39,15 +39,11 @@ pub(crate) async fn list(
 }
 
 pub(crate) async fn create(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    let items = body::items::<CustomerInput>(&body)?;
-    let created = app.inner.lock().state.create_customers(items)?;
-    Ok(render::written(&created))
+    body::write(&app, &body, SimState::create_customers)
 }
 
 pub(crate) async fn update(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    let items = body::items::<CustomerInput>(&body)?;
-    let updated = app.inner.lock().state.update_customers(items)?;
-    Ok(render::written(&updated))
+    body::write(&app, &body, SimState::update_customers)
 }
 
 /// Without `id:in` nothing is deleted and the answer is still 204 (per the spec).
@@ -55,8 +51,5 @@ pub(crate) async fn delete(
     State(app): State<Arc<Shared>>,
     q: Result<Query<Pairs>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(ids) = params::ids(&query_pairs(q)?, "id:in")? {
-        app.inner.lock().state.delete_customers(&ids);
-    }
-    Ok(StatusCode::NO_CONTENT)
+    body::delete_ids(&app, q, SimState::delete_customers)
 }

@@ -32,6 +32,20 @@ pub(crate) struct Batch<T> {
     pub failed: Vec<(usize, String)>,
 }
 
+impl<T> Batch<T> {
+    /// Applies `one` to each item: what succeeds is done, what fails is named by index.
+    fn of<I>(items: impl IntoIterator<Item = I>, mut one: impl FnMut(I) -> Result<T, String>) -> Batch<T> {
+        let mut out = Batch::default();
+        for (i, item) in items.into_iter().enumerate() {
+            match one(item) {
+                Ok(done) => out.done.push(done),
+                Err(e) => out.failed.push((i, e)),
+            }
+        }
+        out
+    }
+}
+
 impl<T> Default for Batch<T> {
     fn default() -> Self {
         Batch {
@@ -82,10 +96,9 @@ impl SimState {
         customer: Option<i64>,
     ) -> Batch<Metafield> {
         let t = now();
-        let mut out = Batch::default();
-        for (i, m) in items.into_iter().enumerate() {
+        Batch::of(items, |m| {
             let owner = customer.or(m.resource_id);
-            let outcome = match owner {
+            match owner {
                 None => Err("resource_id is required".to_owned()),
                 Some(c) if self.customer_rec(c).is_none() => Err(format!("customer {c} does not exist")),
                 Some(c) => check(&m, true).and_then(|()| {
@@ -112,13 +125,8 @@ impl SimState {
                     self.insert_metafield(rec);
                     Ok(out)
                 }),
-            };
-            match outcome {
-                Ok(m) => out.done.push(m),
-                Err(e) => out.failed.push((i, e)),
             }
-        }
-        out
+        })
     }
 
     /// Updates metafields by `id` (only the fields sent); with `customer`, only that
@@ -129,10 +137,9 @@ impl SimState {
         customer: Option<i64>,
     ) -> Batch<Metafield> {
         let t = now();
-        let mut out = Batch::default();
-        for (i, m) in items.into_iter().enumerate() {
+        Batch::of(items, |m| {
             let current = m.id.and_then(|id| self.metafield_rec(id)).cloned();
-            let outcome = match current {
+            match current {
                 _ if m.id.is_none() => Err("id is required".to_owned()),
                 Some(cur) if customer.is_none_or(|c| c == cur.customer_id) => {
                     check(&m, false).and_then(|()| {
@@ -155,24 +162,16 @@ impl SimState {
                     })
                 }
                 _ => Err("Metafield does not exist".to_owned()),
-            };
-            match outcome {
-                Ok(m) => out.done.push(m),
-                Err(e) => out.failed.push((i, e)),
             }
-        }
-        out
+        })
     }
 
     /// Deletes metafields by id; unknown ids are reported, the rest deleted.
     pub(crate) fn delete_metafields(&mut self, ids: &[i64]) -> Batch<i64> {
-        let mut out = Batch::default();
-        for (i, id) in ids.iter().enumerate() {
-            match self.remove_metafield(*id) {
-                Some(_) => out.done.push(*id),
-                None => out.failed.push((i, "Metafield does not exist".to_owned())),
-            }
-        }
-        out
+        Batch::of(ids.iter().copied(), |id| {
+            self.remove_metafield(id)
+                .map(|_| id)
+                .ok_or_else(|| "Metafield does not exist".to_owned())
+        })
     }
 }

@@ -170,17 +170,10 @@ async fn bad_hooks_are_refused_with_the_field_named() {
     assert!(h.get_json("/hooks").await["data"].as_array().unwrap().is_empty());
 
     // Every customer scope is accepted, and so is the wildcard.
-    for scope in [
-        "store/customer/created",
-        "store/customer/updated",
-        "store/customer/deleted",
-        "store/customer/address/created",
-        "store/customer/address/updated",
-        "store/customer/address/deleted",
-        "store/customer/payment/instrument/default/updated",
-        "store/customer/channel/login/access/updated",
-        "store/customer/*",
-    ] {
+    for scope in bigcommerce_models::webhook_scopes::ALL
+        .into_iter()
+        .chain(["store/customer/*"])
+    {
         register(&h, json!({"scope": scope, "destination": https})).await;
     }
 

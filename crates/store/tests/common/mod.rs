@@ -42,26 +42,53 @@ pub fn address(id: i64, customer_id: i64) -> Address {
     .unwrap()
 }
 
+/// Rows 5, 10, 15, 20 and 30 stored, then a page of 10, 20 and 25 judging every id up
+/// to 25: each id and whether it is gone (deleted) after that page.
+pub const GONE_UP_TO_25: [(i64, bool); 6] = [
+    (5, true),
+    (10, false),
+    (15, true),
+    (20, false),
+    (25, false),
+    (30, false),
+];
+
 /// Writes customers and addresses (no complete sets, no checkpoint).
 pub async fn write(store: &Store, customers: &[Raw<Customer>], addresses: &[Raw<Address>]) -> PageStats {
+    write_complete(store, customers, addresses, &[]).await
+}
+
+/// Writes customers and addresses, the address sets of `complete` whole (no checkpoint).
+pub async fn write_complete(
+    store: &Store,
+    customers: &[Raw<Customer>],
+    addresses: &[Raw<Address>],
+    complete: &[i64],
+) -> PageStats {
     store
         .write_customer_page(&CustomerPage {
             store_hash: STORE,
             customers,
             addresses,
-            complete_address_sets_for: &[],
+            complete_address_sets_for: complete,
             checkpoint: None,
         })
         .await
         .unwrap()
 }
 
-pub async fn synced_at(store: &Store, table: &str, id: i64) -> DateTime<Utc> {
-    let sql = match table {
-        "customers" => "SELECT synced_at FROM bigcommerce.customers WHERE store_hash = $1 AND id = $2",
-        _ => "SELECT synced_at FROM bigcommerce.customer_addresses WHERE store_hash = $1 AND id = $2",
+/// `column` of row `id` of `customers`, or of `customer_addresses` for any other `table`.
+async fn row_time<T>(store: &Store, table: &str, column: &str, id: i64) -> T
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Unpin,
+{
+    let table = if table == "customers" {
+        "customers"
+    } else {
+        "customer_addresses"
     };
-    sqlx::query_scalar(sql)
+    let sql = format!("SELECT {column} FROM bigcommerce.{table} WHERE store_hash = $1 AND id = $2");
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(STORE)
         .bind(id)
         .fetch_one(store.pool())
@@ -69,17 +96,12 @@ pub async fn synced_at(store: &Store, table: &str, id: i64) -> DateTime<Utc> {
         .unwrap()
 }
 
+pub async fn synced_at(store: &Store, table: &str, id: i64) -> DateTime<Utc> {
+    row_time(store, table, "synced_at", id).await
+}
+
 pub async fn deleted_at(store: &Store, table: &str, id: i64) -> Option<DateTime<Utc>> {
-    let sql = match table {
-        "customers" => "SELECT deleted_at FROM bigcommerce.customers WHERE store_hash = $1 AND id = $2",
-        _ => "SELECT deleted_at FROM bigcommerce.customer_addresses WHERE store_hash = $1 AND id = $2",
-    };
-    sqlx::query_scalar(sql)
-        .bind(STORE)
-        .bind(id)
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
+    row_time(store, table, "deleted_at", id).await
 }
 
 /// A customer with every field the model knows set.
