@@ -117,7 +117,18 @@ async fn run(
         .collect();
     let mut running = Running::new();
     let mut analyzed = false;
-    while let Some(w) = rx.recv().await {
+    loop {
+        // A free place first, then the next page: a page waiting in hand for one would
+        // be one more page in memory.
+        while running.len() >= writers {
+            if let Err(e) = join_one(&mut running, &mut stats).await {
+                settle(&mut running).await;
+                return Err(e);
+            }
+        }
+        let Some(w) = rx.recv().await else {
+            break;
+        };
         if !analyzed && stats.pages >= ANALYZE_AFTER_PAGES {
             analyzed = true;
             // Not worth failing the pass for: without it pages are only slower.
@@ -137,12 +148,6 @@ async fn run(
             let page_stats = write_page(&store, &store_hash, &w, &fixed).await?;
             stats.add_page(&page_stats);
             continue;
-        }
-        while running.len() >= writers {
-            if let Err(e) = join_one(&mut running, &mut stats).await {
-                settle(&mut running).await;
-                return Err(e);
-            }
         }
         let (store, store_hash) = (store.clone(), store_hash.clone());
         running.spawn(async move { write_page(&store, &store_hash, &w, &fixed).await });
