@@ -9,7 +9,10 @@ use bcsync_store::{PageStats, Quarantined, Store, StoreError};
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
-use tokio::task::{JoinHandle, JoinSet};
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use futures::stream::FuturesUnordered;
+use tokio::task::JoinHandle;
 
 use crate::CUSTOMERS_RESOURCE;
 use crate::error::PollError;
@@ -94,7 +97,9 @@ impl Writer {
     }
 }
 
-type Running = JoinSet<Result<PageStats, StoreError>>;
+/// The pages being written, polled by the writer's own task (not spawned: a page is
+/// built, written and freed on the task that received it).
+type Running = FuturesUnordered<BoxFuture<'static, Result<PageStats, StoreError>>>;
 
 /// Pages committed before the writer makes sure the tables it fills have statistics
 /// ([`Store::analyze_new_tables`]): enough rows (about 1,000 customers) to say
@@ -126,7 +131,19 @@ async fn run(
                 return Err(e);
             }
         }
-        let Some(w) = rx.recv().await else {
+        // The pages being written go on while the next one is awaited.
+        let received = loop {
+            tokio::select! {
+                w = rx.recv() => break w,
+                done = running.next(), if !running.is_empty() => {
+                    if let Err(e) = record(done, &mut stats) {
+                        settle(&mut running).await;
+                        return Err(e);
+                    }
+                }
+            }
+        };
+        let Some(w) = received else {
             break;
         };
         if !analyzed && stats.pages >= ANALYZE_AFTER_PAGES {
@@ -150,7 +167,9 @@ async fn run(
             continue;
         }
         let (store, store_hash) = (store.clone(), store_hash.clone());
-        running.spawn(async move { write_page(&store, &store_hash, &w, &fixed).await });
+        running.push(Box::pin(async move {
+            write_page(&store, &store_hash, &w, &fixed).await
+        }));
     }
     drain(&mut running, &mut stats).await?;
     Ok(stats)
@@ -169,18 +188,21 @@ async fn drain(running: &mut Running, stats: &mut PassStats) -> Result<(), PollE
 }
 
 async fn join_one(running: &mut Running, stats: &mut PassStats) -> Result<(), PollError> {
-    match running.join_next().await {
-        Some(Ok(Ok(page_stats))) => {
+    record(running.next().await, stats)
+}
+
+fn record(done: Option<Result<PageStats, StoreError>>, stats: &mut PassStats) -> Result<(), PollError> {
+    match done {
+        Some(Ok(page_stats)) => {
             stats.add_page(&page_stats);
             Ok(())
         }
-        Some(Ok(Err(e))) => Err(e.into()),
-        Some(Err(_)) => Err(PollError::WriterGone),
+        Some(Err(e)) => Err(e.into()),
         None => Ok(()),
     }
 }
 
 /// Lets the pages still running end (rather than cancelling them mid-statement).
 async fn settle(running: &mut Running) {
-    while running.join_next().await.is_some() {}
+    while running.next().await.is_some() {}
 }
