@@ -8,10 +8,10 @@ use std::sync::Arc;
 use bcsync_store::{PageStats, Quarantined, Store, StoreError};
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
-use tokio::sync::mpsc;
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::CUSTOMERS_RESOURCE;
