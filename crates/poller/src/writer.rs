@@ -8,8 +8,11 @@ use std::sync::Arc;
 use bcsync_store::{PageStats, Quarantined, Store, StoreError};
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use futures::stream::FuturesUnordered;
 use tokio::sync::mpsc;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 
 use crate::CUSTOMERS_RESOURCE;
 use crate::error::PollError;
@@ -94,7 +97,9 @@ impl Writer {
     }
 }
 
-type Running = JoinSet<Result<PageStats, StoreError>>;
+/// The pages being written, polled by the writer's own task (not spawned: a page is
+/// built, written and freed on the task that received it).
+type Running = FuturesUnordered<BoxFuture<'static, Result<PageStats, StoreError>>>;
 
 /// Pages committed before the writer makes sure the tables it fills have statistics
 /// ([`Store::analyze_new_tables`]): enough rows (about 1,000 customers) to say
@@ -117,7 +122,30 @@ async fn run(
         .collect();
     let mut running = Running::new();
     let mut analyzed = false;
-    while let Some(w) = rx.recv().await {
+    loop {
+        // A free place first, then the next page: a page waiting in hand for one would
+        // be one more page in memory.
+        while running.len() >= writers {
+            if let Err(e) = join_one(&mut running, &mut stats).await {
+                settle(&mut running).await;
+                return Err(e);
+            }
+        }
+        // The pages being written go on while the next one is awaited.
+        let received = loop {
+            tokio::select! {
+                w = rx.recv() => break w,
+                done = running.next(), if !running.is_empty() => {
+                    if let Err(e) = record(done, &mut stats) {
+                        settle(&mut running).await;
+                        return Err(e);
+                    }
+                }
+            }
+        };
+        let Some(w) = received else {
+            break;
+        };
         if !analyzed && stats.pages >= ANALYZE_AFTER_PAGES {
             analyzed = true;
             // Not worth failing the pass for: without it pages are only slower.
@@ -138,14 +166,10 @@ async fn run(
             stats.add_page(&page_stats);
             continue;
         }
-        while running.len() >= writers {
-            if let Err(e) = join_one(&mut running, &mut stats).await {
-                settle(&mut running).await;
-                return Err(e);
-            }
-        }
         let (store, store_hash) = (store.clone(), store_hash.clone());
-        running.spawn(async move { write_page(&store, &store_hash, &w, &fixed).await });
+        running.push(Box::pin(async move {
+            write_page(&store, &store_hash, &w, &fixed).await
+        }));
     }
     drain(&mut running, &mut stats).await?;
     Ok(stats)
@@ -164,18 +188,21 @@ async fn drain(running: &mut Running, stats: &mut PassStats) -> Result<(), PollE
 }
 
 async fn join_one(running: &mut Running, stats: &mut PassStats) -> Result<(), PollError> {
-    match running.join_next().await {
-        Some(Ok(Ok(page_stats))) => {
+    record(running.next().await, stats)
+}
+
+fn record(done: Option<Result<PageStats, StoreError>>, stats: &mut PassStats) -> Result<(), PollError> {
+    match done {
+        Some(Ok(page_stats)) => {
             stats.add_page(&page_stats);
             Ok(())
         }
-        Some(Ok(Err(e))) => Err(e.into()),
-        Some(Err(_)) => Err(PollError::WriterGone),
+        Some(Err(e)) => Err(e.into()),
         None => Ok(()),
     }
 }
 
 /// Lets the pages still running end (rather than cancelling them mid-statement).
 async fn settle(running: &mut Running) {
-    while running.join_next().await.is_some() {}
+    while running.next().await.is_some() {}
 }
