@@ -24,6 +24,10 @@ install_missing() {
     # --no-install-recommends: no desktop session, fonts beyond the dependencies, or
     # prometheus' exporters; a systemd-less container cannot start the packaged service
     # anyway (the tests start their own server on a port of their own).
+    # An install interrupted earlier (a full disk) leaves dpkg half-configured: finish
+    # it first, or apt refuses every new package.
+    dpkg --configure -a >/dev/null 2>&1 || true
+    apt-get -f install -y -q >/dev/null 2>&1 || true
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
