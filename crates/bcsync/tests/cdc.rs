@@ -64,6 +64,10 @@ fn second_column(buf: &[u8], mut at: usize) -> Option<String> {
 
 /// Consumes the slot's pending messages.
 async fn read_slot(conn: &mut PgConnection, into: &mut Decoded, relations: &mut HashMap<u32, String>) {
+    // The throwaway cluster commits with `synchronous_commit=off`, and a slot decodes
+    // only WAL already flushed: a checkpoint flushes it all, so the slot sees every
+    // commit of the bcsync run that just ended (else it races the WAL writer).
+    sqlx::query("CHECKPOINT").execute(&mut *conn).await.unwrap();
     let messages: Vec<Vec<u8>> = sqlx::query_scalar(
         "SELECT data FROM pg_logical_slot_get_binary_changes('bcsync_cdc', NULL, NULL, \
          'proto_version', '1', 'publication_names', 'bcsync_mirror')",
