@@ -51,6 +51,7 @@ async fn migrating_an_up_to_date_database_is_a_no_op() {
             "quarantine",
             "replicas",
             "store_leases",
+            "sweep_cycles",
             "sync_runs",
             "sync_state",
             "webhook_events"
