@@ -4,7 +4,7 @@
 # Makes sure PostgreSQL's server binaries are installed (the tests start their own
 # throwaway cluster from them through crates/throwaway-pg; nothing needs to be running),
 # then runs every test of the workspace. Extra arguments go to `cargo test`, e.g.
-# `scripts/test.sh -p bcsync-store` or `scripts/test.sh -- --nocapture`.
+# `scripts/test.sh -p bcsync-mirror` or `scripts/test.sh -- --nocapture`.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

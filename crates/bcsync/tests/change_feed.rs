@@ -8,8 +8,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+use bcsync_mirror::testing::fresh_database;
 use bcsync_simulator::{SimConfig, Simulator};
-use bcsync_store::testing::fresh_database;
 use common::show;
 use sqlx::PgPool;
 
@@ -94,7 +94,7 @@ async fn a_loader_polling_during_three_concurrent_stores_gets_every_change_once(
             Instant::now() < deadline,
             "the passes did not finish in 5 minutes"
         );
-        loader.poll(db.store.pool()).await;
+        loader.poll(db.mirror.pool()).await;
         polls += 1;
         tokio::time::sleep(Duration::from_millis(3)).await;
     }
@@ -104,14 +104,14 @@ async fn a_loader_polling_during_three_concurrent_stores_gets_every_change_once(
     }
     // Drain: another test's transaction on the same server may hold the head a moment.
     let all: BTreeSet<i64> = sqlx::query_scalar("SELECT seq FROM bigcommerce.change_log")
-        .fetch_all(db.store.pool())
+        .fetch_all(db.mirror.pool())
         .await
         .unwrap()
         .into_iter()
         .collect();
     let drained = Instant::now() + Duration::from_secs(30);
     while loader.seen.len() < all.len() && Instant::now() < drained {
-        if loader.poll(db.store.pool()).await == 0 {
+        if loader.poll(db.mirror.pool()).await == 0 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -131,7 +131,7 @@ async fn a_loader_polling_during_three_concurrent_stores_gets_every_change_once(
             "SELECT count(*) FROM bigcommerce.change_log WHERE store_hash = $1 AND entity = 'customers'",
         )
         .bind(sim.store_hash())
-        .fetch_one(db.store.pool())
+        .fetch_one(db.mirror.pool())
         .await
         .unwrap();
         assert!(n >= 600, "{}: {n} customer changes", sim.store_hash());

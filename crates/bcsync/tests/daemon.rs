@@ -7,8 +7,8 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use bcsync_mirror::testing::fresh_database;
 use bcsync_simulator::{SimConfig, Simulator};
-use bcsync_store::testing::fresh_database;
 use common::daemon::{Daemon, DaemonSpec, eventually};
 use common::mirror::is_exact;
 use common::{Api, bcsync_in, show, spawn_app};
@@ -169,7 +169,7 @@ async fn two_replicas_share_three_stores_one_at_a_time_and_take_over_from_a_dead
     let s = spec(&db.url, refs, EVERY_2S, "*/3 * * * * *");
     let mut first = Daemon::start(&s).await;
     let second = Daemon::start(&s).await;
-    let pool = db.store.pool();
+    let pool = db.mirror.pool();
     for sim in &sims {
         eventually(Duration::from_secs(40), "every store mirrored", || {
             is_exact(sim, pool, sim.store_hash())

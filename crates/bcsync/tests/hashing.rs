@@ -5,8 +5,8 @@
 
 mod common;
 
+use bcsync_mirror::Hashing;
 use bcsync_simulator::SimConfig;
-use bcsync_store::Hashing;
 use common::privacy::assert_nowhere;
 use common::{App, show, spawn_app};
 use secrecy::SecretString;

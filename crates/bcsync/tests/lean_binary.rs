@@ -32,7 +32,7 @@ fn the_production_build_has_no_simulator_and_no_throwaway_postgres() {
             "{absent} in the production build:\n{lean}"
         );
     }
-    assert!(lean.contains("bcsync-store"), "{lean}");
+    assert!(lean.contains("bcsync-mirror"), "{lean}");
     let full = normal_dependencies(&[]);
     assert!(
         full.contains("bcsync-simulator") && full.contains("throwaway-pg"),

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use bcsync_mirror::testing::fresh_database;
 use bcsync_simulator::{SimConfig, Simulator};
-use bcsync_store::testing::fresh_database;
 use common::daemon::{Daemon, DaemonSpec, eventually};
 use common::mirror::is_exact;
 use common::{proxy, show};
@@ -62,7 +62,7 @@ async fn two_replicas_on_one_store_never_call_the_api_at_the_same_time_during_a_
     .await
     .unwrap();
     let db = fresh_database().await;
-    let pool = db.store.pool();
+    let pool = db.mirror.pool();
     let traffic: proxy::Traffic = Arc::new(Mutex::new(Vec::new()));
     let s = spec(&db.url, vec![&sim], EVERY_2S, ttl);
     let mut daemons = Vec::new();
@@ -122,7 +122,7 @@ async fn a_pass_whose_lease_is_taken_writes_no_further_page_and_stops_calling_th
     .await
     .unwrap();
     let db = fresh_database().await;
-    let pool = db.store.pool();
+    let pool = db.mirror.pool();
     let daemon = Daemon::start(&spec(&db.url, vec![&sim], HOURLY, 30)).await;
     let count = || async {
         sqlx::query_scalar::<_, i64>("SELECT count(*) FROM bigcommerce.customers")
@@ -187,7 +187,7 @@ async fn three_replicas_split_sixty_stores_and_take_over_a_dead_ones_within_the_
         sims.push(Simulator::start(cfg).await.unwrap());
     }
     let db = fresh_database().await;
-    let pool = db.store.pool();
+    let pool = db.mirror.pool();
     let refs: Vec<&Simulator> = sims.iter().collect();
     let s = spec(&db.url, refs, HOURLY, ttl);
     let mut daemons = Vec::new();

@@ -155,7 +155,7 @@ async fn a_deleted_customer_is_scrubbed_with_its_children_once_erase_deleted_aft
     assert!(everything(&app).await.contains(&markers[0]));
 
     // Move the clock: every deleted row of the store was deleted 31 days ago.
-    for t in bcsync_store::CUSTOMER_TABLES {
+    for t in bcsync_mirror::CUSTOMER_TABLES {
         let sql = format!(
             "UPDATE bigcommerce.{t} SET deleted_at = deleted_at - interval '31 days' WHERE deleted_at IS NOT NULL"
         );

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::Duration;
 
+use bcsync_mirror::testing::fresh_database;
 use bcsync_simulator::{SimConfig, Simulator};
-use bcsync_store::testing::fresh_database;
 use common::daemon::{Daemon, DaemonSpec, eventually, free_port};
 use common::spawn_app;
 use yaml_rust2::YamlLoader;

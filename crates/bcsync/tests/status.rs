@@ -3,8 +3,8 @@
 
 mod common;
 
+use bcsync_mirror::{RunOutcome, RunSummary};
 use bcsync_simulator::SimConfig;
-use bcsync_store::{RunOutcome, RunSummary};
 use common::{show, spawn_app};
 use serde_json::Value;
 
@@ -71,9 +71,9 @@ async fn status_reports_lag_as_json_and_max_lag_gates_on_staleness_and_failure()
     app.run_ok(&["status", "--max-lag", "2h"]).await;
 
     // A failed last pass fails the gate whatever the lag.
-    let run = app.db.store.start_run(&hash, "sync").await.unwrap();
+    let run = app.db.mirror.start_run(&hash, "sync").await.unwrap();
     app.db
-        .store
+        .mirror
         .finish_run(
             run,
             &RunSummary {

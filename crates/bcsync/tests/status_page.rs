@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use bcsync_mirror::testing::fresh_database;
 use bcsync_simulator::{SimConfig, Simulator};
-use bcsync_store::testing::fresh_database;
 use common::daemon::{Daemon, DaemonSpec, eventually};
 
 /// Chromium with everything that would reach the network or a profile turned off, in a
@@ -74,7 +74,7 @@ async fn chromium_shows_each_store_with_its_passes_and_a_lag_chart() {
     })
     .await;
     // A few passes per store, so the chart has a line to draw.
-    let pool = db.store.pool().clone();
+    let pool = db.mirror.pool().clone();
     eventually(
         Duration::from_secs(60),
         "three succeeded passes per store",

@@ -1,7 +1,7 @@
 //! Typed payloads of BigCommerce's Customers V3 API.
 //!
 //! This crate only knows JSON: no HTTP, no SQL. It is shared by the client (which
-//! decodes responses into these types), the store (which writes them to PostgreSQL)
+//! decodes responses into these types), the mirror (which writes them to PostgreSQL)
 //! and the simulator (which serves them).
 //!
 //! - [`customer`]: customers and what `include=` adds to them.

@@ -4,7 +4,7 @@
 //! [`Resource::as_str`], so one resource has one name everywhere.
 //!
 //! Adding a resource starts here: one arm (the compiler then asks for its spec in
-//! `crates/store/src/resources.rs`), one migration for its table.
+//! `crates/mirror/src/resources.rs`), one migration for its table.
 
 use std::fmt;
 use std::str::FromStr;

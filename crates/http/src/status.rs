@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use bcsync_store::StoreOverview;
+use bcsync_mirror::StoreOverview;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 

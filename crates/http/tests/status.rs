@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use bcsync_http::{HttpState, Metrics, StatusSource};
-use bcsync_store::{ResourceState, RunRow, StoreOverview};
+use bcsync_mirror::{ResourceState, RunRow, StoreOverview};
 use chrono::{TimeDelta, Utc};
 use common::{Server, ready};
 

@@ -1,9 +1,9 @@
 //! Why a pass failed. Each variant says what failed and what to check, its source the
 //! cause, so the binary's one error line reads as it did when the pass lived there.
 
+use bcsync_mirror::MirrorError;
 use bcsync_poller::PollError;
 use bcsync_reconciler::ReconcileError;
-use bcsync_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PassError {
@@ -16,15 +16,15 @@ pub enum PassError {
         source: PollError,
     },
     #[error("writing the store's history setting")]
-    History(#[source] StoreError),
+    History(#[source] MirrorError),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Mirror(#[from] MirrorError),
     #[error("marking deleted customers")]
     MarkDeleted(#[source] ReconcileError),
     #[error("recording the pass in bigcommerce.sync_runs")]
-    Record(#[source] StoreError),
+    Record(#[source] MirrorError),
     #[error("erasing the personal data of long-deleted rows")]
-    Erase(#[source] StoreError),
+    Erase(#[source] MirrorError),
     /// Some resources failed (after every other resource had its turn).
     #[error("{kind} of store {store} failed: {failures}")]
     Failed {

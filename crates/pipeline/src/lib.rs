@@ -14,7 +14,7 @@ pub mod report;
 mod run;
 mod steps;
 
-pub use bcsync_store::Resource;
+pub use bcsync_mirror::Resource;
 pub use error::PassError;
 pub use options::{PassKind, PassOptions, pass_resources};
 pub use report::{PassReport, StepReport, StepStatus};

@@ -1,9 +1,9 @@
 //! What a pass is asked to do: its kind, the resources it may be limited to, and how
 //! it reads (the poller's settings, the sweeps' slices, the store's privacy settings).
 
+use bcsync_mirror::Resource;
 use bcsync_poller::PollOptions;
 use bcsync_reconciler::SweepSettings;
-use bcsync_store::Resource;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PassKind {
@@ -52,9 +52,9 @@ pub struct PassOptions {
     /// (`erase_deleted_after`); `None`: never.
     pub erase_deleted_after: Option<std::time::Duration>,
     /// Columns stored as HMAC-SHA-256 hex (`hash_columns`); `None`: none.
-    pub hashing: Option<bcsync_store::Hashing>,
+    pub hashing: Option<bcsync_mirror::Hashing>,
     /// Tables keeping every version (`history`), checked against
-    /// `bcsync_store::HISTORY_TABLES`.
+    /// `bcsync_mirror::HISTORY_TABLES`.
     pub history: Vec<String>,
 }
 

@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
+use bcsync_mirror::{Mirror, RunOutcome, RunSummary};
 use bcsync_poller::{Mode, sync_customers};
-use bcsync_store::{RunOutcome, RunSummary, Store};
 use bigcommerce::BigCommerceClient;
 use chrono::Utc;
 
@@ -22,28 +22,28 @@ const CHANGED_CAP: usize = 500;
 #[tracing::instrument(name = "pass", skip_all, fields(store = %client.store_hash(), kind = kind.as_str()))]
 pub async fn run_pass(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     kind: PassKind,
     opts: &PassOptions,
 ) -> Result<PassReport, PassError> {
     let started_at = Utc::now();
     let clock = Instant::now();
     let store_hash = client.store_hash();
-    // Every write of the pass goes through this store, so every page is hashed.
-    let hashing_store;
-    let store = match &opts.hashing {
+    // Every write of the pass goes through this mirror, so every page is hashed.
+    let hashed_mirror;
+    let mirror = match &opts.hashing {
         Some(h) => {
-            hashing_store = store.with_hashing(store_hash, h.clone());
-            &hashing_store
+            hashed_mirror = mirror.with_hashing(store_hash, h.clone());
+            &hashed_mirror
         }
-        None => store,
+        None => mirror,
     };
     // Before any write, so the pass's changes are versioned as configured now.
-    store
+    mirror
         .set_history(store_hash, &opts.history)
         .await
         .map_err(PassError::History)?;
-    let previous = store
+    let previous = mirror
         .watermark(store_hash, bcsync_poller::CUSTOMERS_RESOURCE)
         .await?;
     let mode = if kind == PassKind::Resync {
@@ -55,7 +55,7 @@ pub async fn run_pass(
     let read_customers = tracing::Instrument::instrument(
         async {
             if opts.reads(Resource::Customers) {
-                sync_customers(client, store, mode, &opts.poll).await.map(Some)
+                sync_customers(client, mirror, mode, &opts.poll).await.map(Some)
             } else {
                 Ok(None)
             }
@@ -98,7 +98,7 @@ pub async fn run_pass(
         && customers_read
         && let Some(upper) = watermark
     {
-        steps.push(steps::customer_deletes(client, store, opts, upper).await);
+        steps.push(steps::customer_deletes(client, mirror, opts, upper).await);
     }
     // Per-customer resources follow the customers that changed, unless this pass read
     // them all (first pass, resync) or a great many (a bulk import, or the rest of a
@@ -110,12 +110,12 @@ pub async fn run_pass(
     } else {
         &[]
     };
-    steps.extend(steps::other_resources(client, store, kind, opts, changed).await);
+    steps.extend(steps::other_resources(client, mirror, kind, opts, changed).await);
     let mut customers_deleted = 0;
     let mut probe_requests = 0;
     if kind == PassKind::Resync && customers_read {
         let d =
-            bcsync_reconciler::reconcile_customer_ids(client, store, std::mem::take(&mut outcome.seen_ids))
+            bcsync_reconciler::reconcile_customer_ids(client, mirror, std::mem::take(&mut outcome.seen_ids))
                 .await
                 .map_err(PassError::MarkDeleted)?;
         customers_deleted = d.customers_deleted;
@@ -158,7 +158,7 @@ pub async fn run_pass(
     } else {
         kind.as_str()
     };
-    store
+    mirror
         .record_run(store_hash, recorded_kind, started_at, &summary)
         .await
         .map_err(PassError::Record)?;
@@ -169,7 +169,7 @@ pub async fn run_pass(
     if opts.reconcile
         && let Some(after) = opts.erase_deleted_after
     {
-        let erased = store
+        let erased = mirror
             .erase_deleted(store_hash, after)
             .await
             .map_err(PassError::Erase)?;

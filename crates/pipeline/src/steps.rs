@@ -2,6 +2,7 @@
 
 use std::future::Future;
 
+use bcsync_mirror::{Counted, Mirror};
 use bcsync_poller::resources::ATTRIBUTE_VALUES_RESOURCE;
 use bcsync_poller::{ResourceStats, sync_attribute_definitions, sync_attribute_values};
 use bcsync_reconciler::listing_sweeps::sweep_metafields;
@@ -13,7 +14,6 @@ use bcsync_reconciler::sweep_addresses;
 use bcsync_reconciler::{
     BisectStats, SweepPlan, find_deletes, plan_pass, recheck_quarantine, refresh_customer_slice,
 };
-use bcsync_store::{Counted, Store};
 use bigcommerce::BigCommerceClient;
 
 use crate::{PassKind, PassOptions, Resource, StepReport, StepStatus};
@@ -66,12 +66,12 @@ fn bisect_stats(b: BisectStats) -> ResourceStats {
 /// Routine delete detection for customers, up to the watermark the pass reached.
 pub async fn customer_deletes(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     opts: &PassOptions,
     watermark: chrono::DateTime<chrono::Utc>,
 ) -> StepReport {
     step("customer_deletes", client, async {
-        find_deletes(client, store, Counted::Customers, watermark, &opts.poll)
+        find_deletes(client, mirror, Counted::Customers, watermark, &opts.poll)
             .await
             .map(bisect_stats)
     })
@@ -81,18 +81,18 @@ pub async fn customer_deletes(
 /// Attribute values changed since the last pass, then their deletes by count check.
 async fn attribute_values(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     opts: &PassOptions,
     full: bool,
 ) -> Result<ResourceStats, bcsync_reconciler::ReconcileError> {
-    let mut stats = sync_attribute_values(client, store, &opts.poll, full).await?;
-    let (watermark, _) = store
+    let mut stats = sync_attribute_values(client, mirror, &opts.poll, full).await?;
+    let (watermark, _) = mirror
         .sync_state(client.store_hash(), ATTRIBUTE_VALUES_RESOURCE)
         .await?;
     if opts.reconcile
         && let Some(upper) = watermark
     {
-        let b = find_deletes(client, store, Counted::AttributeValues, upper, &opts.poll).await?;
+        let b = find_deletes(client, mirror, Counted::AttributeValues, upper, &opts.poll).await?;
         stats.requests += b.requests;
         stats.inserted += b.restored;
         stats.deleted += b.deleted;
@@ -103,7 +103,7 @@ async fn attribute_values(
 /// Every resource after customers, in a fixed order.
 pub async fn other_resources(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     kind: PassKind,
     opts: &PassOptions,
     changed: &[i64],
@@ -118,7 +118,7 @@ pub async fn other_resources(
     // Sized once per pass from the store and the bound; a pass that does not
     // reconcile sweeps nothing.
     let plan = if opts.reconcile {
-        match plan_pass(client, store, &opts.sweeps, kinds.len() as u64).await {
+        match plan_pass(client, mirror, &opts.sweeps, kinds.len() as u64).await {
             Ok(plan) => plan,
             Err(e) => {
                 steps.push(StepReport::failed("sweeps", ResourceStats::default(), &e));
@@ -145,7 +145,7 @@ pub async fn other_resources(
     if kind == PassKind::Sync && opts.reconcile && customers {
         // Only with the customers: `--resource addresses` is no pass of its own.
         run!(Resource::Addresses, async {
-            let s = sweep_addresses(client, store, plan).await?;
+            let s = sweep_addresses(client, mirror, plan).await?;
             Ok::<_, bcsync_reconciler::ReconcileError>(ResourceStats {
                 requests: s.requests,
                 read: s.addresses_read,
@@ -161,18 +161,18 @@ pub async fn other_resources(
             step(
                 "quarantine",
                 client,
-                recheck_quarantine(client, store, &opts.poll),
+                recheck_quarantine(client, mirror, &opts.poll),
             )
             .await,
         );
     }
     run!(
         Resource::Attributes,
-        sync_attribute_definitions(client, store, &opts.poll)
+        sync_attribute_definitions(client, mirror, &opts.poll)
     );
     run!(
         Resource::AttributeValues,
-        attribute_values(client, store, opts, full)
+        attribute_values(client, mirror, opts, full)
     );
     if kind == PassKind::Sync && opts.reconcile && customers {
         // Form fields and address edits that did not touch `date_modified`; a resync
@@ -181,18 +181,18 @@ pub async fn other_resources(
             step(
                 "customer_slice",
                 client,
-                refresh_customer_slice(client, store, plan, &opts.poll),
+                refresh_customer_slice(client, mirror, plan, &opts.poll),
             )
             .await,
         );
     }
     if opts.reconcile {
-        run!(Resource::Metafields, sweep_metafields(client, store, plan, ex));
+        run!(Resource::Metafields, sweep_metafields(client, mirror, plan, ex));
     }
-    run!(Resource::Settings, sync_settings(client, store, ex));
+    run!(Resource::Settings, sync_settings(client, mirror, ex));
     run!(
         Resource::ChannelSettings,
-        sync_channel_settings(client, store, &opts.channels, ex)
+        sync_channel_settings(client, mirror, &opts.channels, ex)
     );
     if kinds.is_empty() {
         return steps;
@@ -201,27 +201,27 @@ pub async fn other_resources(
     if full && opts.only.is_some() {
         for kind in kinds {
             let before = client.requests();
-            let result = refresh_every_customer(client, store, kind, ex, plan).await;
+            let result = refresh_every_customer(client, mirror, kind, ex, plan).await;
             steps.push(per_customer_report(client, kind, before, result));
         }
         return steps;
     }
-    let slice = match customers_to_read(store, client.store_hash(), changed, plan.per_customer as usize).await
-    {
-        Ok(slice) => slice,
-        Err(e) => {
-            steps.push(StepReport::failed(
-                Resource::Consents.as_str(),
-                ResourceStats::default(),
-                &e,
-            ));
-            return steps;
-        }
-    };
+    let slice =
+        match customers_to_read(mirror, client.store_hash(), changed, plan.per_customer as usize).await {
+            Ok(slice) => slice,
+            Err(e) => {
+                steps.push(StepReport::failed(
+                    Resource::Consents.as_str(),
+                    ResourceStats::default(),
+                    &e,
+                ));
+                return steps;
+            }
+        };
     let mut all_read = true;
     for kind in kinds {
         let before = client.requests();
-        let result = refresh(client, store, kind, &slice.ids, ex).await;
+        let result = refresh(client, mirror, kind, &slice.ids, ex).await;
         all_read &= result.is_ok();
         steps.push(per_customer_report(client, kind, before, result));
     }
@@ -229,7 +229,7 @@ pub async fn other_resources(
     // customers that changed).
     if all_read
         && plan.per_customer > 0
-        && let Err(e) = advance(store, client.store_hash(), &slice, plan).await
+        && let Err(e) = advance(mirror, client.store_hash(), &slice, plan).await
     {
         steps.push(StepReport::failed(
             Resource::Consents.as_str(),

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use bcsync_store::Store;
+use bcsync_mirror::Mirror;
 use bigcommerce::models::{Address, Customer, Raw};
 use bigcommerce::{AddressQuery, BigCommerceClient};
 
@@ -76,13 +76,13 @@ pub async fn complete_address_sets(
 /// addresses this time. Costs a request only when a set lacks an address.
 pub async fn prove_set_deletes(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     sets: &mut AddressSets,
 ) -> Result<(), PollError> {
     if sets.complete_for.is_empty() {
         return Ok(());
     }
-    let mirror = store
+    let mirror = mirror
         .live_addresses_of(client.store_hash(), &sets.complete_for)
         .await?;
     let in_sets: HashSet<i64> = sets.addresses.iter().map(|a| a.value.id).collect();

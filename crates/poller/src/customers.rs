@@ -3,7 +3,7 @@
 //! pages by number in parallel, see [`Mode::Full`]); pages are stored through
 //! `page_store`.
 
-use bcsync_store::{Quarantined, Store};
+use bcsync_mirror::{Mirror, Quarantined};
 use bigcommerce::BigCommerceClient;
 use bigcommerce::models::{Customer, Raw};
 use chrono::{DateTime, Utc};
@@ -50,17 +50,17 @@ pub struct PassOutcome {
 /// Runs one pass. Pages already committed stay committed when a later request fails.
 pub async fn sync_customers(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     mode: Mode,
     opts: &PollOptions,
 ) -> Result<PassOutcome, PollError> {
     let store_hash = client.store_hash().to_owned();
     let requests_before = client.requests();
-    let previous = store.watermark(&store_hash, CUSTOMERS_RESOURCE).await?;
+    let previous = mirror.watermark(&store_hash, CUSTOMERS_RESOURCE).await?;
     let mut pass = Pass {
         client,
         opts,
-        pages: PageStore::spawn(client, store, opts),
+        pages: PageStore::spawn(client, mirror, opts),
         // A watermark never moves back: rows up to it were read by an earlier pass,
         // and any that changed since carry a later date_modified.
         floor: previous,

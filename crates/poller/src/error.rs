@@ -1,6 +1,6 @@
 //! Poller errors.
 
-use bcsync_store::StoreError;
+use bcsync_mirror::MirrorError;
 use bigcommerce::ClientError;
 
 #[derive(Debug, thiserror::Error)]
@@ -8,7 +8,7 @@ pub enum PollError {
     #[error(transparent)]
     Client(#[from] ClientError),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Mirror(#[from] MirrorError),
     #[error("the API broke its contract: {0}")]
     Contract(String),
     #[error("a page fetch task failed: {0}")]

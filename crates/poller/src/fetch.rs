@@ -2,7 +2,7 @@
 //! aside rows included) and the requests that make them, asked again while an answer
 //! holds fewer rows than its own total.
 
-use bcsync_store::Quarantined;
+use bcsync_mirror::Quarantined;
 use bigcommerce::CustomerQuery;
 use bigcommerce::models::{Customer, LenientPage, Raw};
 use bigcommerce::query::CUSTOMER_INCLUDES;

@@ -53,4 +53,4 @@ pub use resources::{ResourceStats, sync_attribute_definitions, sync_attribute_va
 pub use stats::PassStats;
 
 /// `sync_state.resource` of the customers watermark.
-pub const CUSTOMERS_RESOURCE: &str = bcsync_store::Resource::Customers.as_str();
+pub const CUSTOMERS_RESOURCE: &str = bcsync_mirror::Resource::Customers.as_str();

@@ -3,7 +3,7 @@
 //! then queued to the page writer. The walks store through it (`Pass`), and so does
 //! the reconciler, through [`store_customers`], which moves no watermark.
 
-use bcsync_store::{Quarantined, Resource, Store};
+use bcsync_mirror::{Mirror, Quarantined, Resource};
 use bigcommerce::BigCommerceClient;
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
@@ -19,7 +19,7 @@ use crate::writer::{PageWrite, Writer};
 pub(crate) struct PageStore<'a> {
     client: &'a BigCommerceClient,
     opts: &'a PollOptions,
-    store: Store,
+    mirror: Mirror,
     writer: Writer,
 }
 
@@ -34,9 +34,9 @@ pub(crate) struct Prepared {
 
 impl<'a> PageStore<'a> {
     /// Starts the writer task of `client`'s store.
-    pub(crate) fn spawn(client: &'a BigCommerceClient, store: &Store, opts: &'a PollOptions) -> Self {
+    pub(crate) fn spawn(client: &'a BigCommerceClient, mirror: &Mirror, opts: &'a PollOptions) -> Self {
         let writer = Writer::spawn_parallel(
-            store.clone(),
+            mirror.clone(),
             client.store_hash().to_owned(),
             opts.channel_depth,
             opts.writers,
@@ -44,7 +44,7 @@ impl<'a> PageStore<'a> {
         PageStore {
             client,
             opts,
-            store: store.clone(),
+            mirror: mirror.clone(),
             writer,
         }
     }
@@ -63,7 +63,7 @@ impl<'a> PageStore<'a> {
             AddressSets::default()
         } else {
             let mut sets = complete_address_sets(self.client, &customers, self.opts).await?;
-            prove_set_deletes(self.client, &self.store, &mut sets).await?;
+            prove_set_deletes(self.client, &self.mirror, &mut sets).await?;
             sets
         };
         detach_children(&mut customers);
@@ -108,22 +108,22 @@ impl<'a> PageStore<'a> {
 /// pages, but no watermark moves.
 pub async fn store_customers(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     customers: Vec<Raw<Customer>>,
     opts: &PollOptions,
 ) -> Result<PassStats, PollError> {
-    store_customers_with(client, store, customers, Vec::new(), opts).await
+    store_customers_with(client, mirror, customers, Vec::new(), opts).await
 }
 
 /// [`store_customers`], with records of the wrong shape to quarantine.
 pub async fn store_customers_with(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     customers: Vec<Raw<Customer>>,
     quarantined: Vec<Quarantined>,
     opts: &PollOptions,
 ) -> Result<PassStats, PollError> {
-    let mut pages = PageStore::spawn(client, store, opts);
+    let mut pages = PageStore::spawn(client, mirror, opts);
     let sent = match pages.prepare(customers, quarantined).await {
         Ok(page) => pages.send(page, None).await,
         Err(e) => Err(e),

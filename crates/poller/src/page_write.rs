@@ -1,7 +1,7 @@
 //! Writing one queued page: its set-aside records, its form field values, its
 //! customers and addresses with their checkpoint, and the quarantine it empties.
 
-use bcsync_store::{CustomerPage, PageStats, RecordPage, Resource, Scope, Store, StoreError};
+use bcsync_mirror::{CustomerPage, Mirror, MirrorError, PageStats, RecordPage, Resource, Scope};
 
 use crate::CUSTOMERS_RESOURCE;
 use crate::writer::PageWrite;
@@ -13,14 +13,14 @@ const RACE_ATTEMPTS: u32 = 3;
 /// Writes `w`; `fixed` are its customers that were in quarantine and leave it once
 /// stored. Each step is idempotent, so a page that lost a race is simply written again.
 pub(crate) async fn write_page(
-    store: &Store,
+    mirror: &Mirror,
     store_hash: &str,
     w: &PageWrite,
     fixed: &[i64],
-) -> Result<PageStats, StoreError> {
+) -> Result<PageStats, MirrorError> {
     let mut attempt = 1;
     loop {
-        match write_once(store, store_hash, w, fixed).await {
+        match write_once(mirror, store_hash, w, fixed).await {
             Err(e) if attempt < RACE_ATTEMPTS && e.is_lost_race() => {
                 tracing::debug!(attempt, error = %e, "a page lost a race with another; writing it again");
                 attempt += 1;
@@ -31,20 +31,20 @@ pub(crate) async fn write_page(
 }
 
 async fn write_once(
-    store: &Store,
+    mirror: &Mirror,
     store_hash: &str,
     w: &PageWrite,
     fixed: &[i64],
-) -> Result<PageStats, StoreError> {
+) -> Result<PageStats, MirrorError> {
     // Before the page and its checkpoint, so a crash in between cannot let the
     // watermark pass a record that is in neither place.
-    store
+    mirror
         .quarantine(store_hash, CUSTOMERS_RESOURCE, &w.quarantined)
         .await?;
     // Before the customers and their checkpoint: if the process dies in between, the
     // page is simply read again.
     if let Some(records) = &w.form_fields {
-        store
+        mirror
             .write_records(&RecordPage {
                 store_hash,
                 resource: Resource::FormFieldValues,
@@ -61,8 +61,8 @@ async fn write_once(
         complete_address_sets_for: &w.complete_address_sets_for,
         checkpoint: w.watermark.map(|ts| (CUSTOMERS_RESOURCE, ts)),
     };
-    let stats = store.write_customer_page(&page).await?;
-    store
+    let stats = mirror.write_customer_page(&page).await?;
+    mirror
         .clear_quarantine(store_hash, CUSTOMERS_RESOURCE, fixed)
         .await?;
     Ok(stats)

@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use bcsync_store::{RecordPage, Resource, Scope, Store};
+use bcsync_mirror::{Mirror, RecordPage, Resource, Scope};
 use bigcommerce::models::{Collection, Raw};
 use bigcommerce::{BigCommerceClient, ListQuery};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -27,7 +27,7 @@ pub struct ResourceStats {
 }
 
 impl ResourceStats {
-    pub fn add(&mut self, s: bcsync_store::RecordStats) {
+    pub fn add(&mut self, s: bcsync_mirror::RecordStats) {
         self.inserted += s.inserted;
         self.updated += s.updated;
         self.deleted += s.deleted;
@@ -42,7 +42,7 @@ pub const ATTRIBUTE_VALUES_RESOURCE: &str = Resource::AttributeValues.as_str();
 /// request) and the complete set also tells which were deleted.
 pub async fn sync_attribute_definitions(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     opts: &PollOptions,
 ) -> Result<ResourceStats, PollError> {
     let before = client.requests();
@@ -65,7 +65,7 @@ pub async fn sync_attribute_definitions(
     for r in &mut records {
         opts.exclusions.strip(Resource::Attributes, r);
     }
-    let written = store
+    let written = mirror
         .write_records(&RecordPage {
             store_hash: client.store_hash(),
             resource: Resource::Attributes,
@@ -83,13 +83,13 @@ pub async fn sync_attribute_definitions(
 /// when `full`. Each page commits on its own; the watermark moves only after the last.
 pub async fn sync_attribute_values(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     opts: &PollOptions,
     full: bool,
 ) -> Result<ResourceStats, PollError> {
     let store_hash = client.store_hash();
     let before = client.requests();
-    let (watermark, _) = store.sync_state(store_hash, ATTRIBUTE_VALUES_RESOURCE).await?;
+    let (watermark, _) = mirror.sync_state(store_hash, ATTRIBUTE_VALUES_RESOURCE).await?;
     let overlap = TimeDelta::from_std(opts.overlap).unwrap_or_default();
     let min = if full {
         None
@@ -118,7 +118,7 @@ pub async fn sync_attribute_values(
             opts.exclusions.strip(Resource::AttributeValues, r);
         }
         let last = step == Step::Done;
-        let written = store
+        let written = mirror
             .write_records(&RecordPage {
                 store_hash,
                 resource: Resource::AttributeValues,

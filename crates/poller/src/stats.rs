@@ -1,6 +1,6 @@
 //! What a pass did, for `sync_runs` and the operator.
 
-use bcsync_store::PageStats;
+use bcsync_mirror::PageStats;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct PassStats {

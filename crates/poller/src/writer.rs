@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use bcsync_store::{PageStats, Quarantined, Store, StoreError};
+use bcsync_mirror::{Mirror, MirrorError, PageStats, Quarantined};
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -43,8 +43,8 @@ pub struct Writer {
 
 impl Writer {
     /// One page at a time, in order.
-    pub fn spawn(store: Store, store_hash: String, depth: usize) -> Writer {
-        Writer::spawn_parallel(store, store_hash, depth, 1)
+    pub fn spawn(mirror: Mirror, store_hash: String, depth: usize) -> Writer {
+        Writer::spawn_parallel(mirror, store_hash, depth, 1)
     }
 
     /// Up to `writers` pages at once, each on its own connection and transaction.
@@ -58,12 +58,12 @@ impl Writer {
     /// is read again by the walk that follows the full walk, whose pages carry a
     /// watermark); one that deadlocks with another is written again (see
     /// `page_write`).
-    pub fn spawn_parallel(store: Store, store_hash: String, depth: usize, writers: usize) -> Writer {
+    pub fn spawn_parallel(mirror: Mirror, store_hash: String, depth: usize, writers: usize) -> Writer {
         let writers = writers.max(1);
         // The running pages are held too: the writer keeps `depth` pages plus the one
         // being written, as with a single writer, so memory does not grow with writers.
         let (tx, rx) = mpsc::channel::<PageWrite>((depth + 1).saturating_sub(writers).max(1));
-        let task = tokio::spawn(run(store, Arc::from(store_hash), rx, writers));
+        let task = tokio::spawn(run(mirror, Arc::from(store_hash), rx, writers));
         Writer { tx, task: Some(task) }
     }
 
@@ -99,15 +99,15 @@ impl Writer {
 
 /// The pages being written, polled by the writer's own task (not spawned: a page is
 /// built, written and freed on the task that received it).
-type Running = FuturesUnordered<BoxFuture<'static, Result<PageStats, StoreError>>>;
+type Running = FuturesUnordered<BoxFuture<'static, Result<PageStats, MirrorError>>>;
 
 /// Pages committed before the writer makes sure the tables it fills have statistics
-/// ([`Store::analyze_new_tables`]): enough rows (about 1,000 customers) to say
+/// ([`Mirror::analyze_new_tables`]): enough rows (about 1,000 customers) to say
 /// that a customer's rows are few.
 const ANALYZE_AFTER_PAGES: u64 = 4;
 
 async fn run(
-    store: Store,
+    mirror: Mirror,
     store_hash: Arc<str>,
     mut rx: mpsc::Receiver<PageWrite>,
     writers: usize,
@@ -115,7 +115,7 @@ async fn run(
     let mut stats = PassStats::default();
     // Known once: customers stored by this pass leave quarantine; with none in it (the
     // usual case) no page pays for the check.
-    let mut in_quarantine: HashSet<i64> = store
+    let mut in_quarantine: HashSet<i64> = mirror
         .quarantined_ids(&store_hash, CUSTOMERS_RESOURCE)
         .await?
         .into_iter()
@@ -149,7 +149,7 @@ async fn run(
         if !analyzed && stats.pages >= ANALYZE_AFTER_PAGES {
             analyzed = true;
             // Not worth failing the pass for: without it pages are only slower.
-            if let Err(e) = store.analyze_new_tables().await {
+            if let Err(e) = mirror.analyze_new_tables().await {
                 tracing::debug!(error = %e, "could not analyze the mirror tables");
             }
         }
@@ -162,13 +162,13 @@ async fn run(
         if w.watermark.is_some() || writers == 1 {
             // The barrier: everything queued before commits first.
             drain(&mut running, &mut stats).await?;
-            let page_stats = write_page(&store, &store_hash, &w, &fixed).await?;
+            let page_stats = write_page(&mirror, &store_hash, &w, &fixed).await?;
             stats.add_page(&page_stats);
             continue;
         }
-        let (store, store_hash) = (store.clone(), store_hash.clone());
+        let (mirror, store_hash) = (mirror.clone(), store_hash.clone());
         running.push(Box::pin(async move {
-            write_page(&store, &store_hash, &w, &fixed).await
+            write_page(&mirror, &store_hash, &w, &fixed).await
         }));
     }
     drain(&mut running, &mut stats).await?;
@@ -191,7 +191,7 @@ async fn join_one(running: &mut Running, stats: &mut PassStats) -> Result<(), Po
     record(running.next().await, stats)
 }
 
-fn record(done: Option<Result<PageStats, StoreError>>, stats: &mut PassStats) -> Result<(), PollError> {
+fn record(done: Option<Result<PageStats, MirrorError>>, stats: &mut PassStats) -> Result<(), PollError> {
     match done {
         Some(Ok(page_stats)) => {
             stats.add_page(&page_stats);

@@ -1,8 +1,8 @@
 //! A server that ignores `date_modified:min` must not make the poller re-read one page
 //! forever (one existing connector does exactly that).
 
+use bcsync_mirror::testing::fresh_database;
 use bcsync_poller::{Mode, PollError, PollOptions, sync_customers};
-use bcsync_store::testing::fresh_database;
 use bigcommerce::{BigCommerceClient, ClientConfig};
 use secrecy::SecretString;
 use wiremock::matchers::{method, path};
@@ -37,7 +37,7 @@ async fn run_mode(body: serde_json::Value, mode: Mode) -> (Result<(), PollError>
         page_size: 2,
         ..PollOptions::default()
     };
-    let result = sync_customers(&client, &db.store, mode, &opts).await.map(|_| ());
+    let result = sync_customers(&client, &db.mirror, mode, &opts).await.map(|_| ());
     (result, client.requests())
 }
 

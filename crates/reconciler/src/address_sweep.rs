@@ -11,8 +11,8 @@
 //! candidates are looked up per page, so a mass delete costs a bounded number of
 //! lookups per pass.
 
+use bcsync_mirror::{AddressSweepPage, Mirror};
 use bcsync_poller::proof::addresses_gone;
-use bcsync_store::{AddressSweepPage, Store};
 use bigcommerce::query::MAX_LIMIT;
 use bigcommerce::{AddressQuery, BigCommerceClient};
 
@@ -41,12 +41,12 @@ pub struct SweepStats {
 /// in the sweep's cycle.
 pub async fn sweep_addresses(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     plan: &SweepPlan,
 ) -> Result<SweepStats, ReconcileError> {
     let store_hash = client.store_hash();
     let requests_before = client.requests();
-    let mut page = store
+    let mut page = mirror
         .sweep_position(store_hash, ADDRESS_SWEEP_RESOURCE)
         .await?
         .unwrap_or(1)
@@ -74,7 +74,7 @@ pub async fn sweep_addresses(
         let ascending = resp.data.windows(2).all(|w| w[0].value.id < w[1].value.id);
         let next = if last_page { 1 } else { page + 1 };
         stats.addresses_read += resp.data.len() as u64;
-        let written = store
+        let written = mirror
             .write_address_sweep_page(&AddressSweepPage {
                 store_hash,
                 addresses: &resp.data,
@@ -88,12 +88,12 @@ pub async fn sweep_addresses(
         stats.addresses_updated += written.addresses_updated;
         if ascending {
             let keep: Vec<i64> = resp.data.iter().map(|a| a.value.id).collect();
-            let candidates = store
+            let candidates = mirror
                 .live_address_ids_in_range_except(store_hash, (lo, hi), &keep, CANDIDATES_PER_PAGE)
                 .await?;
             if !candidates.is_empty() {
                 let judged = addresses_gone(client, &candidates).await?;
-                stats.addresses_deleted += store.mark_addresses_deleted(store_hash, &judged.gone).await?;
+                stats.addresses_deleted += mirror.mark_addresses_deleted(store_hash, &judged.gone).await?;
             }
         }
         page = next;
@@ -104,7 +104,7 @@ pub async fn sweep_addresses(
     }
     let wrapped = stats.cycles_completed > 0;
     cycles::record(
-        store,
+        mirror,
         store_hash,
         plan,
         Sweep::Addresses,

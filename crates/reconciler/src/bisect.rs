@@ -22,9 +22,9 @@
 
 use std::collections::HashSet;
 
+use bcsync_mirror::{Counted, Mirror, RecordPage, Resource, Scope};
 use bcsync_poller::proof::customers_gone;
 use bcsync_poller::{PollOptions, store_customers};
-use bcsync_store::{Counted, RecordPage, Resource, Scope, Store};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, CustomerQuery, ListQuery};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -50,7 +50,7 @@ pub struct BisectStats {
 /// Finds and marks the deletes of `what` among rows created up to `upper`.
 pub async fn find_deletes(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     what: Counted,
     upper: DateTime<Utc>,
     opts: &PollOptions,
@@ -58,7 +58,7 @@ pub async fn find_deletes(
     let before = client.requests();
     let mut b = Bisector {
         client,
-        store,
+        mirror,
         store_hash: client.store_hash(),
         what,
         opts,
@@ -66,7 +66,7 @@ pub async fn find_deletes(
     };
     let upper = second(upper);
     let (api_total, api_first) = b.api_root(upper).await?;
-    let mirror_first = store.created_bounds(b.store_hash, what).await?.map(|(lo, _)| lo);
+    let mirror_first = mirror.created_bounds(b.store_hash, what).await?.map(|(lo, _)| lo);
     let lower = match (api_first, mirror_first) {
         (Some(a), Some(m)) => a.min(m),
         (Some(t), None) | (None, Some(t)) => t,
@@ -74,19 +74,19 @@ pub async fn find_deletes(
     };
     let mut pending = vec![(second(lower), upper, api_total)];
     while let Some((lo, hi, api)) = pending.pop() {
-        let mirror = store.count_live_created(b.store_hash, what, lo, hi).await?;
-        if api == mirror {
+        let mirrored = mirror.count_live_created(b.store_hash, what, lo, hi).await?;
+        if api == mirrored {
             continue;
         }
         b.stats.ranges_differing += 1;
         let pages = (api + PAGE - 1) / PAGE;
         let depth = ((api.max(PAGE) as f64) / PAGE as f64).log2().ceil() as i64;
-        let bisecting_costs = (api - mirror).abs() * depth.max(1);
+        let bisecting_costs = (api - mirrored).abs() * depth.max(1);
         if api <= PAGE || lo >= hi || pages <= bisecting_costs {
             b.settle(lo, hi).await?;
             continue;
         }
-        let mid = match store.created_median(b.store_hash, what, lo, hi).await? {
+        let mid = match mirror.created_median(b.store_hash, what, lo, hi).await? {
             Some(m) if m >= lo && m < hi => m,
             _ => lo + (hi - lo) / 2,
         };
@@ -100,7 +100,7 @@ pub async fn find_deletes(
 
 struct Bisector<'a> {
     client: &'a BigCommerceClient,
-    store: &'a Store,
+    mirror: &'a Mirror,
     store_hash: &'a str,
     what: Counted,
     opts: &'a PollOptions,
@@ -226,7 +226,7 @@ impl Bisector<'_> {
         let listing = self.list_all(lo, hi).await?;
         let listed: HashSet<i64> = listing.rows.iter().map(|(id, _)| *id).collect();
         let mirror = self
-            .store
+            .mirror
             .live_ids_created(self.store_hash, self.what, lo, hi)
             .await?;
         let mirror_set: HashSet<i64> = mirror.iter().copied().collect();
@@ -237,7 +237,10 @@ impl Bisector<'_> {
             gone = self.still_gone(gone, lo, hi).await?;
         }
         if !gone.is_empty() {
-            self.stats.deleted += self.store.mark_deleted(self.store_hash, self.what, &gone).await?;
+            self.stats.deleted += self
+                .mirror
+                .mark_deleted(self.store_hash, self.what, &gone)
+                .await?;
         }
         let missing: Vec<Value> = listing
             .rows
@@ -294,7 +297,7 @@ impl Bisector<'_> {
                         Some(bigcommerce::models::Raw { value, raw })
                     })
                     .collect();
-                store_customers(self.client, self.store, customers, self.opts).await?;
+                store_customers(self.client, self.mirror, customers, self.opts).await?;
             }
             Counted::AttributeValues => {
                 let mut raws = raws;
@@ -302,7 +305,7 @@ impl Bisector<'_> {
                 for r in &mut raws {
                     ex.strip(Resource::AttributeValues, r);
                 }
-                self.store
+                self.mirror
                     .write_records(&RecordPage {
                         store_hash: self.store_hash,
                         resource: Resource::AttributeValues,

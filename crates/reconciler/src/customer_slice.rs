@@ -11,9 +11,9 @@
 
 use std::collections::HashSet;
 
+use bcsync_mirror::{Counted, Mirror, Quarantined};
 use bcsync_poller::proof::customers_gone;
 use bcsync_poller::{PollOptions, ResourceStats, store_customers_with};
-use bcsync_store::{Counted, Quarantined, Store};
 use bigcommerce::query::{CUSTOMER_INCLUDES, MAX_LIMIT};
 use bigcommerce::{BigCommerceClient, CustomerQuery};
 
@@ -30,7 +30,7 @@ pub const CUSTOMER_SLICE_RESOURCE: &str = "customers:slice";
 /// the daemon applies webhook events: a burst of events becomes one request.
 pub async fn reread_customers(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     ids: &[i64],
     opts: &PollOptions,
 ) -> Result<ResourceStats, ReconcileError> {
@@ -66,15 +66,15 @@ pub async fn reread_customers(
             .collect();
         let gone: Vec<i64> = batch.iter().copied().filter(|id| !found.contains(id)).collect();
         stats.read += page.data.len() as u64;
-        let written = store_customers_with(client, store, page.data, quarantined, opts).await?;
+        let written = store_customers_with(client, mirror, page.data, quarantined, opts).await?;
         stats.inserted += written.customers_inserted + written.addresses_inserted;
         stats.updated += written.customers_updated + written.addresses_updated;
         stats.deleted += written.addresses_deleted;
         if !gone.is_empty() {
             // One answer lacking them proves nothing: a lookup of its own decides.
             let gone = customers_gone(client, &gone).await?.gone;
-            stats.deleted += store.mark_deleted(store_hash, Counted::Customers, &gone).await?;
-            store.clear_quarantine(store_hash, "customers", &gone).await?;
+            stats.deleted += mirror.mark_deleted(store_hash, Counted::Customers, &gone).await?;
+            mirror.clear_quarantine(store_hash, "customers", &gone).await?;
         }
     }
     stats.requests = client.requests() - before;
@@ -85,38 +85,38 @@ pub async fn reread_customers(
 /// leave quarantine, those deleted leave it too. Costs nothing when it is empty.
 pub async fn recheck_quarantine(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     opts: &PollOptions,
 ) -> Result<ResourceStats, ReconcileError> {
-    let ids = store.quarantined_ids(client.store_hash(), "customers").await?;
-    reread_customers(client, store, &ids, opts).await
+    let ids = mirror.quarantined_ids(client.store_hash(), "customers").await?;
+    reread_customers(client, mirror, &ids, opts).await
 }
 
 /// Re-reads up to `plan.customer_requests` × 250 customers after the stored position.
 pub async fn refresh_customer_slice(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     plan: &SweepPlan,
     opts: &PollOptions,
 ) -> Result<ResourceStats, ReconcileError> {
     let store_hash = client.store_hash();
     let before = client.requests();
-    let (_, position) = store.sync_state(store_hash, CUSTOMER_SLICE_RESOURCE).await?;
+    let (_, position) = mirror.sync_state(store_hash, CUSTOMER_SLICE_RESOURCE).await?;
     let mut after = position.unwrap_or(0);
     let mut stats = ResourceStats::default();
     let mut swept = 0u64;
     for _ in 0..plan.customer_requests {
-        let ids = store
+        let ids = mirror
             .customer_ids_after(store_hash, after, i64::from(MAX_LIMIT))
             .await?;
         if ids.is_empty() {
             after = 0;
-            store
+            mirror
                 .set_sweep_position(store_hash, CUSTOMER_SLICE_RESOURCE, after)
                 .await?;
             break;
         }
-        let read = reread_customers(client, store, &ids, opts).await?;
+        let read = reread_customers(client, mirror, &ids, opts).await?;
         swept += ids.len() as u64;
         stats.read += read.read;
         stats.inserted += read.inserted;
@@ -127,7 +127,7 @@ pub async fn refresh_customer_slice(
         } else {
             ids.last().copied().unwrap_or(0)
         };
-        store
+        mirror
             .set_sweep_position(store_hash, CUSTOMER_SLICE_RESOURCE, after)
             .await?;
         if after == 0 {
@@ -135,7 +135,7 @@ pub async fn refresh_customer_slice(
         }
     }
     let wrapped = after == 0 && plan.customer_requests > 0;
-    cycles::record(store, store_hash, plan, Sweep::Customers, swept, wrapped).await?;
+    cycles::record(mirror, store_hash, plan, Sweep::Customers, swept, wrapped).await?;
     stats.requests = client.requests() - before;
     Ok(stats)
 }

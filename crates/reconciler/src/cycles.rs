@@ -1,7 +1,7 @@
 //! Each sweep step records how far its cycle got (`bigcommerce.sweep_cycles`), with
 //! the plan it followed, for `bcsync status` and the metrics.
 
-use bcsync_store::{Store, SweepProgress};
+use bcsync_mirror::{Mirror, SweepProgress};
 use bigcommerce::query::MAX_LIMIT;
 
 use crate::error::ReconcileError;
@@ -47,7 +47,7 @@ impl Sweep {
 
 /// Records one step of `sweep`: `items` re-checked, `wrapped` when it reached the end.
 pub async fn record(
-    store: &Store,
+    mirror: &Mirror,
     store_hash: &str,
     plan: &SweepPlan,
     sweep: Sweep,
@@ -63,6 +63,6 @@ pub async fn record(
         within_secs: plan.within_secs,
         capped: plan.capped,
     };
-    store.record_sweep(store_hash, &progress).await?;
+    mirror.record_sweep(store_hash, &progress).await?;
     Ok(())
 }

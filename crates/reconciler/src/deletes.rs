@@ -1,7 +1,7 @@
 //! Deletes found by comparing id sets, after a resync's full listing.
 
+use bcsync_mirror::{Counted, Mirror};
 use bcsync_poller::proof::customers_gone;
-use bcsync_store::{Counted, Store};
 use bigcommerce::BigCommerceClient;
 
 use crate::error::ReconcileError;
@@ -24,7 +24,7 @@ pub struct DeleteStats {
 /// finished.
 pub async fn reconcile_customer_ids(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     mut listed: Vec<i64>,
 ) -> Result<DeleteStats, ReconcileError> {
     let store_hash = client.store_hash();
@@ -36,7 +36,7 @@ pub async fn reconcile_customer_ids(
     let mut unseen = Vec::new();
     let mut after = i64::MIN;
     loop {
-        let batch = store.customer_ids_after(store_hash, after, ID_BATCH).await?;
+        let batch = mirror.customer_ids_after(store_hash, after, ID_BATCH).await?;
         let Some(&last) = batch.last() else {
             break;
         };
@@ -52,7 +52,7 @@ pub async fn reconcile_customer_ids(
     let customers_deleted = if gone.is_empty() {
         0
     } else {
-        store.mark_deleted(store_hash, Counted::Customers, &gone).await?
+        mirror.mark_deleted(store_hash, Counted::Customers, &gone).await?
     };
     if customers_deleted > 0 {
         tracing::info!(

@@ -5,7 +5,7 @@ pub enum ReconcileError {
     #[error(transparent)]
     Client(#[from] bigcommerce::ClientError),
     #[error(transparent)]
-    Store(#[from] bcsync_store::StoreError),
+    Mirror(#[from] bcsync_mirror::MirrorError),
     #[error(transparent)]
     Poll(#[from] bcsync_poller::PollError),
 }

@@ -2,8 +2,8 @@
 //! per pass in id order, resumed across passes. (Form field values have no id to
 //! sweep by; `customer_slice` re-reads them with their customers.)
 
+use bcsync_mirror::{Mirror, RecordPage, Resource, Scope};
 use bcsync_poller::ResourceStats;
-use bcsync_store::{RecordPage, Resource, Scope, Store};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ListQuery};
 
@@ -17,14 +17,14 @@ pub const METAFIELDS_SWEEP_RESOURCE: &str = "metafields:sweep";
 /// sweep, each page vouches for the id range it spans, so deletes are found too.
 pub async fn sweep_metafields(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     plan: &SweepPlan,
     ex: &Exclusions,
 ) -> Result<ResourceStats, ReconcileError> {
     let store_hash = client.store_hash();
     let (state_key, resource) = (METAFIELDS_SWEEP_RESOURCE, Resource::Metafields);
     let before = client.requests();
-    let (_, position) = store.sync_state(store_hash, state_key).await?;
+    let (_, position) = mirror.sync_state(store_hash, state_key).await?;
     let mut page = position.unwrap_or(1).max(1);
     let mut stats = ResourceStats::default();
     let mut wrapped = false;
@@ -48,7 +48,7 @@ pub async fn sweep_metafields(
             ex.strip(resource, r);
         }
         let next = if last_page { 1 } else { page + 1 };
-        let written = store
+        let written = mirror
             .write_records(&RecordPage {
                 store_hash,
                 resource,
@@ -64,7 +64,7 @@ pub async fn sweep_metafields(
             break;
         }
     }
-    cycles::record(store, store_hash, plan, Sweep::Metafields, stats.read, wrapped).await?;
+    cycles::record(mirror, store_hash, plan, Sweep::Metafields, stats.read, wrapped).await?;
     stats.requests = client.requests() - before;
     Ok(stats)
 }

@@ -5,8 +5,8 @@
 //! it, plus a slice of the others in id order, resumed across passes: every customer
 //! is re-read within ceil(C / slice) passes (C = customers in the store).
 
+use bcsync_mirror::{Mirror, RecordPage, Resource, Scope};
 use bcsync_poller::ResourceStats;
-use bcsync_store::{RecordPage, Resource, Scope, Store};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ClientError};
 
@@ -63,15 +63,15 @@ pub struct CustomerSlice {
 /// The customers that changed, then `slice` more after the sweep position (wrapping
 /// around at the end).
 pub async fn customers_to_read(
-    store: &Store,
+    mirror: &Mirror,
     store_hash: &str,
     changed: &[i64],
     slice: usize,
 ) -> Result<CustomerSlice, ReconcileError> {
-    let (_, position) = store.sync_state(store_hash, PER_CUSTOMER_SWEEP_RESOURCE).await?;
+    let (_, position) = mirror.sync_state(store_hash, PER_CUSTOMER_SWEEP_RESOURCE).await?;
     // One more than the slice: a slice that ends exactly at the last customer
     // completes the cycle now, not on the next pass.
-    let mut ids = store
+    let mut ids = mirror
         .customer_ids_after(store_hash, position.unwrap_or(0), slice as i64 + 1)
         .await?;
     let next_position = if ids.len() <= slice {
@@ -94,22 +94,22 @@ pub async fn customers_to_read(
 /// Moves the sweep on, once the slice's customers were read, and records the step in
 /// the sweep's cycle.
 pub async fn advance(
-    store: &Store,
+    mirror: &Mirror,
     store_hash: &str,
     slice: &CustomerSlice,
     plan: &SweepPlan,
 ) -> Result<(), ReconcileError> {
-    store
+    mirror
         .set_sweep_position(store_hash, PER_CUSTOMER_SWEEP_RESOURCE, slice.next_position)
         .await?;
     let wrapped = slice.next_position == 0;
-    cycles::record(store, store_hash, plan, Sweep::PerCustomer, slice.swept, wrapped).await
+    cycles::record(mirror, store_hash, plan, Sweep::PerCustomer, slice.swept, wrapped).await
 }
 
 /// Reads `kind` for each customer and stores the complete set per customer.
 pub async fn refresh(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     kind: PerCustomer,
     customers: &[i64],
     ex: &Exclusions,
@@ -136,7 +136,7 @@ pub async fn refresh(
         for r in &mut records {
             ex.strip(kind.resource(), r);
         }
-        let written = store
+        let written = mirror
             .write_records(&RecordPage {
                 store_hash: client.store_hash(),
                 resource: kind.resource(),
@@ -183,20 +183,20 @@ const FILL_CHUNK: i64 = 1_000;
 /// bound's pace instead of filling at the cap's.
 pub async fn refresh_every_customer(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     kind: PerCustomer,
     ex: &Exclusions,
     plan: &SweepPlan,
 ) -> Result<StepOutcome, ReconcileError> {
     let store_hash = client.store_hash();
     let before = client.requests();
-    let (total, _, _) = store.sweep_sizes(store_hash).await?;
+    let (total, _, _) = mirror.sweep_sizes(store_hash).await?;
     let mut stats = ResourceStats::default();
     let (mut after, mut done) = (0, 0u64);
     loop {
-        let ids = store.customer_ids_after(store_hash, after, FILL_CHUNK).await?;
+        let ids = mirror.customer_ids_after(store_hash, after, FILL_CHUNK).await?;
         let Some(&last) = ids.last() else { break };
-        match refresh(client, store, kind, &ids, ex).await? {
+        match refresh(client, mirror, kind, &ids, ex).await? {
             StepOutcome::Synced(s) => {
                 stats.read += s.read;
                 stats.inserted += s.inserted;
@@ -209,7 +209,7 @@ pub async fn refresh_every_customer(
         after = last;
         tracing::info!("{}: {done} of {total} customers read", kind.name());
     }
-    cycles::record(store, store_hash, plan, Sweep::PerCustomer, done, true).await?;
+    cycles::record(mirror, store_hash, plan, Sweep::PerCustomer, done, true).await?;
     stats.requests = client.requests() - before;
     Ok(StepOutcome::Synced(stats))
 }

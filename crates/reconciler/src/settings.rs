@@ -1,7 +1,7 @@
 //! Store-wide settings and per-channel settings: one request each, every pass.
 
+use bcsync_mirror::{Mirror, RecordPage, Resource, Scope};
 use bcsync_poller::ResourceStats;
-use bcsync_store::{RecordPage, Resource, Scope, Store};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ClientError};
 
@@ -10,13 +10,13 @@ use crate::error::ReconcileError;
 /// `GET /customers/settings`.
 pub async fn sync_settings(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     ex: &Exclusions,
 ) -> Result<ResourceStats, ReconcileError> {
     let before = client.requests();
     let mut record = client.get_settings().await?.raw;
     ex.strip(Resource::Settings, &mut record);
-    let written = store
+    let written = mirror
         .write_records(&RecordPage {
             store_hash: client.store_hash(),
             resource: Resource::Settings,
@@ -38,12 +38,12 @@ pub async fn sync_settings(
 /// (`channel_ids`, `origin_channel_id`) plus the configured ones.
 pub async fn sync_channel_settings(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     configured: &[i64],
     ex: &Exclusions,
 ) -> Result<ResourceStats, ReconcileError> {
     let before = client.requests();
-    let mut channels = store.channel_ids(client.store_hash()).await?;
+    let mut channels = mirror.channel_ids(client.store_hash()).await?;
     channels.extend_from_slice(configured);
     channels.sort_unstable();
     channels.dedup();
@@ -61,7 +61,7 @@ pub async fn sync_channel_settings(
         ex.strip(Resource::ChannelSettings, &mut record);
         records.push(record);
     }
-    let written = store
+    let written = mirror
         .write_records(&RecordPage {
             store_hash: client.store_hash(),
             resource: Resource::ChannelSettings,

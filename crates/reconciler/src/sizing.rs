@@ -3,7 +3,7 @@
 //! rate the API announced. Says plainly how long a first fill of the per-customer
 //! resources will take.
 
-use bcsync_store::Store;
+use bcsync_mirror::Mirror;
 use bigcommerce::BigCommerceClient;
 
 use crate::cycles::Sweep;
@@ -14,13 +14,13 @@ use crate::plan::{DEFAULT_RATE, PlanInputs, SweepPlan, SweepSettings, plan};
 /// instruments the pass reads (0 to 2).
 pub async fn plan_pass(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     settings: &SweepSettings,
     per_customer_kinds: u64,
 ) -> Result<SweepPlan, ReconcileError> {
     let store_hash = client.store_hash();
-    let (customers, addresses, metafields) = store.sweep_sizes(store_hash).await?;
-    let filled = store
+    let (customers, addresses, metafields) = mirror.sweep_sizes(store_hash).await?;
+    let filled = mirror
         .sweep_ever_completed(store_hash, Sweep::PerCustomer.as_str())
         .await?;
     let rate = client.quota_rate().unwrap_or(DEFAULT_RATE);

@@ -5,8 +5,8 @@
 //! runs an incremental pass and a resync, and prints what landed.
 
 use anyhow::Context;
+use bcsync_mirror::Mirror;
 use bcsync_simulator::{SimConfig, Simulator};
-use bcsync_store::Store;
 use bigcommerce::{BigCommerceClient, ClientConfig};
 use secrecy::SecretString;
 use throwaway_pg::ThrowawayPg;
@@ -40,7 +40,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
     // Keep the throwaway cluster alive until the end of the demo.
     let (db, _cluster) = database().await?;
-    let store = connect_and_migrate(&db).await?;
+    let mirror = connect_and_migrate(&db).await?;
     let client = BigCommerceClient::new(ClientConfig::new(
         sim.base_url(),
         DEMO_STORE,
@@ -55,7 +55,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         per_customer: Some(u32::try_from(args.customers).unwrap_or(u32::MAX)),
     };
 
-    let first = run_pass(&client, &store, PassKind::Sync, &opts).await?;
+    let first = run_pass(&client, &mirror, PassKind::Sync, &opts).await?;
     println!(
         "\n1. first pass (nothing mirrored yet):\n   {}",
         first.summary_line(PassKind::Sync, DEMO_STORE)
@@ -63,18 +63,18 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
     let changed = merchant_activity(&sim);
     println!("\n2. meanwhile the merchant {changed}");
-    let second = run_pass(&client, &store, PassKind::Sync, &opts).await?;
+    let second = run_pass(&client, &mirror, PassKind::Sync, &opts).await?;
     println!(
         "\n3. incremental pass:\n   {}",
         second.summary_line(PassKind::Sync, DEMO_STORE)
     );
-    let third = run_pass(&client, &store, PassKind::Resync, &opts).await?;
+    let third = run_pass(&client, &mirror, PassKind::Resync, &opts).await?;
     println!(
         "\n4. resync (finds deletes):\n   {}",
         third.summary_line(PassKind::Resync, DEMO_STORE)
     );
 
-    print_mirror(&store, &sim).await?;
+    print_mirror(&mirror, &sim).await?;
     sim.shutdown().await;
     Ok(())
 }
@@ -134,9 +134,9 @@ fn merchant_activity(sim: &Simulator) -> String {
     )
 }
 
-async fn print_mirror(store: &Store, sim: &Simulator) -> anyhow::Result<()> {
-    let counts = store.mirror_counts(DEMO_STORE).await?;
-    let springfield = store.addresses_in_city(DEMO_STORE, "Springfield").await?;
+async fn print_mirror(mirror: &Mirror, sim: &Simulator) -> anyhow::Result<()> {
+    let counts = mirror.mirror_counts(DEMO_STORE).await?;
+    let springfield = mirror.addresses_in_city(DEMO_STORE, "Springfield").await?;
     println!("\nwhat landed in schema `bigcommerce`:");
     println!(
         "   customers:          {} live, {} soft-deleted (simulator has {})",
@@ -151,7 +151,7 @@ async fn print_mirror(store: &Store, sim: &Simulator) -> anyhow::Result<()> {
     );
     println!("   addresses in Springfield: {springfield}");
     println!("\n   customers with the most addresses:");
-    for c in store.customers_with_most_addresses(DEMO_STORE, 5).await? {
+    for c in mirror.customers_with_most_addresses(DEMO_STORE, 5).await? {
         let name = format!(
             "{} {}",
             c.first_name.unwrap_or_default(),
@@ -165,7 +165,7 @@ async fn print_mirror(store: &Store, sim: &Simulator) -> anyhow::Result<()> {
         );
     }
     println!("\n   sync_runs:");
-    for r in store.run_totals(DEMO_STORE).await? {
+    for r in mirror.run_totals(DEMO_STORE).await? {
         println!(
             "   #{} {:<7} {:<10} {:>4} requests {:>6} rows written {:>4} deleted",
             r.id, r.kind, r.outcome, r.requests, r.rows_written, r.rows_deleted

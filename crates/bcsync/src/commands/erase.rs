@@ -23,12 +23,12 @@ pub async fn run(config: &Config, args: &EraseArgs) -> anyhow::Result<()> {
             }
         },
     };
-    let store = connect_and_migrate(&config.database).await?;
-    let live = store
+    let mirror = connect_and_migrate(&config.database).await?;
+    let live = mirror
         .customer_is_live(&hash, args.customer)
         .await
         .context("looking the customer up")?;
-    let erased = store
+    let erased = mirror
         .erase_customer(&hash, args.customer)
         .await
         .with_context(|| format!("erasing customer {} of store {hash}", args.customer))?;

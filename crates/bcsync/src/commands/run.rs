@@ -23,15 +23,15 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let stop = shutdown::on_signals();
     let metrics = Metrics::new();
     gauges::configured(&metrics, &config);
-    let store_cell = Arc::new(OnceCell::new());
+    let mirror_cell = Arc::new(OnceCell::new());
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
     let events = init::http::webhooks_enabled(&config).then_some(event_tx);
     let (addr, http) = init::http::serve(
         &config,
         metrics.clone(),
-        init::http::readiness(store_cell.clone()),
+        init::http::readiness(mirror_cell.clone()),
         init::http::status(
-            store_cell.clone(),
+            mirror_cell.clone(),
             config.stores.iter().map(|s| s.hash.clone()).collect(),
         ),
         events,
@@ -40,10 +40,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     .await?;
     tracing::info!(%addr, stores = config.stores.len(), "listening");
 
-    let Some(store) = init::database::connect(&config.database, stop.clone()).await else {
+    let Some(mirror) = init::database::connect(&config.database, stop.clone()).await else {
         return Ok(());
     };
-    let _ = store_cell.set(store.clone());
+    let _ = mirror_cell.set(mirror.clone());
     notify::notify("READY=1");
     let watchdog = notify::watchdog_interval().map(|every| {
         tokio::spawn(async move {
@@ -58,7 +58,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let holder = holder_id();
     tracing::info!(%holder, "working stores that this replica can lease");
     let mut tasks = vec![tokio::spawn(gauges::refresh(
-        store.clone(),
+        mirror.clone(),
         metrics.clone(),
         config.stores.iter().map(|s| s.hash.clone()).collect(),
         stop.clone(),
@@ -74,7 +74,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         slots.push(lease.clone());
         let worker = Worker {
             client,
-            store: store.clone(),
+            mirror: mirror.clone(),
             opts,
             incremental: cfg.incremental.clone(),
             reconcile: cfg.reconcile.clone(),
@@ -94,12 +94,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         max_connections: 2,
         ..config.database.clone()
     };
-    let Some(keeper_store) = init::database::connect(&keeper_db, stop.clone()).await else {
+    let Some(keeper_mirror) = init::database::connect(&keeper_db, stop.clone()).await else {
         return Ok(());
     };
     tasks.push(tokio::spawn(
         Keeper {
-            store: keeper_store,
+            mirror: keeper_mirror,
             holder: holder.clone(),
             ttl: config.lease.ttl,
             slots: slots.clone(),
@@ -109,16 +109,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .run(),
     ));
     if let Some(keep) = config.change_log.retention {
-        tasks.push(tokio::spawn(retention::run(store.clone(), keep, stop.clone())));
+        tasks.push(tokio::spawn(retention::run(mirror.clone(), keep, stop.clone())));
     }
     if init::http::webhooks_enabled(&config) {
         tasks.push(tokio::spawn(init::webhooks::publish(
-            store.clone(),
+            mirror.clone(),
             event_rx,
             stop.clone(),
         )));
         tasks.push(tokio::spawn(init::webhooks::listen(
-            store.clone(),
+            mirror.clone(),
             routes,
             slots,
             stop.clone(),

@@ -5,9 +5,9 @@
 //! `--json` prints the same as one JSON document (fields in docs/schema.md,
 //! "Freshness"); `--max-lag 15m` makes it a gate for an orchestrator: exit 1 when any
 //! store or resource is staler than that or failed in its last pass. The SQL lives in
-//! the store crate (`Store::status`); lags use the database's clock.
+//! the mirror crate (`Mirror::status`); lags use the database's clock.
 
-use bcsync_store::{PassRow, StoreStatus};
+use bcsync_mirror::{PassRow, StoreStatus};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -22,12 +22,12 @@ struct Report {
 }
 
 pub async fn run(config: &bcsync_config::Config, args: &StatusArgs) -> anyhow::Result<()> {
-    let store = super::connect(&config.database).await?;
+    let mirror = super::connect(&config.database).await?;
     let mut reports = Vec::new();
     for cfg in &config.stores {
         let hash = cfg.hash.clone();
-        let lease = store.lease(&hash).await?;
-        let status = store.status(&hash).await?;
+        let lease = mirror.lease(&hash).await?;
+        let status = mirror.status(&hash).await?;
         reports.push(Report { hash, lease, status });
     }
     let problems: Vec<String> = reports.iter().flat_map(|r| problems(r, args.max_lag)).collect();

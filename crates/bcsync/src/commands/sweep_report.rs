@@ -1,7 +1,7 @@
 //! The sweeps' part of `bcsync status`: per sweep, how much of its rows the current
 //! cycle re-checked, at what pace, and when the cycle ends against the bound.
 
-use bcsync_store::SweepCycle;
+use bcsync_mirror::SweepCycle;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Value, json};
 

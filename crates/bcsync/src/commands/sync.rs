@@ -32,18 +32,18 @@ pub async fn run(
             configured.join(", ")
         );
     }
-    let store = connect_and_migrate(&config.database).await?;
+    let mirror = connect_and_migrate(&config.database).await?;
     if let [cfg] = stores.as_slice() {
         // One store: its error is the command's error, said once.
         let (client, mut opts) = crate::init::stores::build(cfg, None)?;
         opts.only = only;
-        return one(&client, &store, kind, &opts).await;
+        return one(&client, &mirror, kind, &opts).await;
     }
     let mut failed = Vec::new();
     for cfg in stores {
         let (client, mut opts) = crate::init::stores::build(cfg, None)?;
         opts.only = only;
-        if let Err(e) = one(&client, &store, kind, &opts).await {
+        if let Err(e) = one(&client, &mirror, kind, &opts).await {
             tracing::error!(store = %cfg.hash, "{}", crate::failure::one_line(&e));
             failed.push(cfg.hash.clone());
         }
@@ -60,7 +60,7 @@ pub async fn run(
 
 async fn one(
     client: &BigCommerceClient,
-    store: &bcsync_store::Store,
+    mirror: &bcsync_mirror::Mirror,
     kind: PassKind,
     opts: &PassOptions,
 ) -> anyhow::Result<()> {
@@ -70,7 +70,7 @@ async fn one(
             client.store_hash(),
         )));
     }
-    let report = run_pass(client, store, kind, &opts).await?;
+    let report = run_pass(client, mirror, kind, &opts).await?;
     tracing::info!("{}", report.summary_line(kind, client.store_hash()));
     Ok(())
 }

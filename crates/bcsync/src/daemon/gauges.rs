@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use bcsync_config::{Config, Schedule};
 use bcsync_http::{Metrics, StoreSetup};
-use bcsync_store::Store;
+use bcsync_mirror::Mirror;
 use chrono::Utc;
 use tokio::sync::watch;
 
@@ -39,7 +39,7 @@ fn interval(schedule: &Schedule) -> Option<Duration> {
 
 /// Reads the quarantine counts until shutdown.
 pub async fn refresh(
-    store: Store,
+    mirror: Mirror,
     metrics: Arc<Metrics>,
     hashes: Vec<String>,
     mut stop: watch::Receiver<bool>,
@@ -51,7 +51,7 @@ pub async fn refresh(
             () = shutdown::requested(&mut stop) => return,
         }
         for hash in &hashes {
-            match store.quarantine_count(hash).await {
+            match mirror.quarantine_count(hash).await {
                 Ok(n) => metrics.quarantined(hash, n),
                 Err(e) => tracing::debug!(store = %hash, error = %e, "cannot read the quarantine count"),
             }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bcsync_http::Metrics;
-use bcsync_store::{Store, fair_share};
+use bcsync_mirror::{Mirror, fair_share};
 use tokio::sync::{Mutex, watch};
 use tokio::time::Instant;
 
@@ -53,7 +53,7 @@ impl Slot {
 }
 
 pub struct Keeper {
-    pub store: Store,
+    pub mirror: Mirror,
     pub holder: String,
     pub ttl: Duration,
     pub slots: Vec<Arc<Slot>>,
@@ -77,7 +77,7 @@ impl Keeper {
         let mut released = 0;
         for slot in &self.slots {
             if slot.epoch().is_some() {
-                match self.store.release_lease(&slot.hash, &self.holder).await {
+                match self.mirror.release_lease(&slot.hash, &self.holder).await {
                     Ok(()) => released += 1,
                     Err(e) => {
                         tracing::warn!(store = %slot.hash, error = %e, "could not release the lease; it expires on its own")
@@ -87,7 +87,7 @@ impl Keeper {
             }
         }
         tracing::info!(released, "leases released");
-        if let Err(e) = self.store.replica_leave(&self.holder).await {
+        if let Err(e) = self.mirror.replica_leave(&self.holder).await {
             tracing::warn!(error = %e, "could not leave bigcommerce.replicas; the entry expires on its own");
         }
     }
@@ -97,7 +97,7 @@ impl Keeper {
     async fn round(&self) {
         let sent = Instant::now();
         let valid_until = sent + self.ttl - self.ttl / 4;
-        let live = match self.store.replica_heartbeat(&self.holder, self.ttl).await {
+        let live = match self.mirror.replica_heartbeat(&self.holder, self.ttl).await {
             Ok(live) => live,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot renew this replica's heartbeat");
@@ -105,7 +105,7 @@ impl Keeper {
             }
         };
         let held: Vec<String> = self.held().map(|s| s.hash.clone()).collect();
-        let renewed = match self.store.renew_leases(&held, &self.holder, self.ttl).await {
+        let renewed = match self.mirror.renew_leases(&held, &self.holder, self.ttl).await {
             Ok(renewed) => renewed,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot renew this replica's leases");
@@ -137,7 +137,7 @@ impl Keeper {
                 .map(|s| s.hash.clone())
                 .collect();
             match self
-                .store
+                .mirror
                 .claim_free_leases(&free, &self.holder, self.ttl, share - count)
                 .await
             {
@@ -171,7 +171,7 @@ impl Keeper {
                 continue;
             }
             let Ok(_idle) = slot.busy.try_lock() else { continue };
-            match self.store.release_lease(&slot.hash, &self.holder).await {
+            match self.mirror.release_lease(&slot.hash, &self.holder).await {
                 Ok(()) => {
                     tracing::info!(store = %slot.hash, replicas, "lease handed back to balance the stores");
                     self.set(slot, LeaseState::Free);

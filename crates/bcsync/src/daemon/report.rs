@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use bcsync_http::Metrics;
-use bcsync_store::Store;
+use bcsync_mirror::Mirror;
 use chrono::Utc;
 
 use bcsync_pipeline::{PassReport, Resource, StepStatus};
@@ -54,8 +54,8 @@ pub fn pass_done(
 
 /// After a reconcile pass: each sweep's coverage and the time its cycle has left. A
 /// failed read only costs the gauges an update.
-pub async fn sweeps_done(metrics: &Metrics, store: &Store, store_hash: &str) {
-    match store.sweep_cycles(store_hash).await {
+pub async fn sweeps_done(metrics: &Metrics, mirror: &Mirror, store_hash: &str) {
+    match mirror.sweep_cycles(store_hash).await {
         Ok(cycles) => {
             for c in cycles {
                 let left = c.secs_left().map(|s| Duration::from_secs(s.unsigned_abs()));

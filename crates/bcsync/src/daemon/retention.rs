@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use bcsync_store::Store;
+use bcsync_mirror::Mirror;
 use tokio::sync::watch;
 
 use super::shutdown;
@@ -21,9 +21,9 @@ pub const BATCH: u32 = 5_000;
 /// Between batches, so that syncing passes get the database first.
 const PAUSE: Duration = Duration::from_millis(200);
 
-pub async fn run(store: Store, keep: Duration, mut stop: watch::Receiver<bool>) {
+pub async fn run(mirror: Mirror, keep: Duration, mut stop: watch::Receiver<bool>) {
     loop {
-        prune(&store, keep, &stop).await;
+        prune(&mirror, keep, &stop).await;
         tokio::select! {
             _ = tokio::time::sleep(EVERY) => {}
             _ = shutdown::requested(&mut stop) => return,
@@ -33,13 +33,13 @@ pub async fn run(store: Store, keep: Duration, mut stop: watch::Receiver<bool>) 
 
 /// Prunes until nothing old enough is left, shutdown is asked for, or an error (logged;
 /// the next round tries again).
-async fn prune(store: &Store, keep: Duration, stop: &watch::Receiver<bool>) {
+async fn prune(mirror: &Mirror, keep: Duration, stop: &watch::Receiver<bool>) {
     let mut total = 0u64;
     loop {
         if *stop.borrow() {
             break;
         }
-        match store.prune_change_log(keep, BATCH).await {
+        match mirror.prune_change_log(keep, BATCH).await {
             Ok(n) => {
                 total += n;
                 if n < u64::from(BATCH) {
@@ -54,7 +54,7 @@ async fn prune(store: &Store, keep: Duration, stop: &watch::Receiver<bool>) {
         tokio::time::sleep(PAUSE).await;
     }
     if total > 0 {
-        let horizon = store.change_log_horizon().await.unwrap_or_default();
+        let horizon = mirror.change_log_horizon().await.unwrap_or_default();
         tracing::info!(
             rows = total,
             horizon,

@@ -4,14 +4,14 @@
 //! the API, so a replayed or duplicated event changes nothing that is not true.
 
 use bcsync_http::Metrics;
+use bcsync_mirror::Mirror;
 use bcsync_poller::PollOptions;
 use bcsync_reconciler::reread_customers;
-use bcsync_store::Store;
 use bigcommerce::BigCommerceClient;
 
 pub async fn apply(
     client: &BigCommerceClient,
-    store: &Store,
+    mirror: &Mirror,
     opts: &PollOptions,
     metrics: &Metrics,
     ids: &[i64],
@@ -20,7 +20,7 @@ pub async fn apply(
         return;
     }
     let started = std::time::Instant::now();
-    match reread_customers(client, store, ids, opts).await {
+    match reread_customers(client, mirror, ids, opts).await {
         Ok(stats) => {
             tracing::info!(
                 store = %client.store_hash(),

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use bcsync_config::Schedule;
 use bcsync_http::Metrics;
-use bcsync_store::{Fence, Store};
+use bcsync_mirror::{Fence, Mirror};
 use bigcommerce::BigCommerceClient;
 use chrono::Utc;
 use tokio::sync::{mpsc, watch};
@@ -35,7 +35,7 @@ const MAX_RETRY_BACKOFF: Duration = Duration::from_secs(300);
 
 pub struct Worker {
     pub client: BigCommerceClient,
-    pub store: Store,
+    pub mirror: Mirror,
     /// Settings of the reconcile passes; incremental passes use `incremental_only()`.
     pub opts: PassOptions,
     pub incremental: Schedule,
@@ -103,8 +103,8 @@ impl Worker {
                     let ids: Vec<i64> = std::mem::take(&mut pending).into_iter().collect();
                     if held {
                         let _busy = self.lease.busy.lock().await;
-                        if let Some((store, _)) = self.fenced() {
-                            webhook_apply::apply(&self.client, &store, &self.opts.poll, &self.metrics, &ids).await;
+                        if let Some((mirror, _)) = self.fenced() {
+                            webhook_apply::apply(&self.client, &mirror, &self.opts.poll, &self.metrics, &ids).await;
                         }
                     }
                 }
@@ -147,7 +147,7 @@ impl Worker {
 
     /// A store bound to the lease's current epoch, and that epoch, while it is held
     /// and its local deadline has not passed.
-    fn fenced(&self) -> Option<(Store, i64)> {
+    fn fenced(&self) -> Option<(Mirror, i64)> {
         match *self.lease.state.borrow() {
             LeaseState::Held { epoch, valid_until } if Instant::now() < valid_until => {
                 let fence = Fence {
@@ -155,7 +155,7 @@ impl Worker {
                     holder: self.holder.clone(),
                     epoch,
                 };
-                Some((self.store.fenced(fence), epoch))
+                Some((self.mirror.fenced(fence), epoch))
             }
             _ => None,
         }
@@ -165,7 +165,7 @@ impl Worker {
     /// store under `epoch`, the slot is freed at once, so no retry calls the API.
     async fn recheck(&self, epoch: i64) {
         let hash = self.client.store_hash();
-        let holds = match self.store.lease_epoch(hash).await {
+        let holds = match self.mirror.lease_epoch(hash).await {
             Ok(Some(by)) => by.holder == self.holder && by.epoch == epoch,
             Ok(None) => false,
             Err(_) => return,
@@ -191,14 +191,14 @@ impl Worker {
         };
         let lease = self.lease.clone();
         let _busy = lease.busy.lock().await;
-        let Some((store, epoch)) = self.fenced() else {
+        let Some((mirror, epoch)) = self.fenced() else {
             // Lost between the fire and the lock: nothing to do, and no failure.
             return true;
         };
         let started = std::time::Instant::now();
         let mut stop = self.shutdown.clone();
         let result = tokio::select! {
-            r = run_pass(&self.client, &store, PassKind::Sync, &opts) => r.map_err(anyhow::Error::new),
+            r = run_pass(&self.client, &mirror, PassKind::Sync, &opts) => r.map_err(anyhow::Error::new),
             _ = shutdown::requested(&mut stop) => {
                 tracing::info!(store = %self.client.store_hash(), "pass stopped by shutdown; its open page rolls back");
                 return true;
@@ -219,7 +219,7 @@ impl Worker {
             started.elapsed(),
         );
         if matches!(due, Due::Reconcile) {
-            report::sweeps_done(&self.metrics, &store, self.client.store_hash()).await;
+            report::sweeps_done(&self.metrics, &mirror, self.client.store_hash()).await;
         }
         match result {
             Ok(r) => {

@@ -5,22 +5,22 @@
 use std::time::Duration;
 
 use bcsync_config::DatabaseConfig;
-use bcsync_store::Store;
+use bcsync_mirror::Mirror;
 use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
 use crate::daemon::shutdown;
 
-pub async fn connect(db: &DatabaseConfig, mut stop: watch::Receiver<bool>) -> Option<Store> {
+pub async fn connect(db: &DatabaseConfig, mut stop: watch::Receiver<bool>) -> Option<Mirror> {
     let mut wait = Duration::from_secs(1);
     loop {
         let attempt = async {
-            let store = Store::connect_with(db.url.expose_secret(), db.max_connections).await?;
-            store.migrate().await?;
-            Ok::<_, bcsync_store::StoreError>(store)
+            let mirror = Mirror::connect_with(db.url.expose_secret(), db.max_connections).await?;
+            mirror.migrate().await?;
+            Ok::<_, bcsync_mirror::MirrorError>(mirror)
         };
         match attempt.await {
-            Ok(store) => return Some(store),
+            Ok(mirror) => return Some(mirror),
             Err(e) => tracing::warn!(error = %e, retry_in_s = wait.as_secs(), "database not ready"),
         }
         tokio::select! {

@@ -7,19 +7,19 @@ use std::sync::Arc;
 use anyhow::Context;
 use bcsync_config::Config;
 use bcsync_http::{HttpState, Metrics, ReadinessCheck, StatusSource, WebhookEvent, WebhookIntake};
-use bcsync_store::Store;
+use bcsync_mirror::Mirror;
 use tokio::sync::{OnceCell, mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// `/readyz`: the database answers and its schema is this binary's.
-pub fn readiness(store: Arc<OnceCell<Store>>) -> ReadinessCheck {
+pub fn readiness(mirror: Arc<OnceCell<Mirror>>) -> ReadinessCheck {
     Arc::new(move || {
-        let store = store.clone();
+        let mirror = mirror.clone();
         Box::pin(async move {
-            let Some(store) = store.get() else {
+            let Some(mirror) = mirror.get() else {
                 return Err("database not connected yet".to_owned());
             };
-            match store.schema_is_current().await {
+            match mirror.schema_is_current().await {
                 Ok(true) => Ok(()),
                 Ok(false) => Err("migrations not applied".to_owned()),
                 Err(_) => Err("database unreachable".to_owned()),
@@ -29,17 +29,17 @@ pub fn readiness(store: Arc<OnceCell<Store>>) -> ReadinessCheck {
 }
 
 /// `/`: each configured store's overview, read from the database on every request.
-pub fn status(store: Arc<OnceCell<Store>>, hashes: Vec<String>) -> StatusSource {
+pub fn status(mirror: Arc<OnceCell<Mirror>>, hashes: Vec<String>) -> StatusSource {
     let hashes = Arc::new(hashes);
     Arc::new(move || {
-        let (store, hashes) = (store.clone(), hashes.clone());
+        let (mirror, hashes) = (mirror.clone(), hashes.clone());
         Box::pin(async move {
-            let Some(store) = store.get() else {
+            let Some(mirror) = mirror.get() else {
                 return Err("database not connected yet".to_owned());
             };
             let mut out = Vec::with_capacity(hashes.len());
             for hash in hashes.iter() {
-                let overview = store
+                let overview = mirror
                     .store_overview(hash, bcsync_http::RECENT_RUNS, bcsync_http::CHART_HOURS)
                     .await
                     .map_err(|e| {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use bcsync_config::StoreConfig;
 use bcsync_http::Metrics;
-use bcsync_store::Hashing;
+use bcsync_mirror::Hashing;
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ClientConfig};
 
@@ -50,11 +50,11 @@ pub fn build(
     opts.channels = cfg.channels.clone();
     opts.erase_deleted_after = cfg.erase_deleted_after;
     for (i, table) in cfg.history.iter().enumerate() {
-        if !bcsync_store::HISTORY_TABLES.contains(&table.as_str()) {
+        if !bcsync_mirror::HISTORY_TABLES.contains(&table.as_str()) {
             anyhow::bail!(
                 "store {}: history[{i}]: {table:?} is not a table that keeps history (one of {})",
                 cfg.hash,
-                bcsync_store::HISTORY_TABLES.join(", ")
+                bcsync_mirror::HISTORY_TABLES.join(", ")
             );
         }
     }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use bcsync_http::WebhookEvent;
-use bcsync_store::Store;
+use bcsync_mirror::Mirror;
 use tokio::sync::{mpsc, watch};
 
 use crate::daemon::leases::{LeaseState, Slot};
@@ -19,7 +19,7 @@ use crate::daemon::shutdown;
 
 /// Publishes accepted events for whichever replica holds the store.
 pub async fn publish(
-    store: Store,
+    mirror: Mirror,
     mut events: mpsc::Receiver<WebhookEvent>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -28,7 +28,7 @@ pub async fn publish(
             e = events.recv() => match e { Some(e) => e, None => return },
             _ = shutdown::requested(&mut stop) => return,
         };
-        if let Err(e) = store
+        if let Err(e) = mirror
             .publish_webhook_event(&event.store_hash, event.customer_id)
             .await
         {
@@ -39,13 +39,13 @@ pub async fn publish(
 
 /// Listens for wake-ups and hands the held stores' events to their workers.
 pub async fn listen(
-    store: Store,
+    mirror: Mirror,
     workers: HashMap<String, mpsc::Sender<i64>>,
     slots: Vec<Arc<Slot>>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        let mut listener = match store.listen_webhooks().await {
+        let mut listener = match mirror.listen_webhooks().await {
             Ok(l) => l,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot listen for webhook events; retrying");
@@ -56,7 +56,7 @@ pub async fn listen(
             }
         };
         // Whatever arrived while not listening.
-        deliver(&store, &workers, &slots).await;
+        deliver(&mirror, &workers, &slots).await;
         loop {
             let note = tokio::select! {
                 n = listener.recv() => n,
@@ -66,12 +66,12 @@ pub async fn listen(
                 tracing::warn!(error = %e, "webhook listener lost its connection; reconnecting");
                 break;
             }
-            deliver(&store, &workers, &slots).await;
+            deliver(&mirror, &workers, &slots).await;
         }
     }
 }
 
-async fn deliver(store: &Store, workers: &HashMap<String, mpsc::Sender<i64>>, slots: &[Arc<Slot>]) {
+async fn deliver(mirror: &Mirror, workers: &HashMap<String, mpsc::Sender<i64>>, slots: &[Arc<Slot>]) {
     let held: Vec<String> = slots
         .iter()
         .filter(|s| matches!(*s.state.borrow(), LeaseState::Held { .. }))
@@ -80,7 +80,7 @@ async fn deliver(store: &Store, workers: &HashMap<String, mpsc::Sender<i64>>, sl
     if held.is_empty() {
         return;
     }
-    let events = match store.take_webhook_events(&held).await {
+    let events = match mirror.take_webhook_events(&held).await {
         Ok(events) => events,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read webhook events; polling will catch the changes");

@@ -11,8 +11,8 @@ pub mod resources;
 
 use std::process::Output;
 
+use bcsync_mirror::testing::{TestDb, fresh_database};
 use bcsync_simulator::{SimConfig, Simulator};
-use bcsync_store::testing::{TestDb, fresh_database};
 
 /// Settings that make one pass read every address, metafield and customer slice.
 pub const READ_ALL: [(&str, &str); 3] = [
@@ -80,7 +80,7 @@ impl App {
     }
 
     pub fn pool(&self) -> &sqlx::PgPool {
-        self.db.store.pool()
+        self.db.mirror.pool()
     }
 
     /// Asserts the mirror equals the simulator, field by field.

@@ -1,0 +1,102 @@
+//! One page of customers and addresses, committed all or nothing.
+
+use bigcommerce_models::{Address, Customer, Raw, decode_record};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+
+use crate::error::failed;
+use crate::{Mirror, MirrorError, addresses, customers, sync_state};
+
+/// What one `write_customer_page` call stores.
+#[derive(Debug, Clone, Copy)]
+pub struct CustomerPage<'a> {
+    pub store_hash: &'a str,
+    pub customers: &'a [Raw<Customer>],
+    pub addresses: &'a [Raw<Address>],
+    /// Customers whose `addresses` above are their complete set: any other live address of theirs is soft-deleted.
+    pub complete_address_sets_for: &'a [i64],
+    /// (resource, new watermark) committed in the same transaction.
+    pub checkpoint: Option<(&'a str, DateTime<Utc>)>,
+}
+
+/// What a page changed. Rows whose content was already stored count nowhere; a
+/// soft-deleted row that reappears counts as updated.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PageStats {
+    pub customers_inserted: u64,
+    pub customers_updated: u64,
+    pub addresses_inserted: u64,
+    pub addresses_updated: u64,
+    pub addresses_deleted: u64,
+}
+
+impl Mirror {
+    /// `records` with the table's hashed columns replaced (in `raw`, and in the typed
+    /// value decoded again from it); `None` when nothing of the table is hashed.
+    fn hashed<T: DeserializeOwned>(
+        &self,
+        store_hash: &str,
+        table: &'static str,
+        records: &[Raw<T>],
+    ) -> Result<Option<Vec<Raw<T>>>, MirrorError> {
+        let Some(h) = self.hashing_for(store_hash, table) else {
+            return Ok(None);
+        };
+        records
+            .iter()
+            .map(|r| {
+                let mut raw = r.raw.clone();
+                h.apply(table, &mut raw);
+                let value = decode_record(&raw).map_err(|e| MirrorError::Hashing {
+                    table,
+                    message: e.to_string(),
+                })?;
+                Ok(Raw { value, raw })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// ONE transaction: bulk-upsert customers, upsert addresses, soft-delete the missing addresses of
+    /// customers whose complete address set is given, and advance the watermark if Some. Either all or nothing.
+    ///
+    /// At most six round trips (begin, three statements, checkpoint, commit) whatever
+    /// the page size. Duplicate ids within the page keep their last occurrence.
+    pub async fn write_customer_page(&self, page: &CustomerPage<'_>) -> Result<PageStats, MirrorError> {
+        let mut tx = self
+            .begin_write("beginning the transaction of a customer page")
+            .await?;
+        let hashed_customers = self.hashed(page.store_hash, "customers", page.customers)?;
+        let hashed_addresses = self.hashed(page.store_hash, "customer_addresses", page.addresses)?;
+        let (customers_inserted, customers_updated) = customers::upsert(
+            &mut tx,
+            page.store_hash,
+            hashed_customers.as_deref().unwrap_or(page.customers),
+        )
+        .await?;
+        let (addresses_inserted, addresses_updated) = addresses::upsert(
+            &mut tx,
+            page.store_hash,
+            hashed_addresses.as_deref().unwrap_or(page.addresses),
+        )
+        .await?;
+        let keep: Vec<i64> = page.addresses.iter().map(|a| a.value.id).collect();
+        let addresses_deleted =
+            addresses::delete_missing(&mut tx, page.store_hash, page.complete_address_sets_for, &keep)
+                .await?;
+        if let Some((resource, watermark)) = page.checkpoint {
+            sync_state::set_watermark(&mut tx, page.store_hash, resource, watermark).await?;
+        }
+        // An error above drops `tx`, which rolls back: neither rows nor watermark stay.
+        tx.commit().await.map_err(failed(
+            "committing a customer page (customers, addresses, sync_state)",
+        ))?;
+        Ok(PageStats {
+            customers_inserted,
+            customers_updated,
+            addresses_inserted,
+            addresses_updated,
+            addresses_deleted,
+        })
+    }
+}

@@ -1,0 +1,205 @@
+//! The generic writer: a page of raw JSON records of one [`Resource`], committed all or
+//! nothing with the soft deletes its [`Scope`] implies and its checkpoint.
+//!
+//! At most five round trips whatever the page size (begin, upsert, soft delete,
+//! checkpoint, commit); the statements come from `record_sql.rs`.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::error::failed;
+use crate::record_sql::statements;
+use crate::resources::Resource;
+use crate::{Mirror, MirrorError, sync_state};
+
+/// Which live rows the page's records are the complete set of; those in scope but absent
+/// from the page are soft-deleted in the same transaction.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Judge nothing (a partial read).
+    Nothing,
+    /// The page is every row of the resource for this store.
+    Everything,
+    /// Rows belonging to these customers (`customer_id` column; for form field values:
+    /// customer-owned rows of these customers). An empty slice judges nothing. Refused
+    /// ([`MirrorError::ScopeNotApplicable`]) for attributes, metafields and settings.
+    Customers(&'a [i64]),
+    /// Rows whose `id` lies in this inclusive range (resources with an id: attributes,
+    /// attribute values, metafields; refused for the others). A range with lo > hi
+    /// judges nothing.
+    IdRange(i64, i64),
+}
+
+impl Scope<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            Scope::Nothing => "Nothing",
+            Scope::Everything => "Everything",
+            Scope::Customers(_) => "Customers",
+            Scope::IdRange(..) => "IdRange",
+        }
+    }
+}
+
+/// `(sync_state.resource, watermark, position)`. Both values are set exactly as given
+/// (`None` clears): pass the stored value to keep it.
+pub type RecordCheckpoint<'a> = (&'a str, Option<DateTime<Utc>>, Option<i64>);
+
+/// What one [`Mirror::write_records`] call stores.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordPage<'a> {
+    pub store_hash: &'a str,
+    pub resource: Resource,
+    /// Raw records as received. For per-customer endpoints whose records lack a customer id
+    /// (consent, stored instruments), the caller adds `"customer_id": N` to each record first;
+    /// for settings, one record; for channel settings, the caller adds `"channel_id": N`.
+    pub records: &'a [Value],
+    pub scope: Scope<'a>,
+    /// Committed in the same transaction; see [`RecordCheckpoint`].
+    pub checkpoint: Option<RecordCheckpoint<'a>>,
+}
+
+/// What a page changed. Rows whose content was already stored count nowhere; a
+/// soft-deleted row that reappears counts as updated.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RecordStats {
+    pub inserted: u64,
+    pub updated: u64,
+    pub deleted: u64,
+}
+
+impl Mirror {
+    /// ONE transaction: upsert the page's records (duplicate keys keep their last
+    /// occurrence), soft-delete the live rows of `scope` missing from the page (also
+    /// when the page is empty), and store the checkpoint. A record lacking a key
+    /// column fails the page with [`MirrorError::MissingKey`] and nothing is written.
+    pub async fn write_records(&self, page: &RecordPage<'_>) -> Result<RecordStats, MirrorError> {
+        let spec = crate::resources::spec(page.resource).ok_or(MirrorError::NoRecordSpec {
+            resource: page.resource,
+        })?;
+        let sql = statements(page.resource);
+        let not_applicable = |missing| MirrorError::ScopeNotApplicable {
+            resource: page.resource,
+            table: spec.table,
+            scope: page.scope.name(),
+            missing,
+        };
+        // Checked before anything is sent: a caller's bug must not half-write a page.
+        let delete = match page.scope {
+            Scope::Nothing | Scope::Customers([]) => None,
+            Scope::IdRange(lo, hi) if lo > hi => None,
+            Scope::Everything => Some(sql.delete_everything.as_str()),
+            Scope::Customers(_) => Some(
+                sql.delete_customers
+                    .as_deref()
+                    .ok_or_else(|| not_applicable("customer_id column"))?,
+            ),
+            Scope::IdRange(..) => Some(
+                sql.delete_id_range
+                    .as_deref()
+                    .ok_or_else(|| not_applicable("id column"))?,
+            ),
+        };
+
+        let hashed: Option<Vec<Value>> = self.hashing_for(page.store_hash, spec.table).map(|h| {
+            page.records
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    h.apply(spec.table, &mut r);
+                    r
+                })
+                .collect()
+        });
+        let records = hashed.as_deref().unwrap_or(page.records);
+        let mut tx = self
+            .begin_write("beginning the transaction of a record page")
+            .await?;
+        let mut stats = RecordStats::default();
+        if !page.records.is_empty() {
+            let (missing_at, missing_column, inserted, updated): (Option<i64>, Option<String>, i64, i64) =
+                sqlx::query_as(sql.upsert.as_str())
+                    .bind(page.store_hash)
+                    .bind(records)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(failed(&sql.upsert_failed))?;
+            if let (Some(position), Some(name)) = (missing_at, missing_column) {
+                // Nothing was inserted (the statement checks first); dropping `tx`
+                // rolls back anyway.
+                // `name` is one of the spec's own columns: the statement is built from it.
+                let column = spec.columns.iter().find(|c| c.name == name);
+                return Err(MirrorError::MissingKey {
+                    resource: page.resource,
+                    table: spec.table,
+                    column: column.map_or("its key", |c| c.name),
+                    fields: column.map_or("its key", |c| c.fields()),
+                    index: usize::try_from(position - 1).unwrap_or_default(),
+                });
+            }
+            (stats.inserted, stats.updated) = (inserted.unsigned_abs(), updated.unsigned_abs());
+        }
+        if let Some(statement) = delete {
+            let query = sqlx::query_scalar(statement).bind(page.store_hash).bind(records);
+            let query = match page.scope {
+                Scope::Customers(ids) => query.bind(ids),
+                Scope::IdRange(lo, hi) => query.bind(lo).bind(hi),
+                Scope::Nothing | Scope::Everything => query,
+            };
+            let deleted: i64 = query
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(failed(&sql.delete_failed))?;
+            stats.deleted = deleted.unsigned_abs();
+        }
+        if let Some((resource, watermark, position)) = page.checkpoint {
+            sync_state::set_checkpoint(&mut tx, page.store_hash, resource, watermark, position).await?;
+        }
+        tx.commit().await.map_err(failed(&sql.commit_failed))?;
+        Ok(stats)
+    }
+
+    /// Live rows of a resource for a store (for tests and `status`).
+    pub async fn count_live_records(&self, store_hash: &str, resource: Resource) -> Result<i64, MirrorError> {
+        let sql = statements(resource);
+        sqlx::query_scalar(sql.count_live.as_str())
+            .bind(store_hash)
+            .fetch_one(self.pool())
+            .await
+            .map_err(failed(&sql.count_failed))
+    }
+
+    /// Live customer ids ordered by id, starting after `after`, at most `limit` (for sweeps over per-customer endpoints).
+    pub async fn customer_ids_after(
+        &self,
+        store_hash: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<i64>, MirrorError> {
+        // Walks the primary key (store_hash, id): cheap however far the sweep is.
+        sqlx::query_scalar(
+            "SELECT id FROM bigcommerce.customers WHERE store_hash = $1 AND deleted_at IS NULL AND id > $2 \
+             ORDER BY id LIMIT $3",
+        )
+        .bind(store_hash)
+        .bind(after)
+        .bind(limit.max(0))
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed("listing customer ids from bigcommerce.customers"))
+    }
+
+    /// The channels live customers mention (`channel_ids`, `origin_channel_id`), sorted
+    /// and distinct: whose settings are worth reading.
+    pub async fn channel_ids(&self, store_hash: &str) -> Result<Vec<i64>, MirrorError> {
+        sqlx::query_scalar(
+            "SELECT DISTINCT channel FROM bigcommerce.customers AS c, \
+             unnest(c.channel_ids || c.origin_channel_id) AS channel \
+             WHERE c.store_hash = $1 AND c.deleted_at IS NULL AND channel IS NOT NULL ORDER BY channel",
+        )
+        .bind(store_hash)
+        .fetch_all(self.pool())
+        .await
+        .map_err(failed("listing the channels of bigcommerce.customers"))
+    }
+}
