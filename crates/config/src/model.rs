@@ -14,11 +14,17 @@ use crate::schedule::Schedule;
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The mirror's PostgreSQL, shared by every store.
     pub database: DatabaseConfig,
+    /// Where health, metrics, the status page and webhooks listen.
     pub http: HttpConfig,
+    /// Text for people, JSON for log shippers.
     pub log: LogConfig,
+    /// Verifying webhook deliveries (one secret, or one per store).
     pub webhooks: WebhookConfig,
+    /// How soon a dead replica's stores go to another.
     pub lease: LeaseConfig,
+    /// How long loaders may lag before their changes are pruned.
     pub change_log: ChangeLogConfig,
     /// At least one; hashes are unique (compared case-insensitively).
     pub stores: Vec<StoreConfig>,

@@ -66,84 +66,92 @@ pub(crate) struct RawChangeLog {
     pub retention_days: Option<u32>,
 }
 
-/// Declares the per-store settings once, for `[defaults]` and for each `[[stores]]`
-/// entry (which adds its own keys). serde's `flatten` would say this more briefly but
-/// does not work with `deny_unknown_fields`.
+/// Declares the per-store settings once: the keys of `[defaults]` ([`RawStoreSettings`]),
+/// the same keys in each `[[stores]]` entry ([`RawStore`], which adds its own), what
+/// kind of value each is in the environment, and [`RawStore::settings`]. serde's
+/// `flatten` would say this more briefly but does not work with `deny_unknown_fields`.
 macro_rules! store_settings {
-    ($(#[$attr:meta])* struct $name:ident { $($extra:ident: $ty:ty,)* }) => {
-        $(#[$attr])*
-        pub(crate) struct $name {
-            $(pub $extra: $ty,)*
-            pub api_url: Option<String>,
-            pub incremental_schedule: Option<String>,
-            pub reconcile_schedule: Option<String>,
-            pub quota_share: Option<f64>,
-            pub overlap_secs: Option<u64>,
-            pub lookback_secs: Option<u64>,
-            pub exclude: Option<Vec<String>>,
-            pub address_sweep_pages: Option<u32>,
-            pub listing_sweep_pages: Option<u32>,
-            pub customer_slice: Option<u32>,
-            pub sweep_within: Option<String>,
-            pub sweep_quota_share: Option<f64>,
-            pub channels: Option<Vec<i64>>,
-            pub concurrency: Option<u32>,
-            pub max_retry_secs: Option<u64>,
-            pub erase_deleted_after: Option<String>,
-            pub hash_columns: Option<Vec<String>>,
-            pub history: Option<Vec<String>>,
-            pub hash_secret: Option<String>,
-            pub hash_secret_file: Option<String>,
+    ($($(#[$doc:meta])* $key:ident: $ty:ty => $kind:ident,)*) => {
+        /// `[defaults]`: what every store inherits unless its own entry sets it.
+        #[derive(Debug, Default, Clone, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct RawStoreSettings {
+            $($(#[$doc])* pub $key: Option<$ty>,)*
         }
 
-        impl $name {
-            /// The per-store settings alone.
-            #[allow(dead_code)]
+        /// One `[[stores]]` entry: its own keys, then any key of `[defaults]`.
+        #[derive(Debug, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct RawStore {
+            /// Which store: the `store_hash` of the API's paths. Required.
+            pub hash: Option<String>,
+            /// The API token, inline or (better) in a file only the service can read.
+            pub token: Option<String>,
+            pub token_file: Option<String>,
+            /// This store's webhook secret, when it differs from `[webhooks] secret`.
+            pub webhook_secret: Option<String>,
+            pub webhook_secret_file: Option<String>,
+            /// Allows a plain `http://` `api_url` off loopback (a proxy on a private network).
+            pub allow_insecure_http: Option<bool>,
+            $(pub $key: Option<$ty>,)*
+        }
+
+        impl RawStore {
+            /// The per-store settings alone, to lay over `[defaults]`.
+            #[allow(clippy::clone_on_copy)]
             pub fn settings(&self) -> RawStoreSettings {
-                RawStoreSettings {
-                    api_url: self.api_url.clone(),
-                    incremental_schedule: self.incremental_schedule.clone(),
-                    reconcile_schedule: self.reconcile_schedule.clone(),
-                    quota_share: self.quota_share,
-                    overlap_secs: self.overlap_secs,
-                    lookback_secs: self.lookback_secs,
-                    exclude: self.exclude.clone(),
-                    address_sweep_pages: self.address_sweep_pages,
-                    listing_sweep_pages: self.listing_sweep_pages,
-                    customer_slice: self.customer_slice,
-                    sweep_within: self.sweep_within.clone(),
-                    sweep_quota_share: self.sweep_quota_share,
-                    channels: self.channels.clone(),
-                    concurrency: self.concurrency,
-                    max_retry_secs: self.max_retry_secs,
-                    erase_deleted_after: self.erase_deleted_after.clone(),
-                    hash_columns: self.hash_columns.clone(),
-                    history: self.history.clone(),
-                    hash_secret: self.hash_secret.clone(),
-                    hash_secret_file: self.hash_secret_file.clone(),
-                }
+                RawStoreSettings { $($key: self.$key.clone(),)* }
             }
+        }
+
+        /// How the environment writes each per-store setting.
+        fn store_setting_kind(key: &str) -> Option<Kind> {
+            $(if key == stringify!($key) {
+                return Some(Kind::$kind);
+            })*
+            None
         }
     };
 }
 
 store_settings! {
-    #[derive(Debug, Default, Clone, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct RawStoreSettings {}
-}
-
-store_settings! {
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct RawStore {
-        hash: Option<String>,
-        token: Option<String>,
-        token_file: Option<String>,
-        webhook_secret: Option<String>,
-        webhook_secret_file: Option<String>,
-        allow_insecure_http: Option<bool>,
-    }
+    /// The API's base URL: BigCommerce, or the simulator in tests and the demo.
+    api_url: String => Text,
+    /// Cron schedule of incremental passes (changes by `date_modified`).
+    incremental_schedule: String => Text,
+    /// Cron schedule of reconcile passes: deletes and sweeps.
+    reconcile_schedule: String => Text,
+    /// Share of the store's API quota this process may use; other apps share it.
+    quota_share: f64 => Float,
+    /// Seconds each incremental pass re-reads behind its watermark.
+    overlap_secs: u64 => Integer,
+    /// Seconds before the watermark re-read for rows the API shows late.
+    lookback_secs: u64 => Integer,
+    /// Resources not to read (names of `Resource`).
+    exclude: Vec<String> => TextList,
+    /// Fixed sweep sizes per pass; unset, the sweeps are sized to `sweep_within`.
+    address_sweep_pages: u32 => Integer,
+    listing_sweep_pages: u32 => Integer,
+    customer_slice: u32 => Integer,
+    /// The most a row may lag behind a change that leaves `date_modified` alone.
+    sweep_within: String => Text,
+    /// Share of a reconcile interval's quota the sweeps may spend.
+    sweep_quota_share: f64 => Float,
+    /// Channels whose settings are read.
+    channels: Vec<i64> => IntegerList,
+    /// Pages of a resync fetched at once, within the rate limit.
+    concurrency: u32 => Integer,
+    /// How long one request keeps retrying before the pass fails.
+    max_retry_secs: u64 => Integer,
+    /// When soft-deleted rows lose their personal data (`"off"`: never).
+    erase_deleted_after: String => Text,
+    /// `table.column` entries stored as HMAC-SHA-256 hex instead of clear text.
+    hash_columns: Vec<String> => TextList,
+    /// Tables that keep every version of a row.
+    history: Vec<String> => TextList,
+    /// The HMAC key for `hash_columns`, inline or in a file.
+    hash_secret: String => Text,
+    hash_secret_file: String => Text,
 }
 
 /// How an environment variable's text becomes a TOML value for a key; `None` for a
@@ -181,23 +189,5 @@ pub(crate) fn store_key_kind(key: &str) -> Option<Kind> {
         "token" | "token_file" | "webhook_secret" | "webhook_secret_file" => Some(Kind::Text),
         "allow_insecure_http" => Some(Kind::Bool),
         key => store_setting_kind(key),
-    }
-}
-
-fn store_setting_kind(key: &str) -> Option<Kind> {
-    match key {
-        "api_url" | "incremental_schedule" | "reconcile_schedule" => Some(Kind::Text),
-        "erase_deleted_after" | "hash_secret" | "hash_secret_file" | "sweep_within" => Some(Kind::Text),
-        "quota_share" | "sweep_quota_share" => Some(Kind::Float),
-        "overlap_secs"
-        | "lookback_secs"
-        | "address_sweep_pages"
-        | "listing_sweep_pages"
-        | "customer_slice"
-        | "concurrency"
-        | "max_retry_secs" => Some(Kind::Integer),
-        "exclude" | "hash_columns" | "history" => Some(Kind::TextList),
-        "channels" => Some(Kind::IntegerList),
-        _ => None,
     }
 }

@@ -122,20 +122,21 @@ mod tests {
 
     #[test]
     fn numeric_segments_become_id() {
-        assert_eq!(endpoint_template("/customers"), "/customers");
-        assert_eq!(endpoint_template("/customers/addresses"), "/customers/addresses");
-        assert_eq!(
-            endpoint_template("/customers/32/consent"),
-            "/customers/{id}/consent"
-        );
-        assert_eq!(
-            endpoint_template("/customers/32/stored-instruments"),
-            "/customers/{id}/stored-instruments"
-        );
-        assert_eq!(
-            endpoint_template("/customers/settings/channels/1"),
-            "/customers/settings/channels/{id}"
-        );
+        for (path, label) in [
+            ("/customers", "/customers"),
+            ("/customers/addresses", "/customers/addresses"),
+            ("/customers/32/consent", "/customers/{id}/consent"),
+            (
+                "/customers/32/stored-instruments",
+                "/customers/{id}/stored-instruments",
+            ),
+            (
+                "/customers/settings/channels/1",
+                "/customers/settings/channels/{id}",
+            ),
+        ] {
+            assert_eq!(endpoint_template(path), label, "{path}");
+        }
     }
 
     #[test]

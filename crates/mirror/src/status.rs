@@ -78,8 +78,11 @@ pub struct StoreStatus {
     pub last_finished: Option<PassRow>,
     /// Start of the latest pass that succeeded as a whole.
     pub last_success_at: Option<DateTime<Utc>>,
+    /// When each resource was last read, so `status` can say which one lags.
     pub resources: Vec<ResourceFreshness>,
+    /// Watermarks and sweep positions, for the operator wondering where a pass resumes.
     pub sync_state: Vec<SyncStateRow>,
+    /// Live and soft-deleted rows per table: what the warehouse will see.
     pub tables: Vec<TableCounts>,
     /// Each sweep's current cycle (empty before the first reconcile pass).
     pub sweeps: Vec<crate::SweepCycle>,

@@ -34,19 +34,25 @@ const DEBOUNCE: Duration = Duration::from_millis(300);
 const MAX_RETRY_BACKOFF: Duration = Duration::from_secs(300);
 
 pub struct Worker {
+    /// This store's API client, with its own limiter.
     pub client: BigCommerceClient,
+    /// Where passes write; fenced by the lease before each pass.
     pub mirror: Mirror,
     /// Settings of the reconcile passes; incremental passes use `incremental_only()`.
     pub opts: PassOptions,
+    /// When incremental passes fire.
     pub incremental: Schedule,
+    /// When reconcile passes (deletes, sweeps) fire.
     pub reconcile: Schedule,
     /// Who this replica is in `store_leases`.
     pub holder: String,
     /// The store's lease, kept by the keeper.
     pub lease: Arc<Slot>,
+    /// Pass outcomes, rows and coverage, per store.
     pub metrics: Arc<Metrics>,
     /// Customer ids named by webhook events for this store.
     pub events: mpsc::Receiver<i64>,
+    /// Stops the loop between passes and aborts a running one (its page rolls back).
     pub shutdown: watch::Receiver<bool>,
 }
 
