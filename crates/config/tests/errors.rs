@@ -14,15 +14,17 @@ fn out_of_range_names_file_and_store_index() {
         e.ends_with("bcsync.toml: stores[1].quota_share: 1.5 is out of range (0, 1]"),
         "{e}"
     );
-    let e = error(&minimal("overlap_secs = 100000\n"), &[]);
-    assert_has(
-        &e,
-        "bcsync.toml: stores[0].overlap_secs: 100000 is out of range [0, 86400]",
-    );
-    let e = error(&minimal("[lease]\nttl_secs = 0\n"), &[]);
-    assert_has(&e, "bcsync.toml: lease.ttl_secs: 0 is out of range [1, 86400]");
-    let e = error(&minimal("[database]\n"), &[]);
-    assert_has(&e, "line 7"); // duplicate table: a syntax error
+    assert_refused(&[
+        (
+            "overlap_secs = 100000\n",
+            "bcsync.toml: stores[0].overlap_secs: 100000 is out of range [0, 86400]",
+        ),
+        (
+            "[lease]\nttl_secs = 0\n",
+            "bcsync.toml: lease.ttl_secs: 0 is out of range [1, 86400]",
+        ),
+        ("[database]\n", "line 7"), // duplicate table: a syntax error
+    ]);
 }
 
 #[test]
@@ -36,49 +38,75 @@ fn bad_schedule_names_the_key() {
         &e,
         "bcsync.toml: defaults.incremental_schedule: \"*/5 * *\" is not a cron expression: ",
     );
-    let e = error(&minimal("reconcile_schedule = \"0 0 * * 9\"\n"), &[]);
-    assert_has(
-        &e,
+    assert_refused(&[(
+        "reconcile_schedule = \"0 0 * * 9\"\n",
         "bcsync.toml: stores[0].reconcile_schedule: \"0 0 * * 9\" is not a cron",
-    );
+    )]);
 }
 
 #[test]
 fn bad_env_value_names_the_variable() {
-    let e = error(&minimal(""), &[("BCSYNC__HTTP__LISTEN", "nope")]);
-    assert_eq!(e, "BCSYNC__HTTP__LISTEN: \"nope\" is not a socket address");
-    let e = error(&minimal(""), &[("BCSYNC__LEASE__TTL_SECS", "soon")]);
-    assert_eq!(e, "BCSYNC__LEASE__TTL_SECS: \"soon\" is not a whole number");
-    let e = error(&minimal(""), &[("BCSYNC__STORES__ABC123__QUOTA_SHARE", "2")]);
-    assert_eq!(e, "BCSYNC__STORES__ABC123__QUOTA_SHARE: 2 is out of range (0, 1]");
-    let e = error(&minimal(""), &[("BCSYNC__DEFAULTS__CHANNELS", "1,x")]);
-    assert_eq!(e, "BCSYNC__DEFAULTS__CHANNELS: \"x\" is not a whole number");
+    assert_env_refused(&[
+        (
+            "BCSYNC__HTTP__LISTEN",
+            "nope",
+            "BCSYNC__HTTP__LISTEN: \"nope\" is not a socket address",
+        ),
+        (
+            "BCSYNC__LEASE__TTL_SECS",
+            "soon",
+            "BCSYNC__LEASE__TTL_SECS: \"soon\" is not a whole number",
+        ),
+        (
+            "BCSYNC__STORES__ABC123__QUOTA_SHARE",
+            "2",
+            "BCSYNC__STORES__ABC123__QUOTA_SHARE: 2 is out of range (0, 1]",
+        ),
+        (
+            "BCSYNC__DEFAULTS__CHANNELS",
+            "1,x",
+            "BCSYNC__DEFAULTS__CHANNELS: \"x\" is not a whole number",
+        ),
+        (
+            "BCSYNC__HTTP__LISTEN",
+            " ",
+            "BCSYNC__HTTP__LISTEN: is set but empty",
+        ),
+    ]);
     let e = error(&minimal(""), &[("BCSYNC__DATABASE__MAX_CONNECTIONS", "-1")]);
     assert!(e.starts_with("BCSYNC__DATABASE__MAX_CONNECTIONS: "), "{e}");
-    let e = error(&minimal(""), &[("BCSYNC__HTTP__LISTEN", " ")]);
-    assert_eq!(e, "BCSYNC__HTTP__LISTEN: is set but empty");
 }
 
 #[test]
 fn bad_env_names_are_rejected() {
-    let e = error(&minimal(""), &[("BCSYNC__HTTP__PORT", "1")]);
-    assert_eq!(e, "BCSYNC__HTTP__PORT: there is no key http.port");
-    let e = error(&minimal(""), &[("BCSYNC__NOPE__X", "1")]);
-    assert_eq!(e, "BCSYNC__NOPE__X: there is no key nope.x");
-    let e = error(&minimal(""), &[("BCSYNC__STORES__ZZZ__TOKEN", "t")]);
-    assert_eq!(
-        e,
-        "BCSYNC__STORES__ZZZ__TOKEN: no store with hash \"zzz\" is configured"
-    );
-    let e = error(&minimal(""), &[("BCSYNC__STORES__ABC123__HASH", "x")]);
-    assert_has(&e, "BCSYNC__STORES__ABC123__HASH: a store has no key \"hash\"");
-    let e = error(&minimal(""), &[("BCSYNC__STORES__HASH", "x")]);
-    assert_has(
-        &e,
-        "BCSYNC__STORES__HASH: stores cannot be added through the environment",
-    );
-    let e = error(&minimal(""), &[("BCSYNC__LOG", "x")]);
-    assert_has(&e, "BCSYNC__LOG: expected BCSYNC__<SECTION>__<KEY>");
+    assert_env_refused(&[
+        (
+            "BCSYNC__HTTP__PORT",
+            "1",
+            "BCSYNC__HTTP__PORT: there is no key http.port",
+        ),
+        ("BCSYNC__NOPE__X", "1", "BCSYNC__NOPE__X: there is no key nope.x"),
+        (
+            "BCSYNC__STORES__ZZZ__TOKEN",
+            "t",
+            "BCSYNC__STORES__ZZZ__TOKEN: no store with hash \"zzz\" is configured",
+        ),
+        (
+            "BCSYNC__STORES__ABC123__HASH",
+            "x",
+            "BCSYNC__STORES__ABC123__HASH: a store has no key \"hash\"",
+        ),
+        (
+            "BCSYNC__STORES__HASH",
+            "x",
+            "BCSYNC__STORES__HASH: stores cannot be added through the environment",
+        ),
+        (
+            "BCSYNC__LOG",
+            "x",
+            "BCSYNC__LOG: expected BCSYNC__<SECTION>__<KEY>",
+        ),
+    ]);
     let e = error(
         &minimal(""),
         &[("BCSYNC__LOG__LEVEL", "x"), ("bcsync__log__level", "y")],
@@ -127,12 +155,20 @@ fn unknown_keys_are_rejected_by_name() {
     let e = error(&minimal("[databse]\nurl = \"x\"\n"), &[]);
     assert_has(&e, "bcsync.toml: ");
     assert_has(&e, "unknown field `databse`");
-    let e = error(&minimal("[http]\nport = 1\n"), &[]);
-    assert_has(&e, "bcsync.toml: http.port: unknown field `port`");
-    let e = error(&minimal("tokn = \"x\"\n"), &[]);
-    assert_has(&e, "bcsync.toml: stores[0].tokn: unknown field `tokn`");
-    let e = error(&minimal("[defaults]\nquota = 1\n"), &[]);
-    assert_has(&e, "bcsync.toml: defaults.quota: unknown field `quota`");
+    assert_refused(&[
+        (
+            "[http]\nport = 1\n",
+            "bcsync.toml: http.port: unknown field `port`",
+        ),
+        (
+            "tokn = \"x\"\n",
+            "bcsync.toml: stores[0].tokn: unknown field `tokn`",
+        ),
+        (
+            "[defaults]\nquota = 1\n",
+            "bcsync.toml: defaults.quota: unknown field `quota`",
+        ),
+    ]);
 }
 
 #[test]
@@ -143,10 +179,16 @@ fn wrong_types_name_the_key() {
         &e,
         "bcsync.toml: database.max_connections: invalid type: string \"five\", expected u32",
     );
-    let e = error(&minimal("channels = [\"a\"]\n"), &[]);
-    assert_has(&e, "bcsync.toml: stores[0].channels[0]: invalid type");
-    let e = error(&minimal("[lease]\nttl_secs = \"30\"\n"), &[]);
-    assert_has(&e, "bcsync.toml: lease.ttl_secs: invalid type: string \"30\"");
+    assert_refused(&[
+        (
+            "channels = [\"a\"]\n",
+            "bcsync.toml: stores[0].channels[0]: invalid type",
+        ),
+        (
+            "[lease]\nttl_secs = \"30\"\n",
+            "bcsync.toml: lease.ttl_secs: invalid type: string \"30\"",
+        ),
+    ]);
     // a secret of the wrong type is not quoted
     let e = error(&minimal("").replace(&format!("\"{TOKEN}\""), "123456789"), &[]);
     assert_eq!(
@@ -205,27 +247,30 @@ fn store_identity_errors() {
         &e,
         "bcsync.toml: stores[1].hash: \"ABC123\" is already the hash of stores[0]",
     );
-    let e = error(&minimal("[[stores]]\ntoken = \"t\"\n"), &[]);
-    assert_has(&e, "bcsync.toml: stores[1]: hash is required");
-    let e = error(&minimal("[[stores]]\nhash = \"a/b\"\ntoken = \"t\"\n"), &[]);
-    assert_has(
-        &e,
-        "bcsync.toml: stores[1].hash: \"a/b\" must be letters and digits only",
-    );
+    assert_refused(&[
+        (
+            "[[stores]]\ntoken = \"t\"\n",
+            "bcsync.toml: stores[1]: hash is required",
+        ),
+        (
+            "[[stores]]\nhash = \"a/b\"\ntoken = \"t\"\n",
+            "bcsync.toml: stores[1].hash: \"a/b\" must be letters and digits only",
+        ),
+    ]);
 }
 
 #[test]
 fn token_errors() {
-    let e = error(&minimal("token_file = \"/run/secrets/x\"\n"), &[]);
-    assert_has(
-        &e,
-        "bcsync.toml: stores[0]: set one of token and token_file, not both",
-    );
-    let e = error(&minimal("[[stores]]\nhash = \"def\"\n"), &[]);
-    assert_has(
-        &e,
-        "bcsync.toml: stores[1]: one of token and token_file is required",
-    );
+    assert_refused(&[
+        (
+            "token_file = \"/run/secrets/x\"\n",
+            "bcsync.toml: stores[0]: set one of token and token_file, not both",
+        ),
+        (
+            "[[stores]]\nhash = \"def\"\n",
+            "bcsync.toml: stores[1]: one of token and token_file is required",
+        ),
+    ]);
     let e = error(&minimal("").replace(TOKEN, " "), &[]);
     assert_has(&e, "bcsync.toml: stores[0].token: is empty");
 
@@ -268,28 +313,28 @@ fn token_errors() {
 
 #[test]
 fn webhook_and_log_errors() {
-    let e = error(&minimal("[webhooks]\nsecret = \"a\"\nsecret_file = \"b\"\n"), &[]);
-    assert_has(
-        &e,
-        "bcsync.toml: webhooks: set one of secret and secret_file, not both",
-    );
-    let e = error(&minimal("[webhooks]\nsecret = \"\"\n"), &[]);
-    assert_has(&e, "bcsync.toml: webhooks.secret: is empty");
-    let e = error(&minimal("[webhooks]\npublic_url = \"bcsync.example.com\"\n"), &[]);
-    assert_has(
-        &e,
-        "bcsync.toml: webhooks.public_url: \"bcsync.example.com\" is not a URL",
-    );
-    let e = error(&minimal("[log]\nformat = \"xml\"\n"), &[]);
-    assert_has(
-        &e,
-        "bcsync.toml: log.format: \"xml\" is not a log format (auto, json or text)",
-    );
-    let e = error(&minimal("[log]\nlevel = \"bcsync=loud\"\n"), &[]);
-    assert_has(
-        &e,
-        "bcsync.toml: log.level: \"bcsync=loud\" is not a log filter directive",
-    );
+    assert_refused(&[
+        (
+            "[webhooks]\nsecret = \"a\"\nsecret_file = \"b\"\n",
+            "bcsync.toml: webhooks: set one of secret and secret_file, not both",
+        ),
+        (
+            "[webhooks]\nsecret = \"\"\n",
+            "bcsync.toml: webhooks.secret: is empty",
+        ),
+        (
+            "[webhooks]\npublic_url = \"bcsync.example.com\"\n",
+            "bcsync.toml: webhooks.public_url: \"bcsync.example.com\" is not a URL",
+        ),
+        (
+            "[log]\nformat = \"xml\"\n",
+            "bcsync.toml: log.format: \"xml\" is not a log format (auto, json or text)",
+        ),
+        (
+            "[log]\nlevel = \"bcsync=loud\"\n",
+            "bcsync.toml: log.level: \"bcsync=loud\" is not a log filter directive",
+        ),
+    ]);
     let e = error(&minimal(""), &[("RUST_LOG", "bcsync=loud")]);
     assert_has(&e, "RUST_LOG: \"bcsync=loud\" is not a log filter directive");
 }

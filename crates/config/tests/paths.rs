@@ -90,8 +90,10 @@ fn concurrency_and_max_retry_secs_through_file_defaults_and_variables() {
     .unwrap();
     assert_eq!(c.stores[0].concurrency, 2);
     assert_eq!(c.stores[0].max_retry, Duration::from_secs(5));
-    let e = error(&minimal("concurrency = 0\n"), &[]);
-    assert_has(&e, "stores[0].concurrency: 0 is out of range [1, 64]");
+    assert_refused(&[(
+        "concurrency = 0\n",
+        "stores[0].concurrency: 0 is out of range [1, 64]",
+    )]);
 }
 
 #[test]

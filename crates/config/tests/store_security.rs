@@ -44,8 +44,7 @@ fn a_store_may_have_its_own_webhook_secret_and_allow_insecure_http() {
         &[],
     );
     assert_has(&e, "webhook_secret and webhook_secret_file");
-    let e = error(&minimal("allow_insecure_http = \"yes\"\n"), &[]);
-    assert_has(&e, "allow_insecure_http");
+    assert_refused(&[("allow_insecure_http = \"yes\"\n", "allow_insecure_http")]);
 }
 
 #[test]

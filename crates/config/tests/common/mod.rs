@@ -124,3 +124,23 @@ pub fn error(text: &str, vars: &[(&str, &str)]) -> String {
 pub fn assert_has(haystack: &str, needle: &str) {
     assert!(haystack.contains(needle), "expected {needle:?} in:\n{haystack}");
 }
+
+/// Each fragment, added to a minimal valid file, is refused with an error containing
+/// the text given with it.
+pub fn assert_refused(cases: &[(&str, &str)]) {
+    for (fragment, expected) in cases {
+        assert_has(&error(&minimal(fragment), &[]), expected);
+    }
+}
+
+/// Each variable, set over a minimal valid file, is refused with an error that starts
+/// with the text given with it (the variable's name first).
+pub fn assert_env_refused(cases: &[(&str, &str, &str)]) {
+    for (name, value, expected) in cases {
+        let e = error(&minimal(""), &[(name, value)]);
+        assert!(
+            e.starts_with(expected),
+            "{name}={value:?}: expected {expected:?}, got:\n{e}"
+        );
+    }
+}
