@@ -116,12 +116,7 @@ async fn sigterm_mid_pass_exits_cleanly_with_no_page_half_written() {
     .await;
     let daemon = Daemon::start(&spec(&app.db.url, vec![&app.sim], EVERY_2S, HOURLY)).await;
     let pool = app.pool();
-    let count = || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM bigcommerce.customers")
-            .fetch_one(pool)
-            .await
-            .unwrap()
-    };
+    let count = || app.scalar::<i64>("SELECT count(*) FROM bigcommerce.customers");
     eventually(Duration::from_secs(60), "the first pass under way", || async {
         count().await > 500
     })

@@ -141,22 +141,18 @@ async fn a_store_without_the_instruments_scope_syncs_everything_else() {
         1,
         "one warning: {stderr}"
     );
-    let details: Value =
-        sqlx::query_scalar("SELECT details FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
-            .fetch_one(app.pool())
-            .await
-            .unwrap();
+    let details: Value = app
+        .scalar("SELECT details FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
+        .await;
     assert_eq!(details["stored_instruments"]["status"], "skipped", "{details}");
-    let instruments: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_stored_instruments")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let instruments: i64 = app
+        .scalar("SELECT count(*) FROM bigcommerce.customer_stored_instruments")
+        .await;
     assert_eq!(instruments, 0);
     app.assert_mirror_exact().await;
-    let consents: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_consents")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let consents: i64 = app
+        .scalar("SELECT count(*) FROM bigcommerce.customer_consents")
+        .await;
     assert_eq!(consents as usize, app.sim.customer_count());
 }
 
@@ -203,10 +199,9 @@ async fn excluded_resources_and_fields_never_reach_the_mirror() {
     .await
     .unwrap();
     assert_eq!((notes, raw_notes), (0, 0));
-    let instruments: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_stored_instruments")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let instruments: i64 = app
+        .scalar("SELECT count(*) FROM bigcommerce.customer_stored_instruments")
+        .await;
     assert_eq!(instruments, 0);
     assert_eq!(
         app.sim.count("GET", PathKind::StoredInstruments, 200),

@@ -38,10 +38,7 @@ type CustomerRow = (
 type Case = (&'static [(&'static str, &'static str)], &'static [&'static str]);
 
 async fn change_count(app: &App) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM bigcommerce.change_log")
-        .fetch_one(app.pool())
-        .await
-        .unwrap()
+    app.scalar("SELECT count(*) FROM bigcommerce.change_log").await
 }
 
 #[test]
@@ -169,9 +166,6 @@ async fn bad_hash_settings_are_refused_naming_the_key() {
             show(&out)
         );
     }
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let rows: i64 = app.scalar("SELECT count(*) FROM bigcommerce.customers").await;
     assert_eq!(rows, 0, "nothing synced under a refused configuration");
 }

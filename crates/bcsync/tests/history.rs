@@ -12,10 +12,8 @@ use common::{App, spawn_app};
 const HISTORY: (&str, &str) = ("BCSYNC__DEFAULTS__HISTORY", "customers,customer_addresses");
 
 async fn versions(app: &App) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers_history")
-        .fetch_one(app.pool())
+    app.scalar("SELECT count(*) FROM bigcommerce.customers_history")
         .await
-        .unwrap()
 }
 
 /// (first_name, op, closed) of a customer's versions, oldest first.
@@ -38,20 +36,16 @@ async fn history_keeps_one_version_per_real_change_and_answers_as_of() {
         .update_customer(victim, |c| c.first_name = Some("Oldenburgia".into()));
     app.run_ok_with(&["sync"], &[HISTORY]).await;
     assert_eq!(versions(&app).await, 20);
-    let addresses: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_addresses_history")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let addresses: i64 = app
+        .scalar("SELECT count(*) FROM bigcommerce.customer_addresses_history")
+        .await;
     assert_eq!(addresses, app.sim.addresses().len() as i64);
 
     // An unchanged full re-read writes no version.
     app.run_ok_with(&["resync"], &[HISTORY]).await;
     assert_eq!(versions(&app).await, 20);
 
-    let before: DateTime<Utc> = sqlx::query_scalar("SELECT now()")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let before: DateTime<Utc> = app.scalar("SELECT now()").await;
     app.sim
         .update_customer(victim, |c| c.first_name = Some("Newtonia".into()));
     app.run_ok_with(&["sync"], &[HISTORY]).await;

@@ -113,10 +113,9 @@ async fn listings_that_lag_never_delete_a_live_row_while_real_deletes_are_found(
     let app = spawn_app(SimConfig::default().with_customers(800).with_seed(23)).await;
     app.run_ok(&["sync"]).await;
     app.assert_mirror_exact().await;
-    let seq_before: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM bigcommerce.change_log")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let seq_before: i64 = app
+        .scalar("SELECT coalesce(max(seq), 0) FROM bigcommerce.change_log")
+        .await;
 
     // Real deletes: three customers (with their addresses) and three addresses.
     let customers = app.sim.customers();

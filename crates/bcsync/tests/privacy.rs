@@ -200,11 +200,9 @@ async fn a_deleted_customer_is_scrubbed_with_its_children_once_erase_deleted_aft
     assert!(ops.iter().any(|(e, _)| e == "customer_addresses"), "{ops:?}");
 
     // Other customers keep their data, and a second pass erases nothing more.
-    let live_emails: i64 =
-        sqlx::query_scalar("SELECT count(email) FROM bigcommerce.customers WHERE deleted_at IS NULL")
-            .fetch_one(app.pool())
-            .await
-            .unwrap();
+    let live_emails: i64 = app
+        .scalar("SELECT count(email) FROM bigcommerce.customers WHERE deleted_at IS NULL")
+        .await;
     assert_eq!(live_emails, 39);
     bcsync(&app, &["sync"], &[]).await;
     assert_eq!(

@@ -41,11 +41,9 @@ async fn deleted_customer_ids(app: &App) -> BTreeSet<i64> {
 
 /// What the last recorded pass says a step spent.
 async fn step_requests(app: &App, step: &str) -> u64 {
-    let details: serde_json::Value =
-        sqlx::query_scalar("SELECT details FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
-            .fetch_one(app.pool())
-            .await
-            .unwrap();
+    let details: serde_json::Value = app
+        .scalar("SELECT details FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
+        .await;
     details[step]["requests"]
         .as_u64()
         .unwrap_or_else(|| panic!("no {step} in {details}"))
@@ -183,17 +181,15 @@ async fn the_change_log_records_real_changes_only() {
         }
     };
     assert_eq!(count("customers", "insert").await, 300);
-    let seq_before: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM bigcommerce.change_log")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let seq_before: i64 = app
+        .scalar("SELECT coalesce(max(seq), 0) FROM bigcommerce.change_log")
+        .await;
 
     // A resync re-reads every row unchanged: nothing is logged.
     app.run_ok_with(&["resync"], &NO_SWEEPS).await;
-    let after_resync: i64 = sqlx::query_scalar("SELECT coalesce(max(seq), 0) FROM bigcommerce.change_log")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let after_resync: i64 = app
+        .scalar("SELECT coalesce(max(seq), 0) FROM bigcommerce.change_log")
+        .await;
     assert_eq!(after_resync, seq_before, "an identical re-read writes nothing");
 
     let ids: Vec<i64> = app.sim.customers().iter().map(|c| c.id).collect();
@@ -232,10 +228,7 @@ async fn the_change_log_records_real_changes_only() {
 async fn a_storm_of_5xx_gives_up_within_the_bound_and_the_pass_is_recorded_failed() {
     let app = spawn_app(SimConfig::default().with_customers(600).with_seed(2)).await;
     app.run_ok_with(&["sync"], &NO_SWEEPS).await;
-    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let before: i64 = app.scalar("SELECT count(*) FROM bigcommerce.customers").await;
     app.sim.set_fault_rate(1.0);
     let start = Instant::now();
     let mut cmd = app.command(&["sync"]);
@@ -256,10 +249,7 @@ async fn a_storm_of_5xx_gives_up_within_the_bound_and_the_pass_is_recorded_faile
     assert_eq!(row.get::<String, _>("outcome"), "failed");
     let error: String = row.get("error");
     assert!(error.contains("GET /customers"), "{error}");
-    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customers")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let after: i64 = app.scalar("SELECT count(*) FROM bigcommerce.customers").await;
     assert_eq!(before, after, "nothing already stored is lost");
     app.sim.set_fault_rate(0.0);
     app.run_ok_with(&["sync"], &NO_SWEEPS).await;

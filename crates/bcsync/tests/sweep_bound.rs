@@ -44,10 +44,8 @@ fn sweep<'a>(status: &'a Value, name: &str) -> &'a Value {
 }
 
 async fn last_details(app: &App) -> Value {
-    sqlx::query_scalar("SELECT details FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
-        .fetch_one(app.pool())
+    app.scalar("SELECT details FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
         .await
-        .unwrap()
 }
 
 /// Requests the sweep steps of the last pass spent.
@@ -102,10 +100,9 @@ async fn every_customer_address_and_per_customer_resource_is_rechecked_within_th
     // The first pass filled the per-customer resources whole: it had them not at all.
     let s = status(&app, &env).await;
     assert!(sweep(&s, "per_customer")["last_completed_at"].is_string(), "{s}");
-    let consents: i64 = sqlx::query_scalar("SELECT count(*) FROM bigcommerce.customer_consents")
-        .fetch_one(app.pool())
-        .await
-        .unwrap();
+    let consents: i64 = app
+        .scalar("SELECT count(*) FROM bigcommerce.customer_consents")
+        .await;
     assert_eq!(consents as usize, app.sim.customer_count());
 
     // Changes no incremental read sees: none of them moves a customer's date_modified.
@@ -236,10 +233,8 @@ async fn a_first_pass_says_how_long_consents_take_and_resync_fills_them_at_the_q
     );
     assert!(log.contains("bcsync resync --resource consents"), "{log}");
     let count = || async {
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM bigcommerce.customer_consents")
-            .fetch_one(app.pool())
-            .await
-            .unwrap() as usize
+        app.scalar::<i64>("SELECT count(*) FROM bigcommerce.customer_consents")
+            .await as usize
     };
     let after_sync = count().await;
     assert!(

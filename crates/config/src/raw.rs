@@ -8,62 +8,62 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
     #[serde(default)]
-    pub database: RawDatabase,
+    pub(crate) database: RawDatabase,
     #[serde(default)]
-    pub http: RawHttp,
+    pub(crate) http: RawHttp,
     #[serde(default)]
-    pub log: RawLog,
+    pub(crate) log: RawLog,
     #[serde(default)]
-    pub defaults: RawStoreSettings,
+    pub(crate) defaults: RawStoreSettings,
     #[serde(default)]
-    pub webhooks: RawWebhooks,
+    pub(crate) webhooks: RawWebhooks,
     #[serde(default)]
-    pub lease: RawLease,
+    pub(crate) lease: RawLease,
     #[serde(default)]
-    pub change_log: RawChangeLog,
+    pub(crate) change_log: RawChangeLog,
     #[serde(default)]
-    pub stores: Vec<RawStore>,
+    pub(crate) stores: Vec<RawStore>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDatabase {
-    pub url: Option<String>,
-    pub max_connections: Option<u32>,
+    pub(crate) url: Option<String>,
+    pub(crate) max_connections: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHttp {
-    pub listen: Option<String>,
+    pub(crate) listen: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLog {
-    pub format: Option<String>,
-    pub level: Option<String>,
+    pub(crate) format: Option<String>,
+    pub(crate) level: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawWebhooks {
-    pub secret: Option<String>,
-    pub secret_file: Option<String>,
-    pub public_url: Option<String>,
-    pub max_body_bytes: Option<usize>,
+    pub(crate) secret: Option<String>,
+    pub(crate) secret_file: Option<String>,
+    pub(crate) public_url: Option<String>,
+    pub(crate) max_body_bytes: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLease {
-    pub ttl_secs: Option<u64>,
+    pub(crate) ttl_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawChangeLog {
-    pub retention_days: Option<u32>,
+    pub(crate) retention_days: Option<u32>,
 }
 
 /// Declares the per-store settings once: the keys of `[defaults]` ([`RawStoreSettings`]),
@@ -76,7 +76,7 @@ macro_rules! store_settings {
         #[derive(Debug, Default, Clone, Deserialize)]
         #[serde(deny_unknown_fields)]
         pub(crate) struct RawStoreSettings {
-            $($(#[$doc])* pub $key: Option<$ty>,)*
+            $($(#[$doc])* pub(crate) $key: Option<$ty>,)*
         }
 
         /// One `[[stores]]` entry: its own keys, then any key of `[defaults]`.
@@ -84,16 +84,16 @@ macro_rules! store_settings {
         #[serde(deny_unknown_fields)]
         pub(crate) struct RawStore {
             /// Which store: the `store_hash` of the API's paths. Required.
-            pub hash: Option<String>,
+            pub(crate) hash: Option<String>,
             /// The API token, inline or (better) in a file only the service can read.
-            pub token: Option<String>,
-            pub token_file: Option<String>,
+            pub(crate) token: Option<String>,
+            pub(crate) token_file: Option<String>,
             /// This store's webhook secret, when it differs from `[webhooks] secret`.
-            pub webhook_secret: Option<String>,
-            pub webhook_secret_file: Option<String>,
+            pub(crate) webhook_secret: Option<String>,
+            pub(crate) webhook_secret_file: Option<String>,
             /// Allows a plain `http://` `api_url` off loopback (a proxy on a private network).
-            pub allow_insecure_http: Option<bool>,
-            $(pub $key: Option<$ty>,)*
+            pub(crate) allow_insecure_http: Option<bool>,
+            $(pub(crate) $key: Option<$ty>,)*
         }
 
         impl RawStore {

@@ -33,27 +33,27 @@ const DEBOUNCE: Duration = Duration::from_millis(300);
 /// The longest wait before retrying after a failed pass (database or API outage).
 const MAX_RETRY_BACKOFF: Duration = Duration::from_secs(300);
 
-pub struct Worker {
+pub(crate) struct Worker {
     /// This store's API client, with its own limiter.
-    pub client: BigCommerceClient,
+    pub(crate) client: BigCommerceClient,
     /// Where passes write; fenced by the lease before each pass.
-    pub mirror: Mirror,
+    pub(crate) mirror: Mirror,
     /// Settings of the reconcile passes; incremental passes use `incremental_only()`.
-    pub opts: PassOptions,
+    pub(crate) opts: PassOptions,
     /// When incremental passes fire.
-    pub incremental: Schedule,
+    pub(crate) incremental: Schedule,
     /// When reconcile passes (deletes, sweeps) fire.
-    pub reconcile: Schedule,
+    pub(crate) reconcile: Schedule,
     /// Who this replica is in `store_leases`.
-    pub holder: String,
+    pub(crate) holder: String,
     /// The store's lease, kept by the keeper.
-    pub lease: Arc<Slot>,
+    pub(crate) lease: Arc<Slot>,
     /// Pass outcomes, rows and coverage, per store.
-    pub metrics: Arc<Metrics>,
+    pub(crate) metrics: Arc<Metrics>,
     /// Customer ids named by webhook events for this store.
-    pub events: mpsc::Receiver<i64>,
+    pub(crate) events: mpsc::Receiver<i64>,
     /// Stops the loop between passes and aborts a running one (its page rolls back).
-    pub shutdown: watch::Receiver<bool>,
+    pub(crate) shutdown: watch::Receiver<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -83,6 +83,19 @@ impl App {
         self.db.mirror.pool()
     }
 
+    /// The one value `sql` selects from the mirror (a count, a flag, a text), failing
+    /// the test, with the statement, when the query does.
+    pub async fn scalar<T>(&self, sql: &'static str) -> T
+    where
+        (T,): for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+        T: Send + Unpin,
+    {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     /// Asserts the mirror equals the simulator, field by field.
     pub async fn assert_mirror_exact(&self) {
         mirror::assert_exact(&self.sim, self.pool(), self.sim.store_hash()).await;
