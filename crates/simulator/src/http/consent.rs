@@ -10,8 +10,8 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::errors::ApiError;
-use super::render;
 use super::resource_params::path_id;
+use super::{body, patched, render};
 use crate::counters::PathKind;
 use crate::data::convert_resources::{consent, patch_value, patched};
 use crate::data::records::ConsentRec;
@@ -25,11 +25,7 @@ pub(crate) async fn get(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
-    let (rec, patch) = {
-        let state = &app.inner.lock().state;
-        let rec = state.consent_rec(id).ok_or(ApiError::NotFound)?;
-        (rec, state.record_patch(PathKind::Consent, id).cloned())
-    };
+    let (rec, patch) = patched::record(&app, PathKind::Consent, id, |s| s.consent_rec(id))?;
     Ok(render::bare(&patched(consent(&rec), patch.as_ref())))
 }
 
@@ -62,7 +58,7 @@ pub(crate) async fn put(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
-    let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let body = body::json(&body)?;
     if !body.is_object() {
         return Err(bad("body", "must be a JSON object".to_owned()));
     }
@@ -89,11 +85,7 @@ pub(crate) async fn instruments(
         return Err(ApiError::Forbidden(INSTRUMENTS_SCOPE));
     }
     let id = path_id(&id)?;
-    let (mut list, patch) = {
-        let state = &app.inner.lock().state;
-        let list = state.instruments_of(id).ok_or(ApiError::NotFound)?;
-        (list, state.record_patch(PathKind::StoredInstruments, id).cloned())
-    };
+    let (mut list, patch) = patched::record(&app, PathKind::StoredInstruments, id, |s| s.instruments_of(id))?;
     for item in &mut list {
         patch_value(item, patch.as_ref());
     }

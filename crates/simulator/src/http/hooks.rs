@@ -12,15 +12,14 @@ use axum::response::Response;
 use super::customers::query_pairs;
 use super::errors::ApiError;
 use super::params::{self, Pairs};
-use super::render;
 use super::resource_params::path_id;
+use super::{body, render};
 use crate::shared::Shared;
 use crate::state::now;
 use crate::webhooks::registry::{HookInput, Problems};
 
 fn input(body: &[u8]) -> Result<HookInput, ApiError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let value = body::json(body)?;
     if !value.is_object() {
         return Err(invalid(BTreeMap::from([(
             "body".to_owned(),

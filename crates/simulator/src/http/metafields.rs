@@ -14,36 +14,36 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::customers::query_pairs;
 use super::errors::ApiError;
 use super::params::Pairs;
 use super::resource_params::{metafield_query, path_id};
-use super::{body, render};
+use super::{body, patched, render};
 use crate::counters::PathKind;
-use crate::data::convert_resources::{metafield, patched};
+use crate::data::convert_resources::{self, metafield};
 use crate::shared::Shared;
+use crate::state::SimState;
 use crate::state::filter::Paging;
 use crate::state::metafields_write::MetafieldInput;
 
 fn listing(app: &Shared, pairs: &Pairs, customer: Option<i64>) -> Result<Response, ApiError> {
     let (filter, paging) = metafield_query(pairs, customer)?;
-    let (total, rows, patches) = {
-        let state = &app.inner.lock().state;
+    let page = |state: &mut SimState| {
         if customer.is_some_and(|c| state.customer_rec(c).is_none()) {
             return Err(ApiError::NotFound);
         }
-        let (total, rows) = state.metafield_page(&filter, paging);
-        let patches = state.patches(PathKind::Metafields, rows.iter().map(|m| m.id));
-        (total, rows, patches)
+        Ok(state.metafield_page(&filter, paging))
     };
-    let data: Vec<_> = rows
-        .iter()
-        .zip(&patches)
-        .map(|(m, p)| patched(metafield(m), p.as_ref()))
-        .collect();
-    Ok(render::collection(&data, total, paging, pairs))
+    patched::listing(
+        app,
+        PathKind::Metafields,
+        paging,
+        pairs,
+        page,
+        |_, m| m.id,
+        metafield,
+    )
 }
 
 /// `GET /customers/metafields`: every customer's.
@@ -85,7 +85,7 @@ pub(crate) async fn list_customer(
 
 /// One object (what the spec gives) or an array of them.
 fn one_or_many<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, ApiError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let value = body::json(bytes)?;
     if value.is_array() {
         return body::items(bytes);
     }
@@ -132,12 +132,8 @@ pub(crate) async fn get_one(
 ) -> Result<Response, ApiError> {
     let pairs = query_pairs(q)?;
     let (_, id) = owned(&app, &customer, &mid)?;
-    let (rec, patch) = {
-        let state = &app.inner.lock().state;
-        let rec = state.metafield_rec(id).cloned().ok_or(ApiError::NotFound)?;
-        (rec, state.record_patch(PathKind::Metafields, id).cloned())
-    };
-    let data = [patched(metafield(&rec), patch.as_ref())];
+    let (rec, patch) = patched::record(&app, PathKind::Metafields, id, |s| s.metafield_rec(id).cloned())?;
+    let data = [convert_resources::patched(metafield(&rec), patch.as_ref())];
     Ok(render::collection(
         &data,
         1,

@@ -10,15 +10,11 @@ use bigcommerce_models::resources::CustomerSettings;
 use serde_json::Value;
 
 use super::errors::ApiError;
-use super::render;
 use super::resource_params::path_id;
+use super::{body, patched, render};
 use crate::counters::PathKind;
 use crate::data::convert_resources::patch_value;
 use crate::shared::Shared;
-
-fn parse(body: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(e.to_string()))
-}
 
 fn show(
     settings: &CustomerSettings,
@@ -37,19 +33,13 @@ fn show(
     render::bare(&value)
 }
 
-pub(crate) async fn get(State(app): State<Arc<Shared>>) -> Response {
-    let (settings, patch) = {
-        let state = &app.inner.lock().state;
-        (
-            state.settings(),
-            state.record_patch(PathKind::Settings, 0).cloned(),
-        )
-    };
-    show(&settings, false, patch.as_ref())
+pub(crate) async fn get(State(app): State<Arc<Shared>>) -> Result<Response, ApiError> {
+    let (settings, patch) = patched::record(&app, PathKind::Settings, 0, |s| Some(s.settings()))?;
+    Ok(show(&settings, false, patch.as_ref()))
 }
 
 pub(crate) async fn put(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    let body = parse(&body)?;
+    let body = body::json(&body)?;
     let settings = app.inner.lock().state.put_settings(&body)?;
     Ok(show(&settings, false, None))
 }
@@ -59,14 +49,7 @@ pub(crate) async fn get_channel(
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
-    let (settings, patch) = {
-        let state = &app.inner.lock().state;
-        let settings = state.channel_setting(id).ok_or(ApiError::NotFound)?;
-        (
-            settings,
-            state.record_patch(PathKind::ChannelSettings, id).cloned(),
-        )
-    };
+    let (settings, patch) = patched::record(&app, PathKind::ChannelSettings, id, |s| s.channel_setting(id))?;
     Ok(show(&settings, true, patch.as_ref()))
 }
 
@@ -76,7 +59,7 @@ pub(crate) async fn put_channel(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
-    let body = parse(&body)?;
+    let body = body::json(&body)?;
     let settings = app
         .inner
         .lock()
