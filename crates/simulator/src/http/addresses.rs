@@ -3,13 +3,12 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 
-use super::customers::query_pairs;
 use super::errors::ApiError;
-use super::params::{self, Pairs};
+use super::extract::QueryPairs;
+use super::params::{self};
 use super::patched;
 use crate::counters::PathKind;
 use crate::data::AddressRec;
@@ -19,9 +18,8 @@ use crate::state::SimState;
 
 pub(crate) async fn list(
     State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(q)?;
     let q = params::address_query(&pairs)?;
     let page = |state: &mut SimState| {
         let mut page = state.address_page(&q.filter, q.paging);

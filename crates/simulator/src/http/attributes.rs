@@ -3,13 +3,11 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 
-use super::customers::query_pairs;
 use super::errors::ApiError;
-use super::params::Pairs;
+use super::extract::QueryPairs;
 use super::{patched, resource_params};
 use crate::counters::PathKind;
 use crate::data::AttrRec;
@@ -20,9 +18,8 @@ use crate::state::SimState;
 
 pub(crate) async fn list(
     State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(q)?;
     let (filter, paging) = resource_params::attribute_query(&pairs)?;
     let page = |state: &mut SimState| Ok(state.attribute_def_page(&filter, paging));
     patched::listing(
@@ -38,9 +35,8 @@ pub(crate) async fn list(
 
 pub(crate) async fn list_values(
     State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(q)?;
     let (mut filter, names, paging) = resource_params::attribute_value_query(&pairs)?;
     let page = |state: &mut SimState| {
         if let Some(names) = names {

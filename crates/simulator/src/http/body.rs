@@ -7,16 +7,15 @@ use std::future::{Ready, ready};
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::customers::query_pairs;
 use super::errors::ApiError;
+use super::extract::QueryPairs;
 use super::params::{self, Pairs};
 use super::render;
 use crate::shared::Shared;
@@ -51,20 +50,17 @@ where
 /// customer's addresses, a definition's values) is its own business.
 pub(crate) fn deletes<R: 'static>(
     delete: fn(&mut SimState, &[i64]) -> R,
-) -> impl Fn(State<Arc<Shared>>, Result<Query<Pairs>, QueryRejection>) -> Ready<Result<StatusCode, ApiError>>
-+ Clone
-+ Send
-+ Sync
-+ 'static {
-    move |State(app), q| ready(delete_ids(&app, q, delete))
+) -> impl Fn(State<Arc<Shared>>, QueryPairs) -> Ready<Result<StatusCode, ApiError>> + Clone + Send + Sync + 'static
+{
+    move |State(app), QueryPairs(pairs)| ready(delete_ids(&app, &pairs, delete))
 }
 
 fn delete_ids<R>(
     app: &Shared,
-    q: Result<Query<Pairs>, QueryRejection>,
+    pairs: &Pairs,
     delete: fn(&mut SimState, &[i64]) -> R,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(ids) = params::ids(&query_pairs(q)?, "id:in")? {
+    if let Some(ids) = params::ids(pairs, "id:in")? {
         delete(&mut app.inner.lock().state, &ids);
     }
     Ok(StatusCode::NO_CONTENT)

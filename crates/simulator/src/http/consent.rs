@@ -10,6 +10,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::errors::ApiError;
+use super::extract::PathId;
 use super::resource_params::path_id;
 use super::{body, patched, render};
 use crate::counters::PathKind;
@@ -20,11 +21,7 @@ use crate::shared::Shared;
 /// The scope `GET /customers/{id}/stored-instruments` needs at least.
 const INSTRUMENTS_SCOPE: &str = "store_stored_payment_instruments_read_only";
 
-pub(crate) async fn get(
-    State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
+pub(crate) async fn get(State(app): State<Arc<Shared>>, PathId(id): PathId) -> Result<Response, ApiError> {
     let (rec, patch) = patched::record(&app, PathKind::Consent, id, |s| s.consent_rec(id))?;
     Ok(render::bare(&patched(consent(&rec), patch.as_ref())))
 }
@@ -54,10 +51,9 @@ fn categories(body: &Value, key: &str) -> Result<u8, ApiError> {
 /// Replaces both lists (a missing one is empty) and stamps `updated_at`.
 pub(crate) async fn put(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
     let body = body::json(&body)?;
     if !body.is_object() {
         return Err(bad("body", "must be a JSON object".to_owned()));
@@ -79,6 +75,7 @@ pub(crate) async fn put(
 /// 403 without the instruments scope, 404 for an unknown customer, else a bare array.
 pub(crate) async fn instruments(
     State(app): State<Arc<Shared>>,
+    // Not a [`PathId`]: the scope is checked before the id.
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     if !app.control.lock().instruments_scope {

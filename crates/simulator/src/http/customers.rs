@@ -3,26 +3,20 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::errors::ApiError;
-use super::params::{self, Pairs};
+use super::extract::QueryPairs;
+use super::params::{self};
 use super::render;
 use crate::data::convert::Row;
 use crate::shared::Shared;
 
-pub(crate) fn query_pairs(q: Result<Query<Pairs>, QueryRejection>) -> Result<Pairs, ApiError> {
-    q.map(|Query(p)| p)
-        .map_err(|e| ApiError::bad_param("query", e.body_text()))
-}
-
 pub(crate) async fn list(
     State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(q)?;
     let q = params::customer_query(&pairs)?;
     let (total, views) = {
         let state = &mut app.inner.lock().state;

@@ -2,13 +2,11 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 
-use super::customers::query_pairs;
 use super::errors::ApiError;
-use super::params::Pairs;
+use super::extract::QueryPairs;
 use super::{patched, resource_params};
 use crate::counters::PathKind;
 use crate::data::convert_resources::form_field;
@@ -18,9 +16,8 @@ use crate::state::form_fields::FieldRow;
 
 pub(crate) async fn list(
     State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(q)?;
     let (filter, paging) = resource_params::form_field_query(&pairs)?;
     let page = |state: &mut SimState| Ok(state.form_field_page(&filter, paging));
     // Corruption is keyed by customer, addresses' values included.

@@ -9,14 +9,13 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
 
-use super::customers::query_pairs;
 use super::errors::ApiError;
+use super::extract::{PathId, QueryPairs};
 use super::params::Pairs;
 use super::resource_params::{metafield_query, path_id};
 use super::{body, patched, render};
@@ -49,9 +48,9 @@ fn listing(app: &Shared, pairs: &Pairs, customer: Option<i64>) -> Result<Respons
 /// `GET /customers/metafields`: every customer's.
 pub(crate) async fn list_all(
     State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    listing(&app, &query_pairs(q)?, None)
+    listing(&app, &pairs, None)
 }
 
 pub(crate) async fn create_batch(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
@@ -76,11 +75,10 @@ pub(crate) async fn delete_batch(State(app): State<Arc<Shared>>, body: Bytes) ->
 /// `GET /customers/{id}/metafields`.
 pub(crate) async fn list_customer(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    PathId(id): PathId,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    listing(&app, &query_pairs(q)?, Some(id))
+    listing(&app, &pairs, Some(id))
 }
 
 /// One object (what the spec gives) or an array of them.
@@ -94,21 +92,15 @@ fn one_or_many<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, ApiError> {
         .map_err(|e| ApiError::bad_param("body", e.to_string()))
 }
 
-fn known_customer(app: &Shared, id: &str) -> Result<i64, ApiError> {
-    let id = path_id(id)?;
-    if app.inner.lock().state.customer_rec(id).is_none() {
-        return Err(ApiError::NotFound);
-    }
-    Ok(id)
-}
-
 /// `POST /customers/{id}/metafields`: `resource_id` is the path's customer.
 pub(crate) async fn create_for_customer(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = known_customer(&app, &id)?;
+    if app.inner.lock().state.customer_rec(id).is_none() {
+        return Err(ApiError::NotFound);
+    }
     let items = one_or_many::<MetafieldInput>(&body)?;
     let out = app.inner.lock().state.create_metafields(items, Some(id));
     Ok(render::batch(&out.done, &out.failed))
@@ -128,9 +120,8 @@ fn owned(app: &Shared, customer: &str, metafield: &str) -> Result<(i64, i64), Ap
 pub(crate) async fn get_one(
     State(app): State<Arc<Shared>>,
     Path((_, customer, mid)): Path<(String, String, String)>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(q)?;
     let (_, id) = owned(&app, &customer, &mid)?;
     let (rec, patch) = patched::record(&app, PathKind::Metafields, id, |s| s.metafield_rec(id).cloned())?;
     let data = [convert_resources::patched(metafield(&rec), patch.as_ref())];

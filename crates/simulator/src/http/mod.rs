@@ -7,6 +7,7 @@ pub(crate) mod body;
 pub(crate) mod consent;
 pub(crate) mod customers;
 pub(crate) mod errors;
+pub(crate) mod extract;
 pub(crate) mod faults;
 pub(crate) mod form_fields;
 pub(crate) mod gate;

@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use bigcommerce_models::resources::CustomerSettings;
 use serde_json::Value;
 
 use super::errors::ApiError;
-use super::resource_params::path_id;
+use super::extract::PathId;
 use super::{body, patched, render};
 use crate::counters::PathKind;
 use crate::data::convert_resources::patch_value;
@@ -46,19 +46,17 @@ pub(crate) async fn put(State(app): State<Arc<Shared>>, body: Bytes) -> Result<R
 
 pub(crate) async fn get_channel(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
+    PathId(id): PathId,
 ) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
     let (settings, patch) = patched::record(&app, PathKind::ChannelSettings, id, |s| s.channel_setting(id))?;
     Ok(show(&settings, true, patch.as_ref()))
 }
 
 pub(crate) async fn put_channel(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
     let body = body::json(&body)?;
     let settings = app
         .inner
