@@ -27,13 +27,6 @@ pub(crate) async fn list(
         Ok((page.total, state.address_views(&page.ids)))
     };
     let model = |a: &AddressRec| address(a, q.formfields);
-    patched::listing(
-        &app,
-        PathKind::Addresses,
-        q.paging,
-        &pairs,
-        page,
-        |_, a| a.id,
-        model,
-    )
+    let listing = patched::Listing::new(PathKind::Addresses, q.paging, &pairs);
+    listing.answer(&app, page, |_, a| a.id, model)
 }

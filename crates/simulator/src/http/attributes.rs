@@ -22,15 +22,8 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     let (filter, paging) = resource_params::attribute_query(&pairs)?;
     let page = |state: &mut SimState| Ok(state.attribute_def_page(&filter, paging));
-    patched::listing(
-        &app,
-        PathKind::Attributes,
-        paging,
-        &pairs,
-        page,
-        |_, r| r.id,
-        attribute_def,
-    )
+    let listing = patched::Listing::new(PathKind::Attributes, paging, &pairs);
+    listing.answer(&app, page, |_, r| r.id, attribute_def)
 }
 
 pub(crate) async fn list_values(
@@ -51,13 +44,6 @@ pub(crate) async fn list_values(
         Ok(state.attribute_value_page(&filter, paging))
     };
     let model = |(c, a): &(i64, AttrRec)| attribute(*c, a);
-    patched::listing(
-        &app,
-        PathKind::AttributeValues,
-        paging,
-        &pairs,
-        page,
-        |_, (_, a)| a.id,
-        model,
-    )
+    let listing = patched::Listing::new(PathKind::AttributeValues, paging, &pairs);
+    listing.answer(&app, page, |_, (_, a)| a.id, model)
 }

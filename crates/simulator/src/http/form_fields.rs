@@ -23,13 +23,6 @@ pub(crate) async fn list(
     // Corruption is keyed by customer, addresses' values included.
     let owner = |state: &SimState, (o, _): &FieldRow| state.field_owner_customer(*o).unwrap_or(0);
     let model = |(o, f): &FieldRow| form_field(*o, f);
-    patched::listing(
-        &app,
-        PathKind::FormFieldValues,
-        paging,
-        &pairs,
-        page,
-        owner,
-        model,
-    )
+    let listing = patched::Listing::new(PathKind::FormFieldValues, paging, &pairs);
+    listing.answer(&app, page, owner, model)
 }

@@ -34,15 +34,8 @@ fn listing(app: &Shared, pairs: &Pairs, customer: Option<i64>) -> Result<Respons
         }
         Ok(state.metafield_page(&filter, paging))
     };
-    patched::listing(
-        app,
-        PathKind::Metafields,
-        paging,
-        pairs,
-        page,
-        |_, m| m.id,
-        metafield,
-    )
+    let listing = patched::Listing::new(PathKind::Metafields, paging, pairs);
+    listing.answer(app, page, |_, m| m.id, metafield)
 }
 
 /// `GET /customers/metafields`: every customer's.

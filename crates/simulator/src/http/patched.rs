@@ -17,30 +17,42 @@ use crate::shared::Shared;
 use crate::state::SimState;
 use crate::state::filter::Paging;
 
-/// One listing: `page` reads the total and the page's rows under the lock (an `Err`
-/// answers as is), `key` names the record whose patch a row takes, and `model` turns
-/// a row into what the API shows.
-pub(crate) fn listing<R, T: Serialize>(
-    app: &Shared,
+/// What a listing answers for: the kind of its records (whose patches the rows
+/// take), the page asked for, and the query the links repeat.
+pub(crate) struct Listing<'a> {
     kind: PathKind,
     paging: Paging,
-    pairs: &Pairs,
-    page: impl FnOnce(&mut SimState) -> Result<(usize, Vec<R>), ApiError>,
-    key: impl Fn(&SimState, &R) -> i64,
-    model: impl Fn(&R) -> T,
-) -> Result<Response, ApiError> {
-    let (total, rows, patches) = {
-        let state = &mut app.inner.lock().state;
-        let (total, rows) = page(state)?;
-        let patches = state.patches(kind, rows.iter().map(|r| key(state, r)));
-        (total, rows, patches)
-    };
-    let data: Vec<_> = rows
-        .iter()
-        .zip(&patches)
-        .map(|(r, p)| patched(model(r), p.as_ref()))
-        .collect();
-    Ok(render::collection(&data, total, paging, pairs))
+    pairs: &'a Pairs,
+}
+
+impl<'a> Listing<'a> {
+    pub(crate) fn new(kind: PathKind, paging: Paging, pairs: &'a Pairs) -> Self {
+        Listing { kind, paging, pairs }
+    }
+
+    /// `page` reads the total and the page's rows under the lock (an `Err` answers as
+    /// is), `key` names the record whose patch a row takes, and `model` turns a row
+    /// into what the API shows.
+    pub(crate) fn answer<R, T: Serialize>(
+        &self,
+        app: &Shared,
+        page: impl FnOnce(&mut SimState) -> Result<(usize, Vec<R>), ApiError>,
+        key: impl Fn(&SimState, &R) -> i64,
+        model: impl Fn(&R) -> T,
+    ) -> Result<Response, ApiError> {
+        let (total, rows, patches) = {
+            let state = &mut app.inner.lock().state;
+            let (total, rows) = page(state)?;
+            let patches = state.patches(self.kind, rows.iter().map(|r| key(state, r)));
+            (total, rows, patches)
+        };
+        let data: Vec<_> = rows
+            .iter()
+            .zip(&patches)
+            .map(|(r, p)| patched(model(r), p.as_ref()))
+            .collect();
+        Ok(render::collection(&data, total, self.paging, self.pairs))
+    }
 }
 
 /// One record read under the lock, 404 when `read` finds none, with the patch of
