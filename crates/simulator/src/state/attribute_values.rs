@@ -8,7 +8,7 @@ use bigcommerce_models::time::parse_filter;
 use serde::Deserialize;
 
 use super::filter::{DateRange, Paging};
-use super::input::{MAX_BATCH, Problems, WriteError, check_batch};
+use super::input::{MAX_BATCH, WriteError, check_items};
 use super::{SimState, now};
 use crate::data::convert::attribute;
 use crate::data::records::AttrKind;
@@ -165,45 +165,46 @@ impl SimState {
         &mut self,
         items: Vec<AttrValueInput>,
     ) -> Result<Vec<AttributeValue>, WriteError> {
-        const TITLE: &str = "Upsert customer attribute values failed.";
-        check_batch(&items, MAX_BATCH, TITLE)?;
-        let mut p = Problems::default();
-        for (i, v) in items.iter().enumerate() {
-            match v.customer_id {
-                None => p.add(format!("{i}.customer_id"), "is required"),
-                Some(id) if self.customer_rec(id).is_none() => {
-                    p.add(format!("{i}.customer_id"), "customer not found")
-                }
-                Some(_) => {}
-            }
-            let kind = match v.attribute_id {
-                None => {
-                    p.add(format!("{i}.attribute_id"), "is required");
-                    None
-                }
-                Some(id) => {
-                    let kind = self.attribute_def_rec(id).map(|a| a.kind);
-                    if kind.is_none() {
-                        p.add(format!("{i}.attribute_id"), "attribute not found");
+        check_items(
+            &items,
+            MAX_BATCH,
+            "Upsert customer attribute values failed.",
+            |p, i, v| {
+                let found = |id| self.customer_rec(id).is_some();
+                p.known(
+                    format!("{i}.customer_id"),
+                    v.customer_id,
+                    found,
+                    "customer not found",
+                );
+                let kind = match v.attribute_id {
+                    None => {
+                        p.add(format!("{i}.attribute_id"), "is required");
+                        None
                     }
-                    kind
+                    Some(id) => {
+                        let kind = self.attribute_def_rec(id).map(|a| a.kind);
+                        if kind.is_none() {
+                            p.add(format!("{i}.attribute_id"), "attribute not found");
+                        }
+                        kind
+                    }
+                };
+                match (&v.value, kind) {
+                    (None, _) => p.add(format!("{i}.value"), "is required"),
+                    (Some(s), _) if s.chars().count() > 255 => {
+                        p.add(format!("{i}.value"), "must be at most 255 characters")
+                    }
+                    (Some(s), Some(AttrKind::Number)) if s.trim().parse::<f64>().is_err() => {
+                        p.add(format!("{i}.value"), "must be a number for a number attribute")
+                    }
+                    (Some(s), Some(AttrKind::Date)) if parse_filter(s.trim()).is_none() => {
+                        p.add(format!("{i}.value"), "must be a date for a date attribute")
+                    }
+                    _ => {}
                 }
-            };
-            match (&v.value, kind) {
-                (None, _) => p.add(format!("{i}.value"), "is required"),
-                (Some(s), _) if s.chars().count() > 255 => {
-                    p.add(format!("{i}.value"), "must be at most 255 characters")
-                }
-                (Some(s), Some(AttrKind::Number)) if s.trim().parse::<f64>().is_err() => {
-                    p.add(format!("{i}.value"), "must be a number for a number attribute")
-                }
-                (Some(s), Some(AttrKind::Date)) if parse_filter(s.trim()).is_none() => {
-                    p.add(format!("{i}.value"), "must be a date for a date attribute")
-                }
-                _ => {}
-            }
-        }
-        p.finish(TITLE)?;
+            },
+        )?;
         let t = now();
         let mut out = Vec::with_capacity(items.len());
         for v in items {

@@ -108,6 +108,21 @@ impl Problems {
         }
     }
 
+    /// An id the item must give that names a record (`found`), else `missing`.
+    pub(crate) fn known(
+        &mut self,
+        key: String,
+        id: Option<i64>,
+        found: impl FnOnce(i64) -> bool,
+        missing: &str,
+    ) {
+        match id {
+            None => self.add(key, "is required"),
+            Some(id) if !found(id) => self.add(key, missing),
+            Some(_) => {}
+        }
+    }
+
     pub(crate) fn finish(self, title: &str) -> Result<(), WriteError> {
         if self.0.is_empty() {
             Ok(())
@@ -118,6 +133,22 @@ impl Problems {
             })
         }
     }
+}
+
+/// Validates a whole batch before anything is applied: its size, then `check` on
+/// each item with its index; refused as a whole (`title`) when any item has a problem.
+pub(crate) fn check_items<T>(
+    items: &[T],
+    max: usize,
+    title: &str,
+    mut check: impl FnMut(&mut Problems, usize, &T),
+) -> Result<(), WriteError> {
+    check_batch(items, max, title)?;
+    let mut p = Problems::default();
+    for (i, item) in items.iter().enumerate() {
+        check(&mut p, i, item);
+    }
+    p.finish(title)
 }
 
 pub(crate) fn check_batch<T>(items: &[T], max: usize, title: &str) -> Result<(), WriteError> {
