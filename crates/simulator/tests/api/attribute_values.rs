@@ -118,11 +118,8 @@ async fn attribute_value_upserts_stamp_the_value_not_the_customer() {
         {"attribute_id": 1, "value": "Platinum", "customer_id": owner},
         {"attribute_id": 3, "value": "42", "customer_id": bare.id},
     ]);
-    let r = h
-        .send_json(Method::PUT, "/customers/attribute-values", body)
-        .await;
-    assert_eq!(r.status(), 200);
-    let written: Vec<AttributeValue> = data(&r.json::<Value>().await.unwrap());
+    let r = h.put_ok("/customers/attribute-values", body).await;
+    let written: Vec<AttributeValue> = data(&r);
     assert_eq!(
         written[0].id, old.id,
         "an upsert of (customer, attribute) keeps the id"
@@ -185,10 +182,13 @@ async fn attribute_value_upserts_stamp_the_value_not_the_customer() {
     let eleven: Vec<Value> = (1..=11)
         .map(|c| json!({"attribute_id": 1, "value": "x", "customer_id": c}))
         .collect();
-    let r = h
-        .send_json(Method::PUT, "/customers/attribute-values", Value::Array(eleven))
-        .await;
-    assert_eq!(r.status(), 413);
+    h.send_expect(
+        Method::PUT,
+        "/customers/attribute-values",
+        Value::Array(eleven),
+        413,
+    )
+    .await;
 
     let new_id = written[1].id.unwrap();
     let r = h

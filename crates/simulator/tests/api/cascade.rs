@@ -68,12 +68,8 @@ async fn deleting_a_customer_deletes_what_hangs_off_it() {
         .iter()
         .map(|a| a.id)
         .collect();
-    let r = h
-        .request(Method::DELETE, &format!("/customers?id:in={id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    h.call_expect(Method::DELETE, &format!("/customers?id:in={id}"), 204)
+        .await;
     assert!(h.sim.attribute_values().iter().all(|v| v.customer_id != Some(id)));
     assert!(
         h.sim
@@ -241,12 +237,7 @@ async fn every_endpoint_family_is_counted_and_gated() {
         assert_eq!(h.sim.count("GET", kind, 200), expected, "{path}");
         assert_eq!(h.sim.count("GET", kind, 401), expected, "{path}");
     }
-    let r = h
-        .request(Method::PATCH, "/customers/settings")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 405);
+    h.call_expect(Method::PATCH, "/customers/settings", 405).await;
     assert_eq!(h.sim.count("PATCH", PathKind::Settings, 405), 1);
 
     // The quota and injected faults apply here too.

@@ -3,7 +3,7 @@
 use bcsync_simulator::SimConfig;
 use bigcommerce_models::resources::FormFieldRecord;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::{Harness, data};
 
@@ -111,11 +111,8 @@ async fn form_field_upserts_round_trip_without_touching_the_customer() {
         {"customer_id": 5, "name": "Favourite pizza", "value": "Margherita"},
         {"address_id": address.id, "name": "Delivery instructions", "value": "Back door"},
     ]);
-    let r = h
-        .send_json(Method::PUT, "/customers/form-field-values", body)
-        .await;
-    assert_eq!(r.status(), 200);
-    let written: Vec<FormFieldRecord> = data(&r.json::<Value>().await.unwrap());
+    let r = h.put_ok("/customers/form-field-values", body).await;
+    let written: Vec<FormFieldRecord> = data(&r);
     assert_eq!(written.len(), 3);
     assert_eq!(written[2].address_id, Some(address.id));
 

@@ -70,14 +70,8 @@ async fn http_writes_announce_changes_already_visible() {
     hook(&h, &rx, "store/customer/*").await;
     let before = chrono::Utc::now().timestamp();
 
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers",
-            json!([{"id": 2, "last_name": "Changed"}]),
-        )
+    h.put_ok("/customers", json!([{"id": 2, "last_name": "Changed"}]))
         .await;
-    assert_eq!(r.status(), 200);
     let got = rx.wait_for(1).await;
     let first = &got[0];
     assert_eq!(first.headers["x-bcsync-webhook-secret"], "s3cret");
@@ -99,30 +93,15 @@ async fn http_writes_announce_changes_already_visible() {
         .await;
     let created: Value = r.json().await.unwrap();
     let aid = created["data"][0]["id"].as_i64().unwrap();
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers/addresses",
-            json!([{"id": aid, "city": "Dallas"}]),
-        )
+    h.put_ok("/customers/addresses", json!([{"id": aid, "city": "Dallas"}]))
         .await;
-    assert_eq!(r.status(), 200);
     let got = rx.wait_for(3).await;
     assert_eq!(got[1].fetched.as_ref().unwrap()[0]["id"], aid);
     assert_eq!(got[2].fetched.as_ref().unwrap()[0]["city"], "Dallas");
 
-    let r = h
-        .request(Method::DELETE, &format!("/customers/addresses?id:in={aid}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    let r = h
-        .request(Method::DELETE, "/customers?id:in=2")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    h.call_expect(Method::DELETE, &format!("/customers/addresses?id:in={aid}"), 204)
+        .await;
+    h.call_expect(Method::DELETE, "/customers?id:in=2", 204).await;
     let got = rx.wait_for(5).await;
     assert_eq!(got[3].fetched, Some(json!([])), "the address is gone");
     assert_eq!(got[4].fetched, Some(json!([])), "the customer is gone");
@@ -289,20 +268,13 @@ async fn inactive_and_deleted_hooks_send_nothing() {
     assert!(rx.received().is_empty());
     assert_eq!(h.sim.webhooks_sent(), 0);
 
-    let r = h
-        .send_json(Method::PUT, &format!("/hooks/{id}"), json!({"is_active": true}))
+    h.put_ok(&format!("/hooks/{id}"), json!({"is_active": true}))
         .await;
-    assert_eq!(r.status(), 200);
     h.sim.touch_customers(&[3]);
     rx.wait_for(1).await;
     assert_eq!(events(&rx.bodies()), [customer("updated", 3)]);
 
-    let r = h
-        .request(Method::DELETE, &format!("/hooks/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    h.call_expect(Method::DELETE, &format!("/hooks/{id}"), 200).await;
     h.sim.touch_customers(&[4]);
     settle(&h).await;
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;

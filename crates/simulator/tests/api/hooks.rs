@@ -12,9 +12,7 @@ async fn h() -> Harness {
 
 /// POSTs a hook that must be accepted; returns its `data`.
 pub async fn register(h: &Harness, body: Value) -> Value {
-    let r = h.send_json(Method::POST, "/hooks", body).await;
-    assert_eq!(r.status(), 200);
-    let body: Value = r.json().await.unwrap();
+    let body = h.post_ok("/hooks", body).await;
     assert_eq!(body["meta"], json!({}));
     body["data"].clone()
 }
@@ -61,15 +59,12 @@ async fn hooks_round_trip_through_post_get_put_delete() {
 
     assert_eq!(h.get_json(&format!("/hooks/{id}")).await["data"], hook);
 
-    let r = h
-        .send_json(
-            Method::PUT,
+    let changed = h
+        .put_ok(
             &format!("/hooks/{id}"),
             json!({"is_active": false, "destination": "https://example.com/other", "headers": {"A": "b"}}),
         )
         .await;
-    assert_eq!(r.status(), 200);
-    let changed: Value = r.json().await.unwrap();
     let changed = &changed["data"];
     assert_eq!(changed["is_active"], false);
     assert_eq!(changed["destination"], "https://example.com/other");
@@ -80,21 +75,11 @@ async fn hooks_round_trip_through_post_get_put_delete() {
     );
     assert_eq!(h.get_json(&format!("/hooks/{id}")).await["data"], *changed);
 
-    let r = h
-        .request(Method::DELETE, &format!("/hooks/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let r = h.call_expect(Method::DELETE, &format!("/hooks/{id}"), 200).await;
     let deleted: Value = r.json().await.unwrap();
     assert_eq!(deleted["data"]["id"], id);
     assert_eq!(h.get(&format!("/hooks/{id}")).await.status(), 404);
-    let r = h
-        .request(Method::DELETE, &format!("/hooks/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    h.call_expect(Method::DELETE, &format!("/hooks/{id}"), 404).await;
     assert_eq!(h.get_json("/hooks").await["data"].as_array().unwrap().len(), 1);
 
     assert_eq!(h.sim.count("POST", PathKind::Hooks, 200), 2);
@@ -186,9 +171,7 @@ async fn bad_hooks_are_refused_with_the_field_named() {
     .await;
     assert!(errors["destination"].is_string());
     assert_eq!(h.get_json("/hooks/1").await["data"]["destination"], https);
-    let r = h
-        .send_json(Method::PUT, "/hooks/999", json!({"is_active": false}))
+    h.send_expect(Method::PUT, "/hooks/999", json!({"is_active": false}), 404)
         .await;
-    assert_eq!(r.status(), 404);
     assert_eq!(h.get("/hooks/abc").await.status(), 404);
 }

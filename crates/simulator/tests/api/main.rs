@@ -75,6 +75,35 @@ impl Harness {
         self.request(method, path).json(&body).send().await.unwrap()
     }
 
+    /// Sends `body` and asserts the answer's status; the answer is left for more checks.
+    pub async fn send_expect(&self, method: Method, path: &str, body: Value, status: u16) -> Response {
+        let r = self.send_json(method.clone(), path, body).await;
+        assert_eq!(r.status(), status, "{method} {path}");
+        r
+    }
+
+    /// A `POST` that must answer 200; its JSON answer.
+    pub async fn post_ok(&self, path: &str, body: Value) -> Value {
+        self.write_ok(Method::POST, path, body).await
+    }
+
+    /// A `PUT` that must answer 200; its JSON answer.
+    pub async fn put_ok(&self, path: &str, body: Value) -> Value {
+        self.write_ok(Method::PUT, path, body).await
+    }
+
+    async fn write_ok(&self, method: Method, path: &str, body: Value) -> Value {
+        let r = self.send_expect(method, path, body, 200).await;
+        r.json().await.unwrap()
+    }
+
+    /// A request without a body (a `DELETE` by `id:in`, say), asserting the answer's status.
+    pub async fn call_expect(&self, method: Method, path: &str, status: u16) -> Response {
+        let r = self.request(method.clone(), path).send().await.unwrap();
+        assert_eq!(r.status(), status, "{method} {path}");
+        r
+    }
+
     /// Every page of a collection (`path` has a query string), following `links.next`,
     /// each record decoded as `T`.
     pub async fn all<T: DeserializeOwned>(&self, path: &str) -> Vec<T> {

@@ -164,12 +164,8 @@ async fn writes_report_per_item_and_leave_the_customer_alone() {
         Some("teal")
     );
 
-    let r = h
-        .request(Method::DELETE, &format!("/customers/3/metafields/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    h.call_expect(Method::DELETE, &format!("/customers/3/metafields/{id}"), 204)
+        .await;
     assert!(h.sim.metafields().iter().all(|m| m.id != id));
     let size = h
         .sim
