@@ -234,3 +234,12 @@ pub(crate) fn upsert_fields(current: &[FieldRec], new: &[FormFieldValue]) -> Box
 pub(crate) fn text_or(value: &Option<String>, current: &Text) -> Text {
     value.as_deref().map_or_else(|| current.clone(), text)
 }
+
+/// For each named text field of a record, [`text_or`]: the payload's value when it
+/// carries one, else the record's own (how writes treat the fields they leave out).
+macro_rules! text_fields_or_kept {
+    ($rec:expr, $input:expr; $($field:ident),+ $(,)?) => {
+        $($rec.$field = $crate::state::input::text_or(&$input.$field, &$rec.$field);)+
+    };
+}
+pub(crate) use text_fields_or_kept;

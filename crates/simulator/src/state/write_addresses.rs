@@ -5,7 +5,7 @@
 use bigcommerce_models::Address;
 
 use super::input::upsert_fields;
-use super::input::{AddressInput, WriteError, check_address, check_items, field_recs, text_or};
+use super::input::{AddressInput, WriteError, check_address, check_items, field_recs, text_fields_or_kept};
 use super::{SimState, now};
 use crate::data::convert::address;
 use crate::data::{AddressRec, AddressType, Secs, text};
@@ -132,18 +132,12 @@ impl AddressRec {
     /// update edits an address, and how a create fills a blank one. Form fields are
     /// the caller's (a create takes them as sent, an update upserts them by name).
     fn apply(&mut self, a: &AddressInput) {
-        self.first_name = text_or(&a.first_name, &self.first_name);
-        self.last_name = text_or(&a.last_name, &self.last_name);
-        self.company = text_or(&a.company, &self.company);
-        self.address1 = text_or(&a.address1, &self.address1);
-        self.address2 = text_or(&a.address2, &self.address2);
-        self.city = text_or(&a.city, &self.city);
-        self.state_or_province = text_or(&a.state_or_province, &self.state_or_province);
-        self.postal_code = text_or(&a.postal_code, &self.postal_code);
+        text_fields_or_kept!(self, a;
+            first_name, last_name, company, address1, address2, city, state_or_province, postal_code, phone
+        );
         if let Some(cc) = &a.country_code {
             self.country_code = text(&cc.to_ascii_uppercase());
         }
-        self.phone = text_or(&a.phone, &self.phone);
         if let Some(kind) = a.address_type.as_deref().and_then(AddressType::parse) {
             self.address_type = kind;
         }

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use bigcommerce_models::Customer;
 
 use super::input::{CustomerInput, WriteError, upsert_fields};
-use super::input::{MAX_BATCH, Problems, check_address, check_fields, check_items, field_recs, text_or};
+use super::input::{MAX_BATCH, Problems, check_address, check_fields, check_items, field_recs};
+use super::input::{text_fields_or_kept, text_or};
 use super::{SimState, now};
 use crate::data::convert::Include;
 use crate::data::{AttrRec, CustomerRec, text};
@@ -166,13 +167,9 @@ impl CustomerRec {
     /// update edits a customer, and how a create fills a blank one. What only one of
     /// them does (form fields, `registration_ip_address`, nested records) is the caller's.
     fn apply(&mut self, c: &CustomerInput) {
-        self.email = text_or(&c.email, &self.email);
-        self.first_name = text_or(&c.first_name, &self.first_name);
-        self.last_name = text_or(&c.last_name, &self.last_name);
-        self.company = text_or(&c.company, &self.company);
-        self.phone = text_or(&c.phone, &self.phone);
-        self.notes = text_or(&c.notes, &self.notes);
-        self.tax_exempt_category = text_or(&c.tax_exempt_category, &self.tax_exempt_category);
+        text_fields_or_kept!(self, c;
+            email, first_name, last_name, company, phone, notes, tax_exempt_category
+        );
         self.customer_group_id = c.customer_group_id.unwrap_or(self.customer_group_id);
         self.origin_channel_id = c.origin_channel_id.unwrap_or(self.origin_channel_id);
         if let Some(ids) = &c.channel_ids {
