@@ -165,46 +165,37 @@ impl SimState {
         &mut self,
         items: Vec<AttrValueInput>,
     ) -> Result<Vec<AttributeValue>, WriteError> {
-        check_items(
-            &items,
-            MAX_BATCH,
-            "Upsert customer attribute values failed.",
-            |p, i, v| {
-                let found = |id| self.customer_rec(id).is_some();
-                p.known(
-                    format!("{i}.customer_id"),
-                    v.customer_id,
-                    found,
-                    "customer not found",
-                );
-                let kind = match v.attribute_id {
-                    None => {
-                        p.add(format!("{i}.attribute_id"), "is required");
-                        None
-                    }
-                    Some(id) => {
-                        let kind = self.attribute_def_rec(id).map(|a| a.kind);
-                        if kind.is_none() {
-                            p.add(format!("{i}.attribute_id"), "attribute not found");
-                        }
-                        kind
-                    }
-                };
-                match (&v.value, kind) {
-                    (None, _) => p.add(format!("{i}.value"), "is required"),
-                    (Some(s), _) if s.chars().count() > 255 => {
-                        p.add(format!("{i}.value"), "must be at most 255 characters")
-                    }
-                    (Some(s), Some(AttrKind::Number)) if s.trim().parse::<f64>().is_err() => {
-                        p.add(format!("{i}.value"), "must be a number for a number attribute")
-                    }
-                    (Some(s), Some(AttrKind::Date)) if parse_filter(s.trim()).is_none() => {
-                        p.add(format!("{i}.value"), "must be a date for a date attribute")
-                    }
-                    _ => {}
+        const TITLE: &str = "Upsert customer attribute values failed.";
+        check_items(&items, MAX_BATCH, TITLE, |p, i, v| {
+            let found = |id| self.customer_rec(id).is_some();
+            p.known(format!("{i}.customer_id"), v.customer_id, found, "customer");
+            let kind = match v.attribute_id {
+                None => {
+                    p.add(format!("{i}.attribute_id"), "is required");
+                    None
                 }
-            },
-        )?;
+                Some(id) => {
+                    let kind = self.attribute_def_rec(id).map(|a| a.kind);
+                    if kind.is_none() {
+                        p.add(format!("{i}.attribute_id"), "attribute not found");
+                    }
+                    kind
+                }
+            };
+            match (&v.value, kind) {
+                (None, _) => p.add(format!("{i}.value"), "is required"),
+                (Some(s), _) if s.chars().count() > 255 => {
+                    p.add(format!("{i}.value"), "must be at most 255 characters")
+                }
+                (Some(s), Some(AttrKind::Number)) if s.trim().parse::<f64>().is_err() => {
+                    p.add(format!("{i}.value"), "must be a number for a number attribute")
+                }
+                (Some(s), Some(AttrKind::Date)) if parse_filter(s.trim()).is_none() => {
+                    p.add(format!("{i}.value"), "must be a date for a date attribute")
+                }
+                _ => {}
+            }
+        })?;
         let t = now();
         let mut out = Vec::with_capacity(items.len());
         for v in items {

@@ -132,30 +132,26 @@ impl SimState {
         &mut self,
         items: Vec<AttrDefInput>,
     ) -> Result<Vec<AttributeDefinition>, WriteError> {
-        check_items(
-            &items,
-            usize::MAX,
-            "Update customer attributes failed.",
-            |p, i, a| {
-                let found = |id| self.attribute_defs.contains_key(&id);
-                p.known(format!("{i}.id"), a.id, found, "attribute not found");
-                let Some(cur) = a.id.and_then(|id| self.attribute_defs.get(&id)) else {
-                    return;
-                };
-                check_name(p, format!("{i}.name"), &a.name, false);
-                if let Some(name) = &a.name
-                    && self.attribute_name_taken(name, a.id)
-                {
-                    p.add(
-                        format!("{i}.name"),
-                        format!("An attribute named {name:?} already exists."),
-                    );
-                }
-                if a.kind.as_deref().is_some_and(|k| k != cur.kind.as_str()) {
-                    p.add(format!("{i}.type"), "cannot be changed once set");
-                }
-            },
-        )?;
+        const TITLE: &str = "Update customer attributes failed.";
+        check_items(&items, usize::MAX, TITLE, |p, i, a| {
+            let found = |id| self.attribute_defs.contains_key(&id);
+            p.known(format!("{i}.id"), a.id, found, "attribute");
+            let Some(cur) = a.id.and_then(|id| self.attribute_defs.get(&id)) else {
+                return;
+            };
+            check_name(p, format!("{i}.name"), &a.name, false);
+            if let Some(name) = &a.name
+                && self.attribute_name_taken(name, a.id)
+            {
+                p.add(
+                    format!("{i}.name"),
+                    format!("An attribute named {name:?} already exists."),
+                );
+            }
+            if a.kind.as_deref().is_some_and(|k| k != cur.kind.as_str()) {
+                p.add(format!("{i}.type"), "cannot be changed once set");
+            }
+        })?;
         let t = now();
         let mut out = Vec::with_capacity(items.len());
         for a in items {

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::SimState;
 use super::filter::Paging;
-use super::input::{WriteError, check_items};
+use super::input::{WriteError, check_field, check_items};
 use crate::data::convert_resources::{FieldOwner, form_field};
 use crate::data::records::FieldType;
 use crate::data::{FieldRec, FieldValue, text};
@@ -128,32 +128,20 @@ impl SimState {
         &mut self,
         items: Vec<FormFieldRecord>,
     ) -> Result<Vec<FormFieldRecord>, WriteError> {
-        check_items(
-            &items,
-            usize::MAX,
-            "Upsert form field values failed.",
-            |p, i, f| {
-                match (f.customer_id, f.address_id) {
-                    (Some(c), None) if self.customer_rec(c).is_none() => {
-                        p.add(format!("{i}.customer_id"), "customer not found")
-                    }
-                    (None, Some(a)) if self.address_rec(a).is_none() => {
-                        p.add(format!("{i}.address_id"), "address not found")
-                    }
-                    (Some(_), None) | (None, Some(_)) => {}
-                    _ => p.add(format!("{i}"), "give exactly one of customer_id and address_id"),
+        const TITLE: &str = "Upsert form field values failed.";
+        check_items(&items, usize::MAX, TITLE, |p, i, f| {
+            match (f.customer_id, f.address_id) {
+                (Some(c), None) if self.customer_rec(c).is_none() => {
+                    p.add(format!("{i}.customer_id"), "customer not found")
                 }
-                if f.name.trim().is_empty() {
-                    p.add(format!("{i}.name"), "is required");
+                (None, Some(a)) if self.address_rec(a).is_none() => {
+                    p.add(format!("{i}.address_id"), "address not found")
                 }
-                if FieldValue::from_json(&f.value).is_none() {
-                    p.add(
-                        format!("{i}.value"),
-                        "must be a string, a number or a list of strings",
-                    );
-                }
-            },
-        )?;
+                (Some(_), None) | (None, Some(_)) => {}
+                _ => p.add(format!("{i}"), "give exactly one of customer_id and address_id"),
+            }
+            check_field(p, &i.to_string(), &f.name, &f.value);
+        })?;
         let mut out = Vec::with_capacity(items.len());
         for f in items {
             let (Some(owner), Some(value)) = (

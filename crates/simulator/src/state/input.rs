@@ -108,17 +108,17 @@ impl Problems {
         }
     }
 
-    /// An id the item must give that names a record (`found`), else `missing`.
+    /// An id the item must give, of a `what` that is `found`.
     pub(crate) fn known(
         &mut self,
         key: String,
         id: Option<i64>,
         found: impl FnOnce(i64) -> bool,
-        missing: &str,
+        what: &str,
     ) {
         match id {
             None => self.add(key, "is required"),
-            Some(id) if !found(id) => self.add(key, missing),
+            Some(id) if !found(id) => self.add(key, format!("{what} not found")),
             Some(_) => {}
         }
     }
@@ -164,15 +164,21 @@ pub(crate) fn check_batch<T>(items: &[T], max: usize, title: &str) -> Result<(),
 
 pub(crate) fn check_fields(p: &mut Problems, prefix: &str, fields: &Option<Vec<FormFieldValue>>) {
     for (k, f) in fields.iter().flatten().enumerate() {
-        if f.name.trim().is_empty() {
-            p.add(format!("{prefix}.form_fields.{k}.name"), "is required");
-        }
-        if FieldValue::from_json(&f.value).is_none() {
-            p.add(
-                format!("{prefix}.form_fields.{k}.value"),
-                "must be a string, a number or a list of strings",
-            );
-        }
+        check_field(p, &format!("{prefix}.form_fields.{k}"), &f.name, &f.value);
+    }
+}
+
+/// One form field value (`<prefix>.name`, `<prefix>.value`): named, and of a kind a
+/// form field holds.
+pub(crate) fn check_field(p: &mut Problems, prefix: &str, name: &str, value: &serde_json::Value) {
+    if name.trim().is_empty() {
+        p.add(format!("{prefix}.name"), "is required");
+    }
+    if FieldValue::from_json(value).is_none() {
+        p.add(
+            format!("{prefix}.value"),
+            "must be a string, a number or a list of strings",
+        );
     }
 }
 

@@ -14,21 +14,12 @@ use crate::webhooks::event::Change;
 impl SimState {
     /// Creates addresses; exact duplicates are skipped and absent from the result.
     pub fn create_addresses(&mut self, items: Vec<AddressInput>) -> Result<Vec<Address>, WriteError> {
-        check_items(
-            &items,
-            usize::MAX,
-            "Create customer addresses failed.",
-            |p, i, a| {
-                let found = |id| self.customer_rec(id).is_some();
-                p.known(
-                    format!("{i}.customer_id"),
-                    a.customer_id,
-                    found,
-                    "customer not found",
-                );
-                check_address(p, &i.to_string(), a, true);
-            },
-        )?;
+        const TITLE: &str = "Create customer addresses failed.";
+        check_items(&items, usize::MAX, TITLE, |p, i, a| {
+            let found = |id| self.customer_rec(id).is_some();
+            p.known(format!("{i}.customer_id"), a.customer_id, found, "customer");
+            check_address(p, &i.to_string(), a, true);
+        })?;
         let t = now();
         let created: Vec<i64> = items
             .iter()
@@ -58,16 +49,12 @@ impl SimState {
 
     /// Updates addresses by `id`; an edit that would duplicate a sibling is skipped.
     pub fn update_addresses(&mut self, items: Vec<AddressInput>) -> Result<Vec<Address>, WriteError> {
-        check_items(
-            &items,
-            usize::MAX,
-            "Update customer addresses failed.",
-            |p, i, a| {
-                let found = |id| self.address_rec(id).is_some();
-                p.known(format!("{i}.id"), a.id, found, "address not found");
-                check_address(p, &i.to_string(), a, false);
-            },
-        )?;
+        const TITLE: &str = "Update customer addresses failed.";
+        check_items(&items, usize::MAX, TITLE, |p, i, a| {
+            let found = |id| self.address_rec(id).is_some();
+            p.known(format!("{i}.id"), a.id, found, "address");
+            check_address(p, &i.to_string(), a, false);
+        })?;
         let t = now();
         let mut updated = Vec::new();
         for a in &items {

@@ -17,7 +17,8 @@ impl SimState {
     /// Creates up to 10 customers (with their nested addresses and attribute values).
     pub fn create_customers(&mut self, items: Vec<CustomerInput>) -> Result<Vec<Customer>, WriteError> {
         let mut seen = HashSet::new();
-        check_items(&items, MAX_BATCH, "Create customers failed.", |p, i, c| {
+        const TITLE: &str = "Create customers failed.";
+        check_items(&items, MAX_BATCH, TITLE, |p, i, c| {
             self.check_customer(p, i, c, true, &mut seen);
             let addresses = c.addresses.as_deref().unwrap_or_default();
             if addresses.len() > MAX_BATCH {
@@ -75,9 +76,10 @@ impl SimState {
     /// Updates up to 10 customers by `id`; only the fields present change.
     pub fn update_customers(&mut self, items: Vec<CustomerInput>) -> Result<Vec<Customer>, WriteError> {
         let mut seen = HashSet::new();
-        check_items(&items, MAX_BATCH, "Update customers failed.", |p, i, c| {
+        const TITLE: &str = "Update customers failed.";
+        check_items(&items, MAX_BATCH, TITLE, |p, i, c| {
             let found = |id| self.customer_rec(id).is_some();
-            p.known(format!("{i}.id"), c.id, found, "customer not found");
+            p.known(format!("{i}.id"), c.id, found, "customer");
             self.check_customer(p, i, c, false, &mut seen);
         })?;
         let t = now();
