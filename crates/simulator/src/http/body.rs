@@ -74,10 +74,10 @@ pub(crate) fn json(body: &[u8]) -> Result<Value, ApiError> {
 pub(crate) fn items<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>, ApiError> {
     let value = json(body)?;
     let Value::Array(items) = value else {
-        return Err(ApiError::Unprocessable {
-            title: "The request body must be a JSON array.".to_owned(),
-            errors: BTreeMap::new(),
-        });
+        return Err(ApiError::unprocessable(
+            "The request body must be a JSON array.",
+            BTreeMap::new(),
+        ));
     };
     let mut errors = BTreeMap::new();
     let mut out = Vec::with_capacity(items.len());
@@ -92,9 +92,9 @@ pub(crate) fn items<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>, ApiError
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(ApiError::Unprocessable {
-            title: "The request body has invalid items.".to_owned(),
+        Err(ApiError::unprocessable(
+            "The request body has invalid items.",
             errors,
-        })
+        ))
     }
 }

@@ -27,10 +27,8 @@ pub(crate) async fn get(State(app): State<Arc<Shared>>, PathId(id): PathId) -> R
 }
 
 fn bad(key: &str, msg: String) -> ApiError {
-    ApiError::Unprocessable {
-        title: "Update customer consent failed.".to_owned(),
-        errors: BTreeMap::from([(key.to_owned(), msg)]),
-    }
+    let errors = BTreeMap::from([(key.to_owned(), msg)]);
+    ApiError::unprocessable("Update customer consent failed.", errors)
 }
 
 /// One of `allow` / `deny`: absent is empty; otherwise an array of known categories.

@@ -28,10 +28,7 @@ fn input(body: &[u8]) -> Result<HookInput, ApiError> {
 }
 
 fn invalid(errors: Problems) -> ApiError {
-    ApiError::Unprocessable {
-        title: "The webhook is not valid.".to_owned(),
-        errors,
-    }
+    ApiError::unprocessable("The webhook is not valid.", errors)
 }
 
 fn one<T: serde::Serialize>(hook: &T) -> Response {

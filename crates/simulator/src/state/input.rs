@@ -29,15 +29,21 @@ pub enum WriteError {
 /// `customer_Post` and `customer_Put` in one: `id` is required by updates only.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct CustomerInput {
+    /// The customer an update changes; creates get a new one.
     pub id: Option<i64>,
+    /// Required of creates; unique in the store, whatever its case.
     pub email: Option<String>,
+    /// Required of creates; never blank.
     pub first_name: Option<String>,
+    /// Required of creates; never blank.
     pub last_name: Option<String>,
     pub company: Option<String>,
     pub phone: Option<String>,
     pub notes: Option<String>,
     pub tax_exempt_category: Option<String>,
+    /// Updates only: a create leaves it blank, as the API does.
     pub registration_ip_address: Option<String>,
+    /// `0` (no group) unless sent.
     pub customer_group_id: Option<i64>,
     /// Creates only (`customerAddresses_CustomerPost`); `customer_id` is ignored.
     pub addresses: Option<Vec<AddressInput>>,
@@ -69,19 +75,26 @@ pub struct AuthenticationInput {
 /// `address_Post` and `address_Put` in one: creates need `customer_id`, updates `id`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct AddressInput {
+    /// The address an update changes.
     pub id: Option<i64>,
+    /// The owner a create adds to; an update cannot move an address.
     pub customer_id: Option<i64>,
+    /// Required of creates, like `last_name`, `address1`, `city` and `country_code`.
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    /// Optional, but part of what makes two addresses duplicates.
     pub company: Option<String>,
     pub address1: Option<String>,
     pub address2: Option<String>,
     pub city: Option<String>,
     pub state_or_province: Option<String>,
     pub postal_code: Option<String>,
+    /// Two letters, stored upper-cased.
     pub country_code: Option<String>,
     pub phone: Option<String>,
+    /// `residential` (the default) or `commercial`.
     pub address_type: Option<String>,
+    /// Creates keep them as sent; updates set them by name, keeping the others.
     pub form_fields: Option<Vec<FormFieldValue>>,
 }
 
