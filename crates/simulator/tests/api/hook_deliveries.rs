@@ -24,6 +24,20 @@ async fn hook(h: &Harness, rx: &Receiver, scope: &str) -> i64 {
     hook["id"].as_i64().unwrap()
 }
 
+/// A store with one hook on `scope` (see [`hook`]) and the receiver it delivers to.
+async fn listening(scope: &str) -> (Harness, Receiver) {
+    let h = store().await;
+    let rx = Receiver::start().await;
+    hook(&h, &rx, scope).await;
+    (h, rx)
+}
+
+/// Once every delivery is settled: how many were sent and how many given up.
+async fn settled_counts(h: &Harness) -> (u64, u64) {
+    settle(h).await;
+    (h.sim.webhooks_sent(), h.sim.webhooks_failed())
+}
+
 fn address_body(customer_id: i64, city: &str) -> Value {
     json!([{"customer_id": customer_id, "first_name": "A", "last_name": "B", "address1": "1 Main St",
             "city": city, "country_code": "US", "state_or_province": "Texas", "postal_code": "78759"}])
@@ -128,15 +142,12 @@ async fn http_writes_announce_changes_already_visible() {
             address("created", nested, cid),
         ]
     );
-    settle(&h).await;
-    assert_eq!((h.sim.webhooks_sent(), h.sim.webhooks_failed()), (7, 0));
+    assert_eq!(settled_counts(&h).await, (7, 0));
 }
 
 #[tokio::test]
 async fn hooks_hear_only_their_scope() {
-    let h = store().await;
-    let rx = Receiver::start().await;
-    hook(&h, &rx, "store/customer/address/updated").await;
+    let (h, rx) = listening("store/customer/address/updated").await;
     hook(&h, &rx, "store/customer/deleted").await;
     let aid = h.sim.addresses()[0].id;
     let owner = h.sim.addresses()[0].customer_id;
@@ -226,26 +237,20 @@ async fn the_configured_target_hears_edits_made_mid_request() {
 
 #[tokio::test]
 async fn a_refused_delivery_is_retried() {
-    let h = store().await;
-    let rx = Receiver::start().await;
-    hook(&h, &rx, "store/customer/updated").await;
+    let (h, rx) = listening("store/customer/updated").await;
     rx.refuse_next(1);
     h.sim.touch_customers(&[1]);
     let got = rx.wait_for(2).await;
     assert_eq!(got[0].body, got[1].body, "the retry repeats the delivery");
-    settle(&h).await;
-    assert_eq!((h.sim.webhooks_sent(), h.sim.webhooks_failed()), (1, 0));
+    assert_eq!(settled_counts(&h).await, (1, 0));
 }
 
 #[tokio::test]
 async fn a_delivery_is_given_up_after_the_retries() {
-    let h = store().await;
-    let rx = Receiver::start().await;
-    hook(&h, &rx, "store/customer/updated").await;
+    let (h, rx) = listening("store/customer/updated").await;
     rx.refuse_next(u64::MAX);
     h.sim.touch_customers(&[1]);
-    settle(&h).await;
-    assert_eq!((h.sim.webhooks_sent(), h.sim.webhooks_failed()), (0, 1));
+    assert_eq!(settled_counts(&h).await, (0, 1));
     assert_eq!(rx.received().len(), 4, "one attempt and three retries");
 }
 
@@ -283,9 +288,7 @@ async fn inactive_and_deleted_hooks_send_nothing() {
 
 #[tokio::test]
 async fn the_duplicate_switch_delivers_twice() {
-    let h = store().await;
-    let rx = Receiver::start().await;
-    hook(&h, &rx, "store/customer/updated").await;
+    let (h, rx) = listening("store/customer/updated").await;
     h.sim.duplicate_next_webhooks(true);
     h.sim.touch_customers(&[1]);
     let got = rx.wait_for(2).await;

@@ -71,6 +71,14 @@ impl Harness {
         r.json().await.unwrap()
     }
 
+    /// Asserts that `GET path?<query>` answers 422 for each query in `bad`.
+    pub async fn assert_refused_queries(&self, path: &str, bad: &[&str]) {
+        for query in bad {
+            let r = self.get(&format!("{path}?{query}")).await;
+            assert_eq!(r.status(), 422, "{path}?{query}");
+        }
+    }
+
     pub async fn send_json(&self, method: Method, path: &str, body: Value) -> Response {
         self.request(method, path).json(&body).send().await.unwrap()
     }
