@@ -13,6 +13,25 @@ fn rss_mib() -> u64 {
     kb.and_then(|k| k.parse::<u64>().ok()).unwrap_or(0) / 1024
 }
 
+/// GETs `url` and prints how long the whole answer took, its size and `what`.
+async fn timed_get(client: &reqwest::Client, sim: &Simulator, url: &str, what: &str) {
+    let t = Instant::now();
+    let body = client
+        .get(url)
+        .header("X-Auth-Token", sim.token())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    println!(
+        "{:>8.2} ms  {:>7} bytes  {what}",
+        t.elapsed().as_secs_f64() * 1e3,
+        body.len()
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let n: usize = std::env::args()
@@ -38,21 +57,7 @@ async fn main() {
     ] {
         for page in [1, pages / 2, pages] {
             let url = format!("{base}?{query}&limit=250&page={page}");
-            let t = Instant::now();
-            let body = client
-                .get(&url)
-                .header("X-Auth-Token", sim.token())
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
-            println!(
-                "{:>8.2} ms  {:>7} bytes  page {page} {query}",
-                t.elapsed().as_secs_f64() * 1e3,
-                body.len()
-            );
+            timed_get(&client, &sim, &url, &format!("page {page} {query}")).await;
         }
     }
     // The sub-resource listings walk indexes, not the customer rows; time a deep page.
@@ -65,21 +70,7 @@ async fn main() {
         "/customers/metafields?limit=250&page=100&direction=desc",
         "/customers/77/stored-instruments",
     ] {
-        let t = Instant::now();
-        let body = client
-            .get(format!("{v3}{path}"))
-            .header("X-Auth-Token", sim.token())
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
-        println!(
-            "{:>8.2} ms  {:>7} bytes  {path}",
-            t.elapsed().as_secs_f64() * 1e3,
-            body.len()
-        );
+        timed_get(&client, &sim, &format!("{v3}{path}"), path).await;
     }
     sim.shutdown().await;
 }

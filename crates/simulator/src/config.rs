@@ -57,70 +57,41 @@ impl Default for SimConfig {
     }
 }
 
-impl SimConfig {
-    pub fn with_store_hash(mut self, hash: impl Into<String>) -> Self {
-        self.store_hash = hash.into();
-        self
-    }
+/// One `with_*` setter a field, which takes the field's type (or, written
+/// `impl Into<T>`, anything that converts into it). Each setter's doc is its field's.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident => $field:ident: $ty:ty;)*) => {
+        impl SimConfig {
+            $(
+                #[doc = concat!("Sets [`SimConfig::", stringify!($field), "`].")]
+                $(#[$doc])*
+                pub fn $name(mut self, value: $ty) -> Self {
+                    self.$field = value.into();
+                    self
+                }
+            )*
+        }
+    };
+}
 
-    pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.token = token.into();
-        self
-    }
-
-    pub fn with_customers(mut self, n: usize) -> Self {
-        self.customers = n;
-        self
-    }
-
-    pub fn with_seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
+setters! {
+    with_store_hash => store_hash: impl Into<String>;
+    with_token => token: impl Into<String>;
+    with_customers => customers: usize;
+    with_seed => seed: u64;
     /// `Some(q)`: `q` requests per window; `None`: unlimited.
-    pub fn with_quota(mut self, quota: Option<u32>) -> Self {
-        self.quota = quota;
-        self
-    }
-
-    pub fn with_window_ms(mut self, ms: u64) -> Self {
-        self.window_ms = ms;
-        self
-    }
-
-    pub fn with_latency_ms(mut self, ms: u64) -> Self {
-        self.latency_ms = ms;
-        self
-    }
-
+    with_quota => quota: Option<u32>;
+    with_window_ms => window_ms: u64;
+    with_latency_ms => latency_ms: u64;
     /// Clamped to `[0, 1]`.
-    pub fn with_fault_rate(mut self, p: f64) -> Self {
-        self.fault_rate = p;
-        self
-    }
+    with_fault_rate => fault_rate: f64;
+    with_max_addresses => max_addresses: usize;
+    with_address_edits_touch_customer => address_edits_touch_customer: bool;
+    with_instruments_scope => instruments_scope: bool;
+    with_listing_lag => listing_lag: f64;
+}
 
-    pub fn with_max_addresses(mut self, n: usize) -> Self {
-        self.max_addresses = n;
-        self
-    }
-
-    pub fn with_address_edits_touch_customer(mut self, on: bool) -> Self {
-        self.address_edits_touch_customer = on;
-        self
-    }
-
-    pub fn with_instruments_scope(mut self, on: bool) -> Self {
-        self.instruments_scope = on;
-        self
-    }
-
-    /// See [`SimConfig::listing_lag`].
-    pub fn with_listing_lag(mut self, rate: f64) -> Self {
-        self.listing_lag = rate;
-        self
-    }
-
+impl SimConfig {
     /// See [`SimConfig::webhook_target`].
     pub fn with_webhook_target(mut self, url: impl Into<String>, secret: impl Into<String>) -> Self {
         self.webhook_target = Some((url.into(), secret.into()));

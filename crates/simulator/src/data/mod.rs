@@ -27,8 +27,10 @@ pub(crate) fn text(s: &str) -> Text {
 /// Every timestamp is kept as whole seconds since the Unix epoch, like the API.
 pub(crate) type Secs = i64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum AddressType {
+    /// What an address is unless it says otherwise.
+    #[default]
     Residential,
     Commercial,
 }
@@ -98,7 +100,7 @@ pub(crate) struct AttrRec {
     pub date_modified: Secs,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct CustomerRec {
     pub id: i64,
     pub email: Text,
@@ -124,7 +126,7 @@ pub(crate) struct CustomerRec {
     pub force_password_reset: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct AddressRec {
     pub id: i64,
     pub customer_id: i64,

@@ -137,7 +137,7 @@ pub(crate) const PERMISSION_SETS: [&str; 5] = [
 ];
 
 /// One customer metafield (`resource_type` is always `customer`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct MetafieldRec {
     pub id: i64,
     pub customer_id: i64,

@@ -10,8 +10,9 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::errors::ApiError;
-use super::render;
+use super::extract::PathId;
 use super::resource_params::path_id;
+use super::{body, patched, render};
 use crate::counters::PathKind;
 use crate::data::convert_resources::{consent, patch_value, patched};
 use crate::data::records::ConsentRec;
@@ -20,24 +21,14 @@ use crate::shared::Shared;
 /// The scope `GET /customers/{id}/stored-instruments` needs at least.
 const INSTRUMENTS_SCOPE: &str = "store_stored_payment_instruments_read_only";
 
-pub(crate) async fn get(
-    State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let (rec, patch) = {
-        let state = &app.inner.lock().state;
-        let rec = state.consent_rec(id).ok_or(ApiError::NotFound)?;
-        (rec, state.record_patch(PathKind::Consent, id).cloned())
-    };
+pub(crate) async fn get(State(app): State<Arc<Shared>>, PathId(id): PathId) -> Result<Response, ApiError> {
+    let (rec, patch) = patched::record(&app, PathKind::Consent, id, |s| s.consent_rec(id))?;
     Ok(render::bare(&patched(consent(&rec), patch.as_ref())))
 }
 
 fn bad(key: &str, msg: String) -> ApiError {
-    ApiError::Unprocessable {
-        title: "Update customer consent failed.".to_owned(),
-        errors: BTreeMap::from([(key.to_owned(), msg)]),
-    }
+    let errors = BTreeMap::from([(key.to_owned(), msg)]);
+    ApiError::unprocessable("Update customer consent failed.", errors)
 }
 
 /// One of `allow` / `deny`: absent is empty; otherwise an array of known categories.
@@ -58,11 +49,10 @@ fn categories(body: &Value, key: &str) -> Result<u8, ApiError> {
 /// Replaces both lists (a missing one is empty) and stamps `updated_at`.
 pub(crate) async fn put(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let body: Value = serde_json::from_slice(&body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let body = body::json(&body)?;
     if !body.is_object() {
         return Err(bad("body", "must be a JSON object".to_owned()));
     }
@@ -83,17 +73,14 @@ pub(crate) async fn put(
 /// 403 without the instruments scope, 404 for an unknown customer, else a bare array.
 pub(crate) async fn instruments(
     State(app): State<Arc<Shared>>,
+    // Not a [`PathId`]: the scope is checked before the id.
     Path((_, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     if !app.control.lock().instruments_scope {
         return Err(ApiError::Forbidden(INSTRUMENTS_SCOPE));
     }
     let id = path_id(&id)?;
-    let (mut list, patch) = {
-        let state = &app.inner.lock().state;
-        let list = state.instruments_of(id).ok_or(ApiError::NotFound)?;
-        (list, state.record_patch(PathKind::StoredInstruments, id).cloned())
-    };
+    let (mut list, patch) = patched::record(&app, PathKind::StoredInstruments, id, |s| s.instruments_of(id))?;
     for item in &mut list {
         patch_value(item, patch.as_ref());
     }

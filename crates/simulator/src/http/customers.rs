@@ -1,30 +1,22 @@
-//! `/stores/{hash}/v3/customers`: list, create, update, delete.
+//! `GET /stores/{hash}/v3/customers`; its writes are
+//! [`super::body::writes`] and [`super::body::deletes`] over the state's.
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::Response;
 
 use super::errors::ApiError;
-use super::params::{self, Pairs};
-use super::{body, render};
+use super::extract::QueryPairs;
+use super::params::{self};
+use super::render;
 use crate::data::convert::Row;
 use crate::shared::Shared;
-use crate::state::SimState;
-
-pub(crate) fn query_pairs(q: Result<Query<Pairs>, QueryRejection>) -> Result<Pairs, ApiError> {
-    q.map(|Query(p)| p)
-        .map_err(|e| ApiError::bad_param("query", e.body_text()))
-}
 
 pub(crate) async fn list(
     State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(q)?;
     let q = params::customer_query(&pairs)?;
     let (total, views) = {
         let state = &mut app.inner.lock().state;
@@ -36,20 +28,4 @@ pub(crate) async fn list(
     // Building and serialising the models happens outside the lock.
     let rows: Vec<Row> = views.into_iter().map(|v| v.into_row(&q.include)).collect();
     Ok(render::collection(&rows, total, q.paging, &pairs))
-}
-
-pub(crate) async fn create(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    body::write(&app, &body, SimState::create_customers)
-}
-
-pub(crate) async fn update(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    body::write(&app, &body, SimState::update_customers)
-}
-
-/// Without `id:in` nothing is deleted and the answer is still 204 (per the spec).
-pub(crate) async fn delete(
-    State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
-) -> Result<StatusCode, ApiError> {
-    body::delete_ids(&app, q, SimState::delete_customers)
 }

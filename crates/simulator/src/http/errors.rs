@@ -28,11 +28,6 @@ pub(crate) enum ApiError {
     MalformedBody(String),
     #[error("Invalid value for query parameter {param}.")]
     BadParam { param: String, reason: String },
-    #[error("{title}")]
-    Unprocessable {
-        title: String,
-        errors: BTreeMap<String, String>,
-    },
     #[error(transparent)]
     Write(#[from] WriteError),
     #[error("Injected server error {0}.")]
@@ -40,6 +35,15 @@ pub(crate) enum ApiError {
 }
 
 impl ApiError {
+    /// A write refused as invalid (422), whatever refused it: `errors` names what is
+    /// wrong with what.
+    pub(crate) fn unprocessable(title: &str, errors: BTreeMap<String, String>) -> Self {
+        ApiError::Write(WriteError::Invalid {
+            title: title.to_owned(),
+            errors,
+        })
+    }
+
     pub(crate) fn bad_param(param: &str, reason: impl Into<String>) -> Self {
         ApiError::BadParam {
             param: param.to_owned(),
@@ -55,7 +59,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ApiError::MalformedBody(_) => StatusCode::BAD_REQUEST,
-            ApiError::BadParam { .. } | ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadParam { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Write(WriteError::TooMany { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Write(WriteError::Invalid { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Injected(code) => {
@@ -67,9 +71,7 @@ impl ApiError {
     fn errors(&self) -> BTreeMap<String, String> {
         match self {
             ApiError::BadParam { param, reason } => BTreeMap::from([(param.clone(), reason.clone())]),
-            ApiError::Unprocessable { errors, .. } | ApiError::Write(WriteError::Invalid { errors, .. }) => {
-                errors.clone()
-            }
+            ApiError::Write(WriteError::Invalid { errors, .. }) => errors.clone(),
             _ => BTreeMap::new(),
         }
     }

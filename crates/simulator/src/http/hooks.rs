@@ -5,22 +5,19 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 
-use super::customers::query_pairs;
 use super::errors::ApiError;
-use super::params::{self, Pairs};
-use super::render;
-use super::resource_params::path_id;
+use super::extract::{PathId, QueryPairs};
+use super::params::{self};
+use super::{body, render};
 use crate::shared::Shared;
 use crate::state::now;
 use crate::webhooks::registry::{HookInput, Problems};
 
 fn input(body: &[u8]) -> Result<HookInput, ApiError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let value = body::json(body)?;
     if !value.is_object() {
         return Err(invalid(BTreeMap::from([(
             "body".to_owned(),
@@ -31,10 +28,7 @@ fn input(body: &[u8]) -> Result<HookInput, ApiError> {
 }
 
 fn invalid(errors: Problems) -> ApiError {
-    ApiError::Unprocessable {
-        title: "The webhook is not valid.".to_owned(),
-        errors,
-    }
+    ApiError::unprocessable("The webhook is not valid.", errors)
 }
 
 fn one<T: serde::Serialize>(hook: &T) -> Response {
@@ -43,9 +37,8 @@ fn one<T: serde::Serialize>(hook: &T) -> Response {
 
 pub(crate) async fn list(
     State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(q)?;
     let paging = params::paging(&pairs)?;
     let hooks = app.read_hooks(|r| r.list());
     let page: Vec<_> = hooks
@@ -64,21 +57,16 @@ pub(crate) async fn create(State(app): State<Arc<Shared>>, body: Bytes) -> Resul
     Ok(one(&hook))
 }
 
-pub(crate) async fn get(
-    State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
+pub(crate) async fn get(State(app): State<Arc<Shared>>, PathId(id): PathId) -> Result<Response, ApiError> {
     let hook = app.read_hooks(|r| r.get(id)).ok_or(ApiError::NotFound)?;
     Ok(one(&hook))
 }
 
 pub(crate) async fn update(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
     let input = input(&body)?;
     let hook = app
         .edit_hooks(|r| r.update(id, input, now()))
@@ -88,11 +76,7 @@ pub(crate) async fn update(
 }
 
 /// Answers the removed hook, as BigCommerce does.
-pub(crate) async fn delete(
-    State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
+pub(crate) async fn delete(State(app): State<Arc<Shared>>, PathId(id): PathId) -> Result<Response, ApiError> {
     let hook = app.edit_hooks(|r| r.delete(id)).ok_or(ApiError::NotFound)?;
     Ok(one(&hook))
 }

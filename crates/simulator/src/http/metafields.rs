@@ -9,49 +9,41 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
-use super::customers::query_pairs;
 use super::errors::ApiError;
+use super::extract::{PathId, QueryPairs};
 use super::params::Pairs;
 use super::resource_params::{metafield_query, path_id};
-use super::{body, render};
+use super::{body, patched, render};
 use crate::counters::PathKind;
-use crate::data::convert_resources::{metafield, patched};
+use crate::data::convert_resources::{self, metafield};
 use crate::shared::Shared;
+use crate::state::SimState;
 use crate::state::filter::Paging;
 use crate::state::metafields_write::MetafieldInput;
 
 fn listing(app: &Shared, pairs: &Pairs, customer: Option<i64>) -> Result<Response, ApiError> {
     let (filter, paging) = metafield_query(pairs, customer)?;
-    let (total, rows, patches) = {
-        let state = &app.inner.lock().state;
+    let page = |state: &mut SimState| {
         if customer.is_some_and(|c| state.customer_rec(c).is_none()) {
             return Err(ApiError::NotFound);
         }
-        let (total, rows) = state.metafield_page(&filter, paging);
-        let patches = state.patches(PathKind::Metafields, rows.iter().map(|m| m.id));
-        (total, rows, patches)
+        Ok(state.metafield_page(&filter, paging))
     };
-    let data: Vec<_> = rows
-        .iter()
-        .zip(&patches)
-        .map(|(m, p)| patched(metafield(m), p.as_ref()))
-        .collect();
-    Ok(render::collection(&data, total, paging, pairs))
+    let listing = patched::Listing::new(PathKind::Metafields, paging, pairs);
+    listing.answer(app, page, |_, m| m.id, metafield)
 }
 
 /// `GET /customers/metafields`: every customer's.
 pub(crate) async fn list_all(
     State(app): State<Arc<Shared>>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    listing(&app, &query_pairs(q)?, None)
+    listing(&app, &pairs, None)
 }
 
 pub(crate) async fn create_batch(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
@@ -76,16 +68,15 @@ pub(crate) async fn delete_batch(State(app): State<Arc<Shared>>, body: Bytes) ->
 /// `GET /customers/{id}/metafields`.
 pub(crate) async fn list_customer(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    PathId(id): PathId,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    listing(&app, &query_pairs(q)?, Some(id))
+    listing(&app, &pairs, Some(id))
 }
 
 /// One object (what the spec gives) or an array of them.
 fn one_or_many<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, ApiError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| ApiError::MalformedBody(e.to_string()))?;
+    let value = body::json(bytes)?;
     if value.is_array() {
         return body::items(bytes);
     }
@@ -94,21 +85,15 @@ fn one_or_many<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, ApiError> {
         .map_err(|e| ApiError::bad_param("body", e.to_string()))
 }
 
-fn known_customer(app: &Shared, id: &str) -> Result<i64, ApiError> {
-    let id = path_id(id)?;
-    if app.inner.lock().state.customer_rec(id).is_none() {
-        return Err(ApiError::NotFound);
-    }
-    Ok(id)
-}
-
 /// `POST /customers/{id}/metafields`: `resource_id` is the path's customer.
 pub(crate) async fn create_for_customer(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = known_customer(&app, &id)?;
+    if app.inner.lock().state.customer_rec(id).is_none() {
+        return Err(ApiError::NotFound);
+    }
     let items = one_or_many::<MetafieldInput>(&body)?;
     let out = app.inner.lock().state.create_metafields(items, Some(id));
     Ok(render::batch(&out.done, &out.failed))
@@ -128,16 +113,11 @@ fn owned(app: &Shared, customer: &str, metafield: &str) -> Result<(i64, i64), Ap
 pub(crate) async fn get_one(
     State(app): State<Arc<Shared>>,
     Path((_, customer, mid)): Path<(String, String, String)>,
-    q: Result<Query<Pairs>, QueryRejection>,
+    QueryPairs(pairs): QueryPairs,
 ) -> Result<Response, ApiError> {
-    let pairs = query_pairs(q)?;
     let (_, id) = owned(&app, &customer, &mid)?;
-    let (rec, patch) = {
-        let state = &app.inner.lock().state;
-        let rec = state.metafield_rec(id).cloned().ok_or(ApiError::NotFound)?;
-        (rec, state.record_patch(PathKind::Metafields, id).cloned())
-    };
-    let data = [patched(metafield(&rec), patch.as_ref())];
+    let (rec, patch) = patched::record(&app, PathKind::Metafields, id, |s| s.metafield_rec(id).cloned())?;
+    let data = [convert_resources::patched(metafield(&rec), patch.as_ref())];
     Ok(render::collection(
         &data,
         1,

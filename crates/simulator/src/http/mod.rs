@@ -7,12 +7,14 @@ pub(crate) mod body;
 pub(crate) mod consent;
 pub(crate) mod customers;
 pub(crate) mod errors;
+pub(crate) mod extract;
 pub(crate) mod faults;
 pub(crate) mod form_fields;
 pub(crate) mod gate;
 pub(crate) mod hooks;
 pub(crate) mod metafields;
 pub(crate) mod params;
+pub(crate) mod patched;
 pub(crate) mod rate_limit;
 pub(crate) mod render;
 pub(crate) mod resource_params;
@@ -25,6 +27,7 @@ use axum::routing::{MethodRouter, get};
 use axum::{Router, middleware};
 
 use crate::shared::Shared;
+use crate::state::SimState;
 use errors::ApiError;
 
 async fn not_found() -> Response {
@@ -41,19 +44,20 @@ fn resources() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
         (
             "/attributes",
             get(attributes::list)
-                .post(attributes::create)
-                .put(attributes::update)
-                .delete(attributes::delete),
+                .post(body::writes(SimState::create_attribute_defs))
+                .put(body::writes(SimState::update_attribute_defs))
+                // The definitions go with their values.
+                .delete(body::deletes(SimState::delete_attribute_defs)),
         ),
         (
             "/attribute-values",
             get(attributes::list_values)
-                .put(attributes::upsert_values)
-                .delete(attributes::delete_values),
+                .put(body::writes(SimState::upsert_attribute_values))
+                .delete(body::deletes(SimState::delete_attribute_values)),
         ),
         (
             "/form-field-values",
-            get(form_fields::list).put(form_fields::upsert),
+            get(form_fields::list).put(body::writes(SimState::upsert_form_field_values)),
         ),
         ("/{customer_id}/consent", get(consent::get).put(consent::put)),
         ("/{customer_id}/stored-instruments", get(consent::instruments)),
@@ -84,13 +88,14 @@ fn resources() -> Vec<(&'static str, MethodRouter<Arc<Shared>>)> {
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let customers = get(customers::list)
-        .post(customers::create)
-        .put(customers::update)
-        .delete(customers::delete);
+        .post(body::writes(SimState::create_customers))
+        .put(body::writes(SimState::update_customers))
+        // A customer goes with its addresses.
+        .delete(body::deletes(SimState::delete_customers));
     let addresses = get(addresses::list)
-        .post(addresses::create)
-        .put(addresses::update)
-        .delete(addresses::delete);
+        .post(body::writes(SimState::create_addresses))
+        .put(body::writes(SimState::update_addresses))
+        .delete(body::deletes(SimState::delete_addresses));
     let mut router = Router::new()
         .route("/stores/{store_hash}/v3/customers", customers)
         .route("/stores/{store_hash}/v3/customers/addresses", addresses)

@@ -4,21 +4,17 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use bigcommerce_models::resources::CustomerSettings;
 use serde_json::Value;
 
 use super::errors::ApiError;
-use super::render;
-use super::resource_params::path_id;
+use super::extract::PathId;
+use super::{body, patched, render};
 use crate::counters::PathKind;
 use crate::data::convert_resources::patch_value;
 use crate::shared::Shared;
-
-fn parse(body: &[u8]) -> Result<Value, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::MalformedBody(e.to_string()))
-}
 
 fn show(
     settings: &CustomerSettings,
@@ -37,46 +33,31 @@ fn show(
     render::bare(&value)
 }
 
-pub(crate) async fn get(State(app): State<Arc<Shared>>) -> Response {
-    let (settings, patch) = {
-        let state = &app.inner.lock().state;
-        (
-            state.settings(),
-            state.record_patch(PathKind::Settings, 0).cloned(),
-        )
-    };
-    show(&settings, false, patch.as_ref())
+pub(crate) async fn get(State(app): State<Arc<Shared>>) -> Result<Response, ApiError> {
+    let (settings, patch) = patched::record(&app, PathKind::Settings, 0, |s| Some(s.settings()))?;
+    Ok(show(&settings, false, patch.as_ref()))
 }
 
 pub(crate) async fn put(State(app): State<Arc<Shared>>, body: Bytes) -> Result<Response, ApiError> {
-    let body = parse(&body)?;
+    let body = body::json(&body)?;
     let settings = app.inner.lock().state.put_settings(&body)?;
     Ok(show(&settings, false, None))
 }
 
 pub(crate) async fn get_channel(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
+    PathId(id): PathId,
 ) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let (settings, patch) = {
-        let state = &app.inner.lock().state;
-        let settings = state.channel_setting(id).ok_or(ApiError::NotFound)?;
-        (
-            settings,
-            state.record_patch(PathKind::ChannelSettings, id).cloned(),
-        )
-    };
+    let (settings, patch) = patched::record(&app, PathKind::ChannelSettings, id, |s| s.channel_setting(id))?;
     Ok(show(&settings, true, patch.as_ref()))
 }
 
 pub(crate) async fn put_channel(
     State(app): State<Arc<Shared>>,
-    Path((_, id)): Path<(String, String)>,
+    PathId(id): PathId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = path_id(&id)?;
-    let body = parse(&body)?;
+    let body = body::json(&body)?;
     let settings = app
         .inner
         .lock()

@@ -17,6 +17,13 @@ fn sync(slot: &mut Text, before: &Option<String>, after: &Option<String>) {
     }
 }
 
+/// [`sync`] for each named text field of the record and its before/after models.
+macro_rules! sync_fields {
+    ($rec:expr, $before:expr, $after:expr; $($field:ident),+ $(,)?) => {
+        $(sync(&mut $rec.$field, &$before.$field, &$after.$field);)+
+    };
+}
+
 impl SimState {
     pub fn customer_count(&self) -> usize {
         self.customer_ids.len()
@@ -87,21 +94,8 @@ impl SimState {
         let Some(rec) = self.customer_mut(id) else {
             return false;
         };
-        sync(&mut rec.email, &before.email, &after.email);
-        sync(&mut rec.first_name, &before.first_name, &after.first_name);
-        sync(&mut rec.last_name, &before.last_name, &after.last_name);
-        sync(&mut rec.company, &before.company, &after.company);
-        sync(&mut rec.phone, &before.phone, &after.phone);
-        sync(&mut rec.notes, &before.notes, &after.notes);
-        sync(
-            &mut rec.tax_exempt_category,
-            &before.tax_exempt_category,
-            &after.tax_exempt_category,
-        );
-        sync(
-            &mut rec.registration_ip_address,
-            &before.registration_ip_address,
-            &after.registration_ip_address,
+        sync_fields!(rec, before, after;
+            email, first_name, last_name, company, phone, notes, tax_exempt_category, registration_ip_address
         );
         rec.customer_group_id = after.customer_group_id.unwrap_or(0);
         rec.origin_channel_id = after.origin_channel_id.unwrap_or(rec.origin_channel_id);
@@ -169,20 +163,10 @@ impl SimState {
         let Some(rec) = self.address_mut(id) else {
             return false;
         };
-        sync(&mut rec.first_name, &before.first_name, &after.first_name);
-        sync(&mut rec.last_name, &before.last_name, &after.last_name);
-        sync(&mut rec.company, &before.company, &after.company);
-        sync(&mut rec.address1, &before.address1, &after.address1);
-        sync(&mut rec.address2, &before.address2, &after.address2);
-        sync(&mut rec.city, &before.city, &after.city);
-        sync(
-            &mut rec.state_or_province,
-            &before.state_or_province,
-            &after.state_or_province,
+        sync_fields!(rec, before, after;
+            first_name, last_name, company, address1, address2, city, state_or_province, postal_code,
+            country_code, phone
         );
-        sync(&mut rec.postal_code, &before.postal_code, &after.postal_code);
-        sync(&mut rec.country_code, &before.country_code, &after.country_code);
-        sync(&mut rec.phone, &before.phone, &after.phone);
         if let Some(kind) = after.address_type.as_deref().and_then(AddressType::parse) {
             rec.address_type = kind;
         }

@@ -8,7 +8,7 @@ use bigcommerce_models::time::parse_filter;
 use serde::Deserialize;
 
 use super::filter::{DateRange, Paging};
-use super::input::{MAX_BATCH, Problems, WriteError, check_batch};
+use super::input::{MAX_BATCH, WriteError, check_items};
 use super::{SimState, now};
 use crate::data::convert::attribute;
 use crate::data::records::AttrKind;
@@ -166,16 +166,9 @@ impl SimState {
         items: Vec<AttrValueInput>,
     ) -> Result<Vec<AttributeValue>, WriteError> {
         const TITLE: &str = "Upsert customer attribute values failed.";
-        check_batch(&items, MAX_BATCH, TITLE)?;
-        let mut p = Problems::default();
-        for (i, v) in items.iter().enumerate() {
-            match v.customer_id {
-                None => p.add(format!("{i}.customer_id"), "is required"),
-                Some(id) if self.customer_rec(id).is_none() => {
-                    p.add(format!("{i}.customer_id"), "customer not found")
-                }
-                Some(_) => {}
-            }
+        check_items(&items, MAX_BATCH, TITLE, |p, i, v| {
+            let found = |id| self.customer_rec(id).is_some();
+            p.known(format!("{i}.customer_id"), v.customer_id, found, "customer");
             let kind = match v.attribute_id {
                 None => {
                     p.add(format!("{i}.attribute_id"), "is required");
@@ -202,8 +195,7 @@ impl SimState {
                 }
                 _ => {}
             }
-        }
-        p.finish(TITLE)?;
+        })?;
         let t = now();
         let mut out = Vec::with_capacity(items.len());
         for v in items {

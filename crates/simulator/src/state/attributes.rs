@@ -8,7 +8,7 @@ use bigcommerce_models::resources::AttributeDefinition;
 use serde::Deserialize;
 
 use super::filter::{DateRange, Paging};
-use super::input::{Problems, WriteError, check_batch};
+use super::input::{Problems, WriteError, check_batch, check_items};
 use super::{SimState, now};
 use crate::data::convert_resources::attribute_def;
 use crate::data::records::{AttrDefRec, AttrKind};
@@ -133,19 +133,13 @@ impl SimState {
         items: Vec<AttrDefInput>,
     ) -> Result<Vec<AttributeDefinition>, WriteError> {
         const TITLE: &str = "Update customer attributes failed.";
-        check_batch(&items, usize::MAX, TITLE)?;
-        let mut p = Problems::default();
-        for (i, a) in items.iter().enumerate() {
+        check_items(&items, usize::MAX, TITLE, |p, i, a| {
+            let found = |id| self.attribute_defs.contains_key(&id);
+            p.known(format!("{i}.id"), a.id, found, "attribute");
             let Some(cur) = a.id.and_then(|id| self.attribute_defs.get(&id)) else {
-                let msg = if a.id.is_none() {
-                    "is required"
-                } else {
-                    "attribute not found"
-                };
-                p.add(format!("{i}.id"), msg);
-                continue;
+                return;
             };
-            check_name(&mut p, format!("{i}.name"), &a.name, false);
+            check_name(p, format!("{i}.name"), &a.name, false);
             if let Some(name) = &a.name
                 && self.attribute_name_taken(name, a.id)
             {
@@ -157,8 +151,7 @@ impl SimState {
             if a.kind.as_deref().is_some_and(|k| k != cur.kind.as_str()) {
                 p.add(format!("{i}.type"), "cannot be changed once set");
             }
-        }
-        p.finish(TITLE)?;
+        })?;
         let t = now();
         let mut out = Vec::with_capacity(items.len());
         for a in items {

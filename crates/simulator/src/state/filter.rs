@@ -119,11 +119,16 @@ impl CustomerFilter {
     }
 }
 
+/// The address listing's filters; each `None` when its parameter is absent.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AddressFilter {
+    /// `id:in`, sorted: the page is read straight from these ids.
     pub ids: Option<Vec<i64>>,
+    /// `customer_id:in`, sorted (matched by binary search).
     pub customer_ids: Option<Vec<i64>>,
+    /// `company:in`, lower-cased.
     pub companies: Option<Vec<String>>,
+    /// `name:in`: full names ("first last"), lower-cased.
     pub names: Option<Vec<String>>,
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::SimState;
 use super::filter::Paging;
-use super::input::{Problems, WriteError, check_batch};
+use super::input::{WriteError, check_field, check_items};
 use crate::data::convert_resources::{FieldOwner, form_field};
 use crate::data::records::FieldType;
 use crate::data::{FieldRec, FieldValue, text};
@@ -129,9 +129,7 @@ impl SimState {
         items: Vec<FormFieldRecord>,
     ) -> Result<Vec<FormFieldRecord>, WriteError> {
         const TITLE: &str = "Upsert form field values failed.";
-        check_batch(&items, usize::MAX, TITLE)?;
-        let mut p = Problems::default();
-        for (i, f) in items.iter().enumerate() {
+        check_items(&items, usize::MAX, TITLE, |p, i, f| {
             match (f.customer_id, f.address_id) {
                 (Some(c), None) if self.customer_rec(c).is_none() => {
                     p.add(format!("{i}.customer_id"), "customer not found")
@@ -142,17 +140,8 @@ impl SimState {
                 (Some(_), None) | (None, Some(_)) => {}
                 _ => p.add(format!("{i}"), "give exactly one of customer_id and address_id"),
             }
-            if f.name.trim().is_empty() {
-                p.add(format!("{i}.name"), "is required");
-            }
-            if FieldValue::from_json(&f.value).is_none() {
-                p.add(
-                    format!("{i}.value"),
-                    "must be a string, a number or a list of strings",
-                );
-            }
-        }
-        p.finish(TITLE)?;
+            check_field(p, &i.to_string(), &f.name, &f.value);
+        })?;
         let mut out = Vec::with_capacity(items.len());
         for f in items {
             let (Some(owner), Some(value)) = (

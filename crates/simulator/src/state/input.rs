@@ -29,15 +29,21 @@ pub enum WriteError {
 /// `customer_Post` and `customer_Put` in one: `id` is required by updates only.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct CustomerInput {
+    /// The customer an update changes; creates get a new one.
     pub id: Option<i64>,
+    /// Required of creates; unique in the store, whatever its case.
     pub email: Option<String>,
+    /// Required of creates; never blank.
     pub first_name: Option<String>,
+    /// Required of creates; never blank.
     pub last_name: Option<String>,
     pub company: Option<String>,
     pub phone: Option<String>,
     pub notes: Option<String>,
     pub tax_exempt_category: Option<String>,
+    /// Updates only: a create leaves it blank, as the API does.
     pub registration_ip_address: Option<String>,
+    /// `0` (no group) unless sent.
     pub customer_group_id: Option<i64>,
     /// Creates only (`customerAddresses_CustomerPost`); `customer_id` is ignored.
     pub addresses: Option<Vec<AddressInput>>,
@@ -69,19 +75,26 @@ pub struct AuthenticationInput {
 /// `address_Post` and `address_Put` in one: creates need `customer_id`, updates `id`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct AddressInput {
+    /// The address an update changes.
     pub id: Option<i64>,
+    /// The owner a create adds to; an update cannot move an address.
     pub customer_id: Option<i64>,
+    /// Required of creates, like `last_name`, `address1`, `city` and `country_code`.
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    /// Optional, but part of what makes two addresses duplicates.
     pub company: Option<String>,
     pub address1: Option<String>,
     pub address2: Option<String>,
     pub city: Option<String>,
     pub state_or_province: Option<String>,
     pub postal_code: Option<String>,
+    /// Two letters, stored upper-cased.
     pub country_code: Option<String>,
     pub phone: Option<String>,
+    /// `residential` (the default) or `commercial`.
     pub address_type: Option<String>,
+    /// Creates keep them as sent; updates set them by name, keeping the others.
     pub form_fields: Option<Vec<FormFieldValue>>,
 }
 
@@ -108,6 +121,21 @@ impl Problems {
         }
     }
 
+    /// An id the item must give, of a `what` that is `found`.
+    pub(crate) fn known(
+        &mut self,
+        key: String,
+        id: Option<i64>,
+        found: impl FnOnce(i64) -> bool,
+        what: &str,
+    ) {
+        match id {
+            None => self.add(key, "is required"),
+            Some(id) if !found(id) => self.add(key, format!("{what} not found")),
+            Some(_) => {}
+        }
+    }
+
     pub(crate) fn finish(self, title: &str) -> Result<(), WriteError> {
         if self.0.is_empty() {
             Ok(())
@@ -118,6 +146,22 @@ impl Problems {
             })
         }
     }
+}
+
+/// Validates a whole batch before anything is applied: its size, then `check` on
+/// each item with its index; refused as a whole (`title`) when any item has a problem.
+pub(crate) fn check_items<T>(
+    items: &[T],
+    max: usize,
+    title: &str,
+    mut check: impl FnMut(&mut Problems, usize, &T),
+) -> Result<(), WriteError> {
+    check_batch(items, max, title)?;
+    let mut p = Problems::default();
+    for (i, item) in items.iter().enumerate() {
+        check(&mut p, i, item);
+    }
+    p.finish(title)
 }
 
 pub(crate) fn check_batch<T>(items: &[T], max: usize, title: &str) -> Result<(), WriteError> {
@@ -133,15 +177,21 @@ pub(crate) fn check_batch<T>(items: &[T], max: usize, title: &str) -> Result<(),
 
 pub(crate) fn check_fields(p: &mut Problems, prefix: &str, fields: &Option<Vec<FormFieldValue>>) {
     for (k, f) in fields.iter().flatten().enumerate() {
-        if f.name.trim().is_empty() {
-            p.add(format!("{prefix}.form_fields.{k}.name"), "is required");
-        }
-        if FieldValue::from_json(&f.value).is_none() {
-            p.add(
-                format!("{prefix}.form_fields.{k}.value"),
-                "must be a string, a number or a list of strings",
-            );
-        }
+        check_field(p, &format!("{prefix}.form_fields.{k}"), &f.name, &f.value);
+    }
+}
+
+/// One form field value (`<prefix>.name`, `<prefix>.value`): named, and of a kind a
+/// form field holds.
+pub(crate) fn check_field(p: &mut Problems, prefix: &str, name: &str, value: &serde_json::Value) {
+    if name.trim().is_empty() {
+        p.add(format!("{prefix}.name"), "is required");
+    }
+    if FieldValue::from_json(value).is_none() {
+        p.add(
+            format!("{prefix}.value"),
+            "must be a string, a number or a list of strings",
+        );
     }
 }
 
@@ -203,3 +253,12 @@ pub(crate) fn upsert_fields(current: &[FieldRec], new: &[FormFieldValue]) -> Box
 pub(crate) fn text_or(value: &Option<String>, current: &Text) -> Text {
     value.as_deref().map_or_else(|| current.clone(), text)
 }
+
+/// For each named text field of a record, [`text_or`]: the payload's value when it
+/// carries one, else the record's own (how writes treat the fields they leave out).
+macro_rules! text_fields_or_kept {
+    ($rec:expr, $input:expr; $($field:ident),+ $(,)?) => {
+        $($rec.$field = $crate::state::input::text_or(&$input.$field, &$rec.$field);)+
+    };
+}
+pub(crate) use text_fields_or_kept;

@@ -5,6 +5,7 @@
 use bigcommerce_models::resources::Metafield;
 use serde::Deserialize;
 
+use super::input::text_fields_or_kept;
 use super::metafields::SIM_CLIENT_ID;
 use super::{SimState, now};
 use crate::data::convert_resources::metafield;
@@ -84,10 +85,6 @@ fn check(m: &MetafieldInput, creating: bool) -> Result<(), String> {
     }
 }
 
-fn or_current(v: &Option<String>, current: &crate::data::Text) -> crate::data::Text {
-    v.as_deref().map_or_else(|| current.clone(), text)
-}
-
 impl SimState {
     /// Creates metafields on `customer`, or (batch form) on each item's `resource_id`.
     pub(crate) fn create_metafields(
@@ -102,25 +99,20 @@ impl SimState {
                 None => Err("resource_id is required".to_owned()),
                 Some(c) if self.customer_rec(c).is_none() => Err(format!("customer {c} does not exist")),
                 Some(c) => check(&m, true).and_then(|()| {
-                    let (ns, key) = (
-                        m.namespace.as_deref().unwrap_or(""),
-                        m.key.as_deref().unwrap_or(""),
-                    );
-                    if self.metafield_taken(c, ns, key, 0) {
-                        return Err(format!("customer {c} already has a metafield {ns}/{key}"));
-                    }
-                    let rec = MetafieldRec {
-                        id: self.take_metafield_id(),
+                    let mut rec = MetafieldRec {
                         customer_id: c,
-                        namespace: text(ns),
-                        key: text(key),
-                        value: text(m.value.as_deref().unwrap_or("")),
-                        permission_set: text(m.permission_set.as_deref().unwrap_or("read")),
-                        description: text(m.description.as_deref().unwrap_or("")),
+                        permission_set: text("read"),
                         owner_client_id: text(SIM_CLIENT_ID),
                         date_created: t,
                         date_modified: t,
+                        ..MetafieldRec::default()
                     };
+                    text_fields_or_kept!(rec, m; namespace, key, value, permission_set, description);
+                    let (ns, key) = (&rec.namespace, &rec.key);
+                    if self.metafield_taken(c, ns, key, 0) {
+                        return Err(format!("customer {c} already has a metafield {ns}/{key}"));
+                    }
+                    rec.id = self.take_metafield_id();
                     let out = metafield(&rec);
                     self.insert_metafield(rec);
                     Ok(out)
@@ -144,11 +136,7 @@ impl SimState {
                 Some(cur) if customer.is_none_or(|c| c == cur.customer_id) => {
                     check(&m, false).and_then(|()| {
                         let mut next = cur.clone();
-                        next.namespace = or_current(&m.namespace, &cur.namespace);
-                        next.key = or_current(&m.key, &cur.key);
-                        next.value = or_current(&m.value, &cur.value);
-                        next.permission_set = or_current(&m.permission_set, &cur.permission_set);
-                        next.description = or_current(&m.description, &cur.description);
+                        text_fields_or_kept!(next, m; namespace, key, value, permission_set, description);
                         next.date_modified = t;
                         if self.metafield_taken(cur.customer_id, &next.namespace, &next.key, cur.id) {
                             return Err(format!(

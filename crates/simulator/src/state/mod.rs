@@ -178,23 +178,19 @@ impl SimState {
     }
 
     pub(crate) fn customer_rec(&self, id: i64) -> Option<&CustomerRec> {
-        let slot = usize::try_from(id.checked_sub(1)?).ok()?;
-        self.customers.get(slot)?.as_ref()
+        self.customers.get(slot(id)?)?.as_ref()
     }
 
     fn customer_mut(&mut self, id: i64) -> Option<&mut CustomerRec> {
-        let slot = usize::try_from(id.checked_sub(1)?).ok()?;
-        self.customers.get_mut(slot)?.as_mut()
+        self.customers.get_mut(slot(id)?)?.as_mut()
     }
 
     pub(crate) fn address_rec(&self, id: i64) -> Option<&AddressRec> {
-        let slot = usize::try_from(id.checked_sub(1)?).ok()?;
-        self.addresses.get(slot)?.as_ref()
+        self.addresses.get(slot(id)?)?.as_ref()
     }
 
     fn address_mut(&mut self, id: i64) -> Option<&mut AddressRec> {
-        let slot = usize::try_from(id.checked_sub(1)?).ok()?;
-        self.addresses.get_mut(slot)?.as_mut()
+        self.addresses.get_mut(slot(id)?)?.as_mut()
     }
 
     fn next_customer_id(&self) -> i64 {
@@ -289,8 +285,7 @@ impl SimState {
     }
 
     fn remove_address(&mut self, id: i64) -> Option<AddressRec> {
-        let slot = usize::try_from(id.checked_sub(1)?).ok()?;
-        let rec = self.addresses.get_mut(slot)?.take()?;
+        let rec = self.addresses.get_mut(slot(id)?)?.take()?;
         self.address_ids.remove(&id);
         self.field_addresses.remove(&id);
         if let Some(c) = self.customer_mut(rec.customer_id) {
@@ -313,4 +308,10 @@ impl SimState {
             .flatten()
             .any(|c| Some(c.id) != except && c.email.eq_ignore_ascii_case(email))
     }
+}
+
+/// Where record `id` sits in its table: ids start at 1 and index the slots directly;
+/// `None` for an id below 1.
+fn slot(id: i64) -> Option<usize> {
+    usize::try_from(id.checked_sub(1)?).ok()
 }

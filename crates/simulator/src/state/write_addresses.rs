@@ -5,7 +5,7 @@
 use bigcommerce_models::Address;
 
 use super::input::upsert_fields;
-use super::input::{AddressInput, Problems, WriteError, check_address, check_batch, field_recs, text_or};
+use super::input::{AddressInput, WriteError, check_address, check_items, field_recs, text_fields_or_kept};
 use super::{SimState, now};
 use crate::data::convert::address;
 use crate::data::{AddressRec, AddressType, Secs, text};
@@ -15,19 +15,11 @@ impl SimState {
     /// Creates addresses; exact duplicates are skipped and absent from the result.
     pub fn create_addresses(&mut self, items: Vec<AddressInput>) -> Result<Vec<Address>, WriteError> {
         const TITLE: &str = "Create customer addresses failed.";
-        check_batch(&items, usize::MAX, TITLE)?;
-        let mut p = Problems::default();
-        for (i, a) in items.iter().enumerate() {
-            match a.customer_id {
-                None => p.add(format!("{i}.customer_id"), "is required"),
-                Some(id) if self.customer_rec(id).is_none() => {
-                    p.add(format!("{i}.customer_id"), "customer not found")
-                }
-                Some(_) => {}
-            }
-            check_address(&mut p, &i.to_string(), a, true);
-        }
-        p.finish(TITLE)?;
+        check_items(&items, usize::MAX, TITLE, |p, i, a| {
+            let found = |id| self.customer_rec(id).is_some();
+            p.known(format!("{i}.customer_id"), a.customer_id, found, "customer");
+            check_address(p, &i.to_string(), a, true);
+        })?;
         let t = now();
         let created: Vec<i64> = items
             .iter()
@@ -38,27 +30,13 @@ impl SimState {
 
     /// Adds one validated address unless it duplicates one its customer already has.
     pub(super) fn add_address_unchecked(&mut self, a: &AddressInput, t: Secs) -> Option<i64> {
-        let empty = text("");
-        let rec = AddressRec {
+        let mut rec = AddressRec {
             id: self.next_address_id(),
             customer_id: a.customer_id?,
-            first_name: text_or(&a.first_name, &empty),
-            last_name: text_or(&a.last_name, &empty),
-            company: text_or(&a.company, &empty),
-            address1: text_or(&a.address1, &empty),
-            address2: text_or(&a.address2, &empty),
-            city: text_or(&a.city, &empty),
-            state_or_province: text_or(&a.state_or_province, &empty),
-            postal_code: text_or(&a.postal_code, &empty),
-            country_code: text(&a.country_code.as_deref().unwrap_or_default().to_ascii_uppercase()),
-            phone: text_or(&a.phone, &empty),
-            address_type: a
-                .address_type
-                .as_deref()
-                .and_then(AddressType::parse)
-                .unwrap_or(AddressType::Residential),
             form_fields: field_recs(a.form_fields.as_deref().unwrap_or_default()).into_boxed_slice(),
+            ..AddressRec::default()
         };
+        rec.apply(a);
         if self.duplicates(&rec) {
             return None;
         }
@@ -72,17 +50,11 @@ impl SimState {
     /// Updates addresses by `id`; an edit that would duplicate a sibling is skipped.
     pub fn update_addresses(&mut self, items: Vec<AddressInput>) -> Result<Vec<Address>, WriteError> {
         const TITLE: &str = "Update customer addresses failed.";
-        check_batch(&items, usize::MAX, TITLE)?;
-        let mut p = Problems::default();
-        for (i, a) in items.iter().enumerate() {
-            match a.id {
-                None => p.add(format!("{i}.id"), "is required"),
-                Some(id) if self.address_rec(id).is_none() => p.add(format!("{i}.id"), "address not found"),
-                Some(_) => {}
-            }
-            check_address(&mut p, &i.to_string(), a, false);
-        }
-        p.finish(TITLE)?;
+        check_items(&items, usize::MAX, TITLE, |p, i, a| {
+            let found = |id| self.address_rec(id).is_some();
+            p.known(format!("{i}.id"), a.id, found, "address");
+            check_address(p, &i.to_string(), a, false);
+        })?;
         let t = now();
         let mut updated = Vec::new();
         for a in &items {
@@ -90,21 +62,7 @@ impl SimState {
                 continue;
             };
             let mut next = cur.clone();
-            next.first_name = text_or(&a.first_name, &cur.first_name);
-            next.last_name = text_or(&a.last_name, &cur.last_name);
-            next.company = text_or(&a.company, &cur.company);
-            next.address1 = text_or(&a.address1, &cur.address1);
-            next.address2 = text_or(&a.address2, &cur.address2);
-            next.city = text_or(&a.city, &cur.city);
-            next.state_or_province = text_or(&a.state_or_province, &cur.state_or_province);
-            next.postal_code = text_or(&a.postal_code, &cur.postal_code);
-            if let Some(cc) = &a.country_code {
-                next.country_code = text(&cc.to_ascii_uppercase());
-            }
-            next.phone = text_or(&a.phone, &cur.phone);
-            if let Some(kind) = a.address_type.as_deref().and_then(AddressType::parse) {
-                next.address_type = kind;
-            }
+            next.apply(a);
             if let Some(fields) = &a.form_fields {
                 next.form_fields = upsert_fields(&cur.form_fields, fields);
             }
@@ -153,5 +111,22 @@ impl SimState {
     /// One address as the API shows it, with its form fields.
     pub fn address(&self, id: i64) -> Option<Address> {
         self.address_rec(id).map(|a| address(a, true))
+    }
+}
+
+impl AddressRec {
+    /// Writes the fields `a` carries over this address, keeping the others: how an
+    /// update edits an address, and how a create fills a blank one. Form fields are
+    /// the caller's (a create takes them as sent, an update upserts them by name).
+    fn apply(&mut self, a: &AddressInput) {
+        text_fields_or_kept!(self, a;
+            first_name, last_name, company, address1, address2, city, state_or_province, postal_code, phone
+        );
+        if let Some(cc) = &a.country_code {
+            self.country_code = text(&cc.to_ascii_uppercase());
+        }
+        if let Some(kind) = a.address_type.as_deref().and_then(AddressType::parse) {
+            self.address_type = kind;
+        }
     }
 }

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use bigcommerce_models::Customer;
 
 use super::input::{CustomerInput, WriteError, upsert_fields};
-use super::input::{MAX_BATCH, Problems, check_address, check_batch, check_fields, field_recs, text_or};
+use super::input::{MAX_BATCH, Problems, check_address, check_fields, check_items, field_recs};
+use super::input::{text_fields_or_kept, text_or};
 use super::{SimState, now};
 use crate::data::convert::Include;
 use crate::data::{AttrRec, CustomerRec, text};
@@ -15,32 +16,23 @@ use crate::webhooks::event::Change;
 impl SimState {
     /// Creates up to 10 customers (with their nested addresses and attribute values).
     pub fn create_customers(&mut self, items: Vec<CustomerInput>) -> Result<Vec<Customer>, WriteError> {
-        const TITLE: &str = "Create customers failed.";
-        check_batch(&items, MAX_BATCH, TITLE)?;
-        let mut p = Problems::default();
         let mut seen = HashSet::new();
-        for (i, c) in items.iter().enumerate() {
-            p.non_empty(format!("{i}.first_name"), &c.first_name, true);
-            p.non_empty(format!("{i}.last_name"), &c.last_name, true);
-            self.check_email(&mut p, i, &c.email, true, None, &mut seen);
-            check_fields(&mut p, &i.to_string(), &c.form_fields);
+        const TITLE: &str = "Create customers failed.";
+        check_items(&items, MAX_BATCH, TITLE, |p, i, c| {
+            self.check_customer(p, i, c, true, &mut seen);
             let addresses = c.addresses.as_deref().unwrap_or_default();
             if addresses.len() > MAX_BATCH {
                 p.add(format!("{i}.addresses"), "at most 10 addresses");
             }
             for (k, a) in addresses.iter().enumerate() {
-                check_address(&mut p, &format!("{i}.addresses.{k}"), a, true);
+                check_address(p, &format!("{i}.addresses.{k}"), a, true);
             }
             for (k, a) in c.attributes.iter().flatten().enumerate() {
                 if a.attribute_id.is_none() {
                     p.add(format!("{i}.attributes.{k}.attribute_id"), "is required");
                 }
             }
-            if matches!(&c.channel_ids, Some(Some(ids)) if ids.is_empty()) {
-                p.add(format!("{i}.channel_ids"), "must not be empty");
-            }
-        }
-        p.finish(TITLE)?;
+        })?;
         let t = now();
         let mut created = Vec::with_capacity(items.len());
         for c in items {
@@ -56,44 +48,20 @@ impl SimState {
             for a in &mut attributes {
                 a.id = self.take_attribute_value_id();
             }
-            let empty = text("");
-            let credit = c
-                .store_credit_amounts
-                .as_deref()
-                .unwrap_or(&[])
-                .iter()
-                .map(|s| s.amount.unwrap_or(0.0));
-            let credit: Box<[f64]> = if c.store_credit_amounts.is_some() {
-                credit.collect()
-            } else {
-                Box::new([0.0])
-            };
-            self.insert_customer(CustomerRec {
+            let mut rec = CustomerRec {
                 id,
-                email: text_or(&c.email, &empty),
-                first_name: text_or(&c.first_name, &empty),
-                last_name: text_or(&c.last_name, &empty),
-                company: text_or(&c.company, &empty),
-                phone: text_or(&c.phone, &empty),
-                notes: text_or(&c.notes, &empty),
-                tax_exempt_category: text_or(&c.tax_exempt_category, &empty),
-                // The API leaves it blank for customers created through it.
-                registration_ip_address: empty.clone(),
-                customer_group_id: c.customer_group_id.unwrap_or(0),
                 date_created: t,
                 date_modified: t,
-                origin_channel_id: c.origin_channel_id.unwrap_or(1),
-                channel_ids: c.channel_ids.flatten().map(Vec::into_boxed_slice),
-                store_credit: credit,
+                origin_channel_id: 1,
+                store_credit: Box::new([0.0]),
                 form_fields: field_recs(c.form_fields.as_deref().unwrap_or_default()).into_boxed_slice(),
                 attributes: attributes.into_boxed_slice(),
-                address_ids: Vec::new(),
-                accepts_marketing: c.accepts_product_review_abandoned_cart_emails.unwrap_or(false),
-                force_password_reset: c
-                    .authentication
-                    .and_then(|a| a.force_password_reset)
-                    .unwrap_or(false),
-            });
+                // `registration_ip_address` stays blank: the API leaves it so for
+                // customers created through it.
+                ..CustomerRec::default()
+            };
+            rec.apply(&c);
+            self.insert_customer(rec);
             self.customer_event(Change::Created, id);
             for mut a in c.addresses.unwrap_or_default() {
                 a.customer_id = Some(id);
@@ -107,25 +75,13 @@ impl SimState {
 
     /// Updates up to 10 customers by `id`; only the fields present change.
     pub fn update_customers(&mut self, items: Vec<CustomerInput>) -> Result<Vec<Customer>, WriteError> {
-        const TITLE: &str = "Update customers failed.";
-        check_batch(&items, MAX_BATCH, TITLE)?;
-        let mut p = Problems::default();
         let mut seen = HashSet::new();
-        for (i, c) in items.iter().enumerate() {
-            match c.id {
-                None => p.add(format!("{i}.id"), "is required"),
-                Some(id) if self.customer_rec(id).is_none() => p.add(format!("{i}.id"), "customer not found"),
-                Some(_) => {}
-            }
-            p.non_empty(format!("{i}.first_name"), &c.first_name, false);
-            p.non_empty(format!("{i}.last_name"), &c.last_name, false);
-            self.check_email(&mut p, i, &c.email, false, c.id, &mut seen);
-            check_fields(&mut p, &i.to_string(), &c.form_fields);
-            if matches!(&c.channel_ids, Some(Some(ids)) if ids.is_empty()) {
-                p.add(format!("{i}.channel_ids"), "must not be empty");
-            }
-        }
-        p.finish(TITLE)?;
+        const TITLE: &str = "Update customers failed.";
+        check_items(&items, MAX_BATCH, TITLE, |p, i, c| {
+            let found = |id| self.customer_rec(id).is_some();
+            p.known(format!("{i}.id"), c.id, found, "customer");
+            self.check_customer(p, i, c, false, &mut seen);
+        })?;
         let t = now();
         let mut updated = Vec::with_capacity(items.len());
         for c in items {
@@ -133,30 +89,10 @@ impl SimState {
             let Some(rec) = self.customer_mut(id) else {
                 continue;
             };
-            rec.email = text_or(&c.email, &rec.email);
-            rec.first_name = text_or(&c.first_name, &rec.first_name);
-            rec.last_name = text_or(&c.last_name, &rec.last_name);
-            rec.company = text_or(&c.company, &rec.company);
-            rec.phone = text_or(&c.phone, &rec.phone);
-            rec.notes = text_or(&c.notes, &rec.notes);
-            rec.tax_exempt_category = text_or(&c.tax_exempt_category, &rec.tax_exempt_category);
+            rec.apply(&c);
             rec.registration_ip_address = text_or(&c.registration_ip_address, &rec.registration_ip_address);
-            rec.customer_group_id = c.customer_group_id.unwrap_or(rec.customer_group_id);
-            rec.origin_channel_id = c.origin_channel_id.unwrap_or(rec.origin_channel_id);
-            if let Some(ids) = c.channel_ids {
-                rec.channel_ids = ids.map(Vec::into_boxed_slice);
-            }
-            if let Some(credit) = &c.store_credit_amounts {
-                rec.store_credit = credit.iter().map(|s| s.amount.unwrap_or(0.0)).collect();
-            }
             if let Some(fields) = &c.form_fields {
                 rec.form_fields = upsert_fields(&rec.form_fields, fields);
-            }
-            if let Some(v) = c.accepts_product_review_abandoned_cart_emails {
-                rec.accepts_marketing = v;
-            }
-            if let Some(v) = c.authentication.and_then(|a| a.force_password_reset) {
-                rec.force_password_reset = v;
             }
             self.set_modified(id, t);
             self.customer_changed(id);
@@ -185,6 +121,27 @@ impl SimState {
         self.view(id, true, true).map(|v| v.to_model(&Include::ALL))
     }
 
+    /// What creates and updates check alike; `creating` makes the names and the e-mail
+    /// address mandatory. `seen` holds the batch's e-mail addresses so far.
+    fn check_customer(
+        &self,
+        p: &mut Problems,
+        i: usize,
+        c: &CustomerInput,
+        creating: bool,
+        seen: &mut HashSet<String>,
+    ) {
+        p.non_empty(format!("{i}.first_name"), &c.first_name, creating);
+        p.non_empty(format!("{i}.last_name"), &c.last_name, creating);
+        // An update may keep its own address.
+        let except = if creating { None } else { c.id };
+        self.check_email(p, i, &c.email, creating, except, seen);
+        check_fields(p, &i.to_string(), &c.form_fields);
+        if matches!(&c.channel_ids, Some(Some(ids)) if ids.is_empty()) {
+            p.add(format!("{i}.channel_ids"), "must not be empty");
+        }
+    }
+
     fn check_email(
         &self,
         p: &mut Problems,
@@ -203,6 +160,31 @@ impl SimState {
             p.add(key, "is not a valid e-mail address");
         } else if !seen.insert(email.to_lowercase()) || self.email_taken(email, except) {
             p.add(key, format!("The email address {email} is already in use."));
+        }
+    }
+}
+
+impl CustomerRec {
+    /// Writes the fields `c` carries over this customer, keeping the others: how an
+    /// update edits a customer, and how a create fills a blank one. What only one of
+    /// them does (form fields, `registration_ip_address`, nested records) is the caller's.
+    fn apply(&mut self, c: &CustomerInput) {
+        text_fields_or_kept!(self, c;
+            email, first_name, last_name, company, phone, notes, tax_exempt_category
+        );
+        self.customer_group_id = c.customer_group_id.unwrap_or(self.customer_group_id);
+        self.origin_channel_id = c.origin_channel_id.unwrap_or(self.origin_channel_id);
+        if let Some(ids) = &c.channel_ids {
+            self.channel_ids = ids.as_deref().map(Box::from);
+        }
+        if let Some(credit) = &c.store_credit_amounts {
+            self.store_credit = credit.iter().map(|s| s.amount.unwrap_or(0.0)).collect();
+        }
+        if let Some(v) = c.accepts_product_review_abandoned_cart_emails {
+            self.accepts_marketing = v;
+        }
+        if let Some(v) = c.authentication.as_ref().and_then(|a| a.force_password_reset) {
+            self.force_password_reset = v;
         }
     }
 }

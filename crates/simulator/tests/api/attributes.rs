@@ -52,27 +52,23 @@ async fn definitions_list_filter_page_and_write() {
         ))
         .await;
     assert_eq!(data::<AttributeDefinition>(&recent).len(), 1);
-    for bad in [
+    let bad = [
         "limit=251",
         "limit=0",
         "page=0",
         "type=boolean",
         "date_modified:min=soon",
-    ] {
-        let r = h.get(&format!("/customers/attributes?{bad}")).await;
-        assert_eq!(r.status(), 422, "{bad}");
-    }
+    ];
+    h.assert_refused_queries("/customers/attributes", &bad).await;
 
     let before = now_s();
     let r = h
-        .send_json(
-            Method::POST,
+        .post_ok(
             "/customers/attributes",
             json!([{"name": "VIP level", "type": "number"}]),
         )
         .await;
-    assert_eq!(r.status(), 200);
-    let created: Vec<AttributeDefinition> = data(&r.json::<Value>().await.unwrap());
+    let created: Vec<AttributeDefinition> = data(&r);
     assert_eq!(created[0].id, 16);
     assert!(created[0].date_created.unwrap() >= before);
     for (body, key) in [
@@ -80,18 +76,13 @@ async fn definitions_list_filter_page_and_write() {
         (json!([{"name": "vip LEVEL", "type": "string"}]), "0.name"),
         (json!([{"type": "string"}]), "0.name"),
     ] {
-        let r = h.send_json(Method::POST, "/customers/attributes", body).await;
-        assert_eq!(r.status(), 422);
+        let r = h
+            .send_expect(Method::POST, "/customers/attributes", body, 422)
+            .await;
         assert!(r.json::<Value>().await.unwrap()["errors"][key].is_string());
     }
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers/attributes",
-            json!([{"id": 16, "name": "VIP tier"}]),
-        )
+    h.put_ok("/customers/attributes", json!([{"id": 16, "name": "VIP tier"}]))
         .await;
-    assert_eq!(r.status(), 200);
     let changed = h
         .get_json(&format!(
             "/customers/attributes?date_modified:min={}",
@@ -99,22 +90,14 @@ async fn definitions_list_filter_page_and_write() {
         ))
         .await;
     assert_eq!(names(&changed), ["VIP tier"]);
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers/attributes",
-            json!([{"id": 16, "type": "date"}]),
-        )
-        .await;
-    assert_eq!(r.status(), 422, "the type is fixed");
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers/attributes",
-            json!([{"id": 99, "name": "Y"}]),
-        )
-        .await;
-    assert_eq!(r.status(), 422);
+    // The type is fixed; an unknown id names nothing.
+    for body in [
+        json!([{"id": 16, "type": "date"}]),
+        json!([{"id": 99, "name": "Y"}]),
+    ] {
+        h.send_expect(Method::PUT, "/customers/attributes", body, 422)
+            .await;
+    }
 }
 
 #[tokio::test]
@@ -124,12 +107,12 @@ async fn deleting_a_definition_deletes_its_values_but_not_the_customers_stamp() 
     let victim = values[0].attribute_id;
     let owner = values[0].customer_id.unwrap();
     let stamp = h.sim.customer(owner).unwrap().date_modified;
-    let r = h
-        .request(Method::DELETE, &format!("/customers/attributes?id:in={victim}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    h.call_expect(
+        Method::DELETE,
+        &format!("/customers/attributes?id:in={victim}"),
+        204,
+    )
+    .await;
     assert!(h.sim.attribute_values().iter().all(|v| v.attribute_id != victim));
     assert!(h.sim.attribute_values().len() < values.len());
     assert!(h.sim.attribute_definitions().iter().all(|a| a.id != victim));

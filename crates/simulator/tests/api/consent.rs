@@ -29,15 +29,8 @@ async fn consent_is_a_bare_object_that_put_replaces() {
 
     let stamp = h.sim.customer(7).unwrap().date_modified;
     let before = now_s();
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers/7/consent",
-            json!({"allow": ["analytics", "essential"], "deny": ["targeting"]}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let put: Consent = r.json().await.unwrap();
+    let body = json!({"allow": ["analytics", "essential"], "deny": ["targeting"]});
+    let put: Consent = serde_json::from_value(h.put_ok("/customers/7/consent", body).await).unwrap();
     assert_eq!(
         put.allow,
         Some(vec!["essential".to_owned(), "analytics".to_owned()])
@@ -68,10 +61,8 @@ async fn consent_is_a_bare_object_that_put_replaces() {
     for path in ["/customers/9999/consent", "/customers/abc/consent"] {
         assert_eq!(h.get(path).await.status(), 404, "{path}");
     }
-    let r = h
-        .send_json(Method::PUT, "/customers/9999/consent", json!({"allow": []}))
+    h.send_expect(Method::PUT, "/customers/9999/consent", json!({"allow": []}), 404)
         .await;
-    assert_eq!(r.status(), 404);
 
     let names = |xs: &[&str]| xs.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
     assert!(

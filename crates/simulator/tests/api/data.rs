@@ -8,14 +8,35 @@ use bcsync_simulator::{SimConfig, SimState};
 
 use crate::{Harness, ids};
 
+/// Customers, addresses and every sub-resource are a function of the store size and
+/// the seed.
 #[test]
 fn same_seed_same_data_other_seed_other_data() {
-    let a = SimState::generate(800, 5, false);
-    let b = SimState::generate(800, 5, false);
+    let a = SimState::generate(900, 5, false);
+    let b = SimState::generate(900, 5, false);
     assert_eq!(a.customers(), b.customers());
     assert_eq!(a.addresses(), b.addresses());
-    let c = SimState::generate(800, 6, false);
+    assert_eq!(a.attribute_definitions(), b.attribute_definitions());
+    assert_eq!(a.attribute_values(), b.attribute_values());
+    assert_eq!(a.form_field_values(), b.form_field_values());
+    assert_eq!(a.consents(), b.consents());
+    assert_eq!(a.stored_instruments(), b.stored_instruments());
+    assert_eq!(a.metafields(), b.metafields());
+    assert_eq!(a.settings(), b.settings());
+    assert_eq!(a.channel_settings(), b.channel_settings());
+    let c = SimState::generate(900, 6, false);
     assert_ne!(a.customers(), c.customers());
+    assert_ne!(a.consents(), c.consents());
+    assert_ne!(a.stored_instruments(), c.stored_instruments());
+    assert_ne!(a.metafields(), c.metafields());
+    // Customers keep their instruments whatever the store size.
+    let small = SimState::generate(300, 5, false);
+    let head: Vec<_> = a
+        .stored_instruments()
+        .into_iter()
+        .filter(|(c, _)| *c <= 300)
+        .collect();
+    assert_eq!(small.stored_instruments(), head);
 }
 
 #[test]

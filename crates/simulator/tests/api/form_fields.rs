@@ -3,7 +3,7 @@
 use bcsync_simulator::SimConfig;
 use bigcommerce_models::resources::FormFieldRecord;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::{Harness, data};
 
@@ -84,20 +84,14 @@ async fn the_listing_is_the_customers_and_addresses_form_fields() {
         .all("/customers/form-field-values?field_type=checkboxes&limit=250")
         .await;
     assert_eq!(checkboxes, expected);
-    for bad in [
+    let bad = [
         "field_type=dropdown",
         "limit=251",
         "customer_id=x",
         "address_id=1.5",
-    ] {
-        assert_eq!(
-            h.get(&format!("/customers/form-field-values?{bad}"))
-                .await
-                .status(),
-            422,
-            "{bad}"
-        );
-    }
+    ];
+    h.assert_refused_queries("/customers/form-field-values", &bad)
+        .await;
 }
 
 #[tokio::test]
@@ -111,11 +105,8 @@ async fn form_field_upserts_round_trip_without_touching_the_customer() {
         {"customer_id": 5, "name": "Favourite pizza", "value": "Margherita"},
         {"address_id": address.id, "name": "Delivery instructions", "value": "Back door"},
     ]);
-    let r = h
-        .send_json(Method::PUT, "/customers/form-field-values", body)
-        .await;
-    assert_eq!(r.status(), 200);
-    let written: Vec<FormFieldRecord> = data(&r.json::<Value>().await.unwrap());
+    let r = h.put_ok("/customers/form-field-values", body).await;
+    let written: Vec<FormFieldRecord> = data(&r);
     assert_eq!(written.len(), 3);
     assert_eq!(written[2].address_id, Some(address.id));
 

@@ -24,6 +24,20 @@ async fn hook(h: &Harness, rx: &Receiver, scope: &str) -> i64 {
     hook["id"].as_i64().unwrap()
 }
 
+/// A store with one hook on `scope` (see [`hook`]) and the receiver it delivers to.
+async fn listening(scope: &str) -> (Harness, Receiver) {
+    let h = store().await;
+    let rx = Receiver::start().await;
+    hook(&h, &rx, scope).await;
+    (h, rx)
+}
+
+/// Once every delivery is settled: how many were sent and how many given up.
+async fn settled_counts(h: &Harness) -> (u64, u64) {
+    settle(h).await;
+    (h.sim.webhooks_sent(), h.sim.webhooks_failed())
+}
+
 fn address_body(customer_id: i64, city: &str) -> Value {
     json!([{"customer_id": customer_id, "first_name": "A", "last_name": "B", "address1": "1 Main St",
             "city": city, "country_code": "US", "state_or_province": "Texas", "postal_code": "78759"}])
@@ -70,14 +84,8 @@ async fn http_writes_announce_changes_already_visible() {
     hook(&h, &rx, "store/customer/*").await;
     let before = chrono::Utc::now().timestamp();
 
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers",
-            json!([{"id": 2, "last_name": "Changed"}]),
-        )
+    h.put_ok("/customers", json!([{"id": 2, "last_name": "Changed"}]))
         .await;
-    assert_eq!(r.status(), 200);
     let got = rx.wait_for(1).await;
     let first = &got[0];
     assert_eq!(first.headers["x-bcsync-webhook-secret"], "s3cret");
@@ -99,30 +107,15 @@ async fn http_writes_announce_changes_already_visible() {
         .await;
     let created: Value = r.json().await.unwrap();
     let aid = created["data"][0]["id"].as_i64().unwrap();
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers/addresses",
-            json!([{"id": aid, "city": "Dallas"}]),
-        )
+    h.put_ok("/customers/addresses", json!([{"id": aid, "city": "Dallas"}]))
         .await;
-    assert_eq!(r.status(), 200);
     let got = rx.wait_for(3).await;
     assert_eq!(got[1].fetched.as_ref().unwrap()[0]["id"], aid);
     assert_eq!(got[2].fetched.as_ref().unwrap()[0]["city"], "Dallas");
 
-    let r = h
-        .request(Method::DELETE, &format!("/customers/addresses?id:in={aid}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    let r = h
-        .request(Method::DELETE, "/customers?id:in=2")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    h.call_expect(Method::DELETE, &format!("/customers/addresses?id:in={aid}"), 204)
+        .await;
+    h.call_expect(Method::DELETE, "/customers?id:in=2", 204).await;
     let got = rx.wait_for(5).await;
     assert_eq!(got[3].fetched, Some(json!([])), "the address is gone");
     assert_eq!(got[4].fetched, Some(json!([])), "the customer is gone");
@@ -149,15 +142,12 @@ async fn http_writes_announce_changes_already_visible() {
             address("created", nested, cid),
         ]
     );
-    settle(&h).await;
-    assert_eq!((h.sim.webhooks_sent(), h.sim.webhooks_failed()), (7, 0));
+    assert_eq!(settled_counts(&h).await, (7, 0));
 }
 
 #[tokio::test]
 async fn hooks_hear_only_their_scope() {
-    let h = store().await;
-    let rx = Receiver::start().await;
-    hook(&h, &rx, "store/customer/address/updated").await;
+    let (h, rx) = listening("store/customer/address/updated").await;
     hook(&h, &rx, "store/customer/deleted").await;
     let aid = h.sim.addresses()[0].id;
     let owner = h.sim.addresses()[0].customer_id;
@@ -247,26 +237,20 @@ async fn the_configured_target_hears_edits_made_mid_request() {
 
 #[tokio::test]
 async fn a_refused_delivery_is_retried() {
-    let h = store().await;
-    let rx = Receiver::start().await;
-    hook(&h, &rx, "store/customer/updated").await;
+    let (h, rx) = listening("store/customer/updated").await;
     rx.refuse_next(1);
     h.sim.touch_customers(&[1]);
     let got = rx.wait_for(2).await;
     assert_eq!(got[0].body, got[1].body, "the retry repeats the delivery");
-    settle(&h).await;
-    assert_eq!((h.sim.webhooks_sent(), h.sim.webhooks_failed()), (1, 0));
+    assert_eq!(settled_counts(&h).await, (1, 0));
 }
 
 #[tokio::test]
 async fn a_delivery_is_given_up_after_the_retries() {
-    let h = store().await;
-    let rx = Receiver::start().await;
-    hook(&h, &rx, "store/customer/updated").await;
+    let (h, rx) = listening("store/customer/updated").await;
     rx.refuse_next(u64::MAX);
     h.sim.touch_customers(&[1]);
-    settle(&h).await;
-    assert_eq!((h.sim.webhooks_sent(), h.sim.webhooks_failed()), (0, 1));
+    assert_eq!(settled_counts(&h).await, (0, 1));
     assert_eq!(rx.received().len(), 4, "one attempt and three retries");
 }
 
@@ -289,20 +273,13 @@ async fn inactive_and_deleted_hooks_send_nothing() {
     assert!(rx.received().is_empty());
     assert_eq!(h.sim.webhooks_sent(), 0);
 
-    let r = h
-        .send_json(Method::PUT, &format!("/hooks/{id}"), json!({"is_active": true}))
+    h.put_ok(&format!("/hooks/{id}"), json!({"is_active": true}))
         .await;
-    assert_eq!(r.status(), 200);
     h.sim.touch_customers(&[3]);
     rx.wait_for(1).await;
     assert_eq!(events(&rx.bodies()), [customer("updated", 3)]);
 
-    let r = h
-        .request(Method::DELETE, &format!("/hooks/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    h.call_expect(Method::DELETE, &format!("/hooks/{id}"), 200).await;
     h.sim.touch_customers(&[4]);
     settle(&h).await;
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -311,9 +288,7 @@ async fn inactive_and_deleted_hooks_send_nothing() {
 
 #[tokio::test]
 async fn the_duplicate_switch_delivers_twice() {
-    let h = store().await;
-    let rx = Receiver::start().await;
-    hook(&h, &rx, "store/customer/updated").await;
+    let (h, rx) = listening("store/customer/updated").await;
     h.sim.duplicate_next_webhooks(true);
     h.sim.touch_customers(&[1]);
     let got = rx.wait_for(2).await;

@@ -12,9 +12,7 @@ async fn h() -> Harness {
 
 /// POSTs a hook that must be accepted; returns its `data`.
 pub async fn register(h: &Harness, body: Value) -> Value {
-    let r = h.send_json(Method::POST, "/hooks", body).await;
-    assert_eq!(r.status(), 200);
-    let body: Value = r.json().await.unwrap();
+    let body = h.post_ok("/hooks", body).await;
     assert_eq!(body["meta"], json!({}));
     body["data"].clone()
 }
@@ -61,15 +59,12 @@ async fn hooks_round_trip_through_post_get_put_delete() {
 
     assert_eq!(h.get_json(&format!("/hooks/{id}")).await["data"], hook);
 
-    let r = h
-        .send_json(
-            Method::PUT,
+    let changed = h
+        .put_ok(
             &format!("/hooks/{id}"),
             json!({"is_active": false, "destination": "https://example.com/other", "headers": {"A": "b"}}),
         )
         .await;
-    assert_eq!(r.status(), 200);
-    let changed: Value = r.json().await.unwrap();
     let changed = &changed["data"];
     assert_eq!(changed["is_active"], false);
     assert_eq!(changed["destination"], "https://example.com/other");
@@ -80,21 +75,11 @@ async fn hooks_round_trip_through_post_get_put_delete() {
     );
     assert_eq!(h.get_json(&format!("/hooks/{id}")).await["data"], *changed);
 
-    let r = h
-        .request(Method::DELETE, &format!("/hooks/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let r = h.call_expect(Method::DELETE, &format!("/hooks/{id}"), 200).await;
     let deleted: Value = r.json().await.unwrap();
     assert_eq!(deleted["data"]["id"], id);
     assert_eq!(h.get(&format!("/hooks/{id}")).await.status(), 404);
-    let r = h
-        .request(Method::DELETE, &format!("/hooks/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    h.call_expect(Method::DELETE, &format!("/hooks/{id}"), 404).await;
     assert_eq!(h.get_json("/hooks").await["data"].as_array().unwrap().len(), 1);
 
     assert_eq!(h.sim.count("POST", PathKind::Hooks, 200), 2);
@@ -124,42 +109,30 @@ async fn refused(h: &Harness, method: Method, path: &str, body: Value) -> Value 
 async fn bad_hooks_are_refused_with_the_field_named() {
     let h = h().await;
     let https = "https://example.com/x";
-    let errors = refused(
-        &h,
-        Method::POST,
-        "/hooks",
-        json!({"scope": "store/order/created", "destination": https}),
-    )
-    .await;
-    assert!(errors["scope"].is_string());
+    // Each body and the fields its refusal must name.
+    let mut cases = vec![
+        (
+            json!({"scope": "store/order/created", "destination": https}),
+            vec!["scope"],
+        ),
+        (json!({}), vec!["scope", "destination"]),
+        (
+            json!({"scope": "store/customer/*", "destination": https, "headers": {"bad name": "v"}}),
+            vec!["headers.bad name"],
+        ),
+        (json!({"scope": 5, "destination": https}), vec![]),
+        (json!([]), vec![]),
+    ];
     for destination in ["http://example.com/x", "ftp://example.com", "not a url"] {
-        let errors = refused(
-            &h,
-            Method::POST,
-            "/hooks",
-            json!({"scope": "store/customer/updated", "destination": destination}),
-        )
-        .await;
-        assert!(errors["destination"].is_string(), "{destination}");
+        let body = json!({"scope": "store/customer/updated", "destination": destination});
+        cases.push((body, vec!["destination"]));
     }
-    let errors = refused(&h, Method::POST, "/hooks", json!({})).await;
-    assert!(errors["scope"].is_string() && errors["destination"].is_string());
-    let errors = refused(
-        &h,
-        Method::POST,
-        "/hooks",
-        json!({"scope": "store/customer/*", "destination": https, "headers": {"bad name": "v"}}),
-    )
-    .await;
-    assert!(errors["headers.bad name"].is_string());
-    refused(
-        &h,
-        Method::POST,
-        "/hooks",
-        json!({"scope": 5, "destination": https}),
-    )
-    .await;
-    refused(&h, Method::POST, "/hooks", json!([])).await;
+    for (body, named) in cases {
+        let errors = refused(&h, Method::POST, "/hooks", body.clone()).await;
+        for key in named {
+            assert!(errors[key].is_string(), "{body} names {key}");
+        }
+    }
     let r = h
         .request(Method::POST, "/hooks")
         .body("{not json")
@@ -186,9 +159,7 @@ async fn bad_hooks_are_refused_with_the_field_named() {
     .await;
     assert!(errors["destination"].is_string());
     assert_eq!(h.get_json("/hooks/1").await["data"]["destination"], https);
-    let r = h
-        .send_json(Method::PUT, "/hooks/999", json!({"is_active": false}))
+    h.send_expect(Method::PUT, "/hooks/999", json!({"is_active": false}), 404)
         .await;
-    assert_eq!(r.status(), 404);
     assert_eq!(h.get("/hooks/abc").await.status(), 404);
 }

@@ -71,8 +71,45 @@ impl Harness {
         r.json().await.unwrap()
     }
 
+    /// Asserts that `GET path?<query>` answers 422 for each query in `bad`.
+    pub async fn assert_refused_queries(&self, path: &str, bad: &[&str]) {
+        for query in bad {
+            let r = self.get(&format!("{path}?{query}")).await;
+            assert_eq!(r.status(), 422, "{path}?{query}");
+        }
+    }
+
     pub async fn send_json(&self, method: Method, path: &str, body: Value) -> Response {
         self.request(method, path).json(&body).send().await.unwrap()
+    }
+
+    /// Sends `body` and asserts the answer's status; the answer is left for more checks.
+    pub async fn send_expect(&self, method: Method, path: &str, body: Value, status: u16) -> Response {
+        let r = self.send_json(method.clone(), path, body).await;
+        assert_eq!(r.status(), status, "{method} {path}");
+        r
+    }
+
+    /// A `POST` that must answer 200; its JSON answer.
+    pub async fn post_ok(&self, path: &str, body: Value) -> Value {
+        self.write_ok(Method::POST, path, body).await
+    }
+
+    /// A `PUT` that must answer 200; its JSON answer.
+    pub async fn put_ok(&self, path: &str, body: Value) -> Value {
+        self.write_ok(Method::PUT, path, body).await
+    }
+
+    async fn write_ok(&self, method: Method, path: &str, body: Value) -> Value {
+        let r = self.send_expect(method, path, body, 200).await;
+        r.json().await.unwrap()
+    }
+
+    /// A request without a body (a `DELETE` by `id:in`, say), asserting the answer's status.
+    pub async fn call_expect(&self, method: Method, path: &str, status: u16) -> Response {
+        let r = self.request(method.clone(), path).send().await.unwrap();
+        assert_eq!(r.status(), status, "{method} {path}");
+        r
     }
 
     /// Every page of a collection (`path` has a query string), following `links.next`,

@@ -141,35 +141,23 @@ async fn writes_report_per_item_and_leave_the_customer_alone() {
     .await;
     assert_eq!(status, 422);
     assert_eq!(body["data"][0]["value"], "green");
-    let (status, body) = send(
-        &h,
-        Method::PUT,
-        &format!("/customers/3/metafields/{id}"),
-        json!({"value": "teal"}),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["data"][0]["value"], "teal");
-    let (status, _) = send(
-        &h,
-        Method::PUT,
-        &format!("/customers/4/metafields/{id}"),
-        json!({"value": "x"}),
-    )
-    .await;
-    assert_eq!(status, 404, "another customer's metafield");
+    // Through its owner's path, not another customer's (which must leave it alone).
+    for (owner, value, expected) in [(3, "teal", 200), (4, "x", 404)] {
+        let path = format!("/customers/{owner}/metafields/{id}");
+        let (status, body) = send(&h, Method::PUT, &path, json!({"value": value})).await;
+        assert_eq!(status, expected, "{path}: {body}");
+        if status == 200 {
+            assert_eq!(body["data"][0]["value"], value);
+        }
+    }
     let now: Vec<Metafield> = h.all("/customers/3/metafields").await;
     assert_eq!(
         now.iter().find(|m| m.id == id).unwrap().value.as_deref(),
         Some("teal")
     );
 
-    let r = h
-        .request(Method::DELETE, &format!("/customers/3/metafields/{id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    h.call_expect(Method::DELETE, &format!("/customers/3/metafields/{id}"), 204)
+        .await;
     assert!(h.sim.metafields().iter().all(|m| m.id != id));
     let size = h
         .sim

@@ -3,7 +3,7 @@
 use bcsync_simulator::SimConfig;
 use bigcommerce_models::resources::{CustomerGroupSettings, CustomerSettings, PrivacySettings};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::Harness;
 
@@ -17,15 +17,9 @@ async fn global_and_channel_settings_read_and_merge() {
         h.sim.settings()
     );
 
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers/settings",
-            json!({"privacy_settings": {"policy_url": "https://x.test/p"}}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
-    let merged: CustomerSettings = r.json().await.unwrap();
+    let body = json!({"privacy_settings": {"policy_url": "https://x.test/p"}});
+    let merged: CustomerSettings =
+        serde_json::from_value(h.put_ok("/customers/settings", body).await).unwrap();
     let privacy = merged.privacy_settings.clone().unwrap();
     assert_eq!(privacy.policy_url.as_deref(), Some("https://x.test/p"));
     assert_eq!(
@@ -53,35 +47,30 @@ async fn global_and_channel_settings_read_and_merge() {
     for path in ["/customers/settings/channels/3", "/customers/settings/channels/x"] {
         assert_eq!(h.get(path).await.status(), 404, "{path}");
     }
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers/settings/channels/3",
-            json!({"allow_global_logins": false}),
-        )
-        .await;
-    assert_eq!(r.status(), 404);
+    h.send_expect(
+        Method::PUT,
+        "/customers/settings/channels/3",
+        json!({"allow_global_logins": false}),
+        404,
+    )
+    .await;
 
-    let r = h
-        .send_json(
-            Method::PUT,
+    let body = h
+        .put_ok(
             "/customers/settings/channels/2",
             json!({"privacy_settings": null, "allow_global_logins": true}),
         )
         .await;
-    assert_eq!(r.status(), 200);
-    let body: Value = r.json().await.unwrap();
     assert!(body["privacy_settings"].is_null());
     assert_eq!(body["allow_global_logins"], true);
     assert_eq!(body["customer_group_settings"]["default_customer_group_id"], 2);
-    let r = h
-        .send_json(
-            Method::PUT,
-            "/customers/settings/channels/2",
-            json!({"allow_global_logins": "yes"}),
-        )
-        .await;
-    assert_eq!(r.status(), 422);
+    h.send_expect(
+        Method::PUT,
+        "/customers/settings/channels/2",
+        json!({"allow_global_logins": "yes"}),
+        422,
+    )
+    .await;
 
     // A customer on a new channel makes the channel known.
     let c = json!([{"email": "c7@example.com", "first_name": "C", "last_name": "S", "channel_ids": [7], "origin_channel_id": 7}]);
