@@ -24,21 +24,21 @@ pub(crate) struct Statements {
     /// Returns one row: (first record lacking a key or required column: its 1-based
     /// position and the column; rows inserted; rows updated). When a record lacks a
     /// key nothing is written: the check and the insert are one statement.
-    pub upsert: String,
+    pub(crate) upsert: String,
     /// Soft-deletes the store's live rows missing from a complete listing.
-    pub delete_everything: String,
+    pub(crate) delete_everything: String,
     /// The same within some customers' rows (a page of per-customer records).
-    pub delete_customers: Option<String>,
+    pub(crate) delete_customers: Option<String>,
     /// The same within an id range (one page of a listing sorted by id).
-    pub delete_id_range: Option<String>,
+    pub(crate) delete_id_range: Option<String>,
     /// Live rows, for the count check against the API's total.
-    pub count_live: String,
+    pub(crate) count_live: String,
     /// What failed, for [`MirrorError::Query`](crate::MirrorError::Query) (which wants a
     /// `&'static str`: these live as long as the statements).
-    pub upsert_failed: String,
-    pub delete_failed: String,
-    pub commit_failed: String,
-    pub count_failed: String,
+    pub(crate) upsert_failed: String,
+    pub(crate) delete_failed: String,
+    pub(crate) commit_failed: String,
+    pub(crate) count_failed: String,
 }
 
 static STATEMENTS: LazyLock<HashMap<Resource, Statements>> = LazyLock::new(|| {
