@@ -104,3 +104,36 @@ impl AddAssign for Tallies {
         self.addresses += o.addresses;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tallies_sum_field_by_field() {
+        let page = Tally {
+            requests: 1,
+            pages: 1,
+            read: 250,
+            inserted: 3,
+            updated: 2,
+            deleted: 1,
+            quarantined: 1,
+        };
+        let mut pass = Tally::requests_only(4);
+        pass += page;
+        assert_eq!(pass, Tally { requests: 5, ..page });
+        assert_eq!([page, page].into_iter().sum::<Tally>(), page + page);
+        assert_eq!((page + page).written(), 10);
+
+        let mut both = Tallies {
+            customers: page,
+            addresses: Tally::default(),
+        };
+        both += Tallies {
+            customers: Tally::default(),
+            addresses: page,
+        };
+        assert_eq!(both.total(), page + page);
+    }
+}
