@@ -56,6 +56,9 @@
 //! - `dedup.rs`: one record per id within a page.
 //! - `plan_stats.rs`: [`Mirror::analyze_new_tables`], statistics for tables a first sync
 //!   is filling (without them every page's lookups by customer scan the whole table).
+//! - `tally.rs`: [`Tally`], the one count of what a page, a step or a pass did
+//!   (requests, pages, rows read, inserted, updated, deleted, quarantined), summed with
+//!   `+=`; [`Tallies`], a customer page's customers and addresses apart.
 //! - `testing.rs` (cargo feature `testing`): fresh migrated databases for any crate's tests.
 //!
 //! Rules every write follows: rows are compared by their `raw` JSON, so re-reading the
@@ -96,6 +99,7 @@ mod status;
 mod sweep;
 mod sweep_cycles;
 mod sync_state;
+mod tally;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod webhook_events;
@@ -111,15 +115,16 @@ pub use history::{CUSTOMER_TABLES, HISTORY_TABLES};
 pub use leases::{HeldBy, HeldLease};
 pub use mirror_summary::{CustomerAddressCount, MirrorCounts, RunTotals};
 pub use overview::{ResourceState, RunRow, StoreOverview};
-pub use page::{CustomerPage, PageStats};
+pub use page::CustomerPage;
 pub use quarantine::Quarantined;
-pub use records::{RecordCheckpoint, RecordPage, RecordStats, Scope};
+pub use records::{RecordCheckpoint, RecordPage, Scope};
 pub use replicas::fair_share;
 pub use resources::{Resource, record_resources};
 pub use runs::{RunOutcome, RunSummary};
 pub use status::{MIRROR_TABLES, PassRow, ResourceFreshness, StoreStatus, SyncStateRow, TableCounts};
 pub use sweep::AddressSweepPage;
 pub use sweep_cycles::{SweepCycle, SweepProgress};
+pub use tally::{Tallies, Tally};
 pub use webhook_events::WEBHOOK_CHANNEL;
 pub use webhook_listener::WebhookListener;
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::error::failed;
-use crate::{Mirror, MirrorError, addresses, customers, sync_state};
+use crate::{Mirror, MirrorError, Tallies, Tally, addresses, customers, sync_state};
 
 /// What one `write_customer_page` call stores.
 #[derive(Debug, Clone, Copy)]
@@ -17,17 +17,6 @@ pub struct CustomerPage<'a> {
     pub complete_address_sets_for: &'a [i64],
     /// (resource, new watermark) committed in the same transaction.
     pub checkpoint: Option<(&'a str, DateTime<Utc>)>,
-}
-
-/// What a page changed. Rows whose content was already stored count nowhere; a
-/// soft-deleted row that reappears counts as updated.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct PageStats {
-    pub customers_inserted: u64,
-    pub customers_updated: u64,
-    pub addresses_inserted: u64,
-    pub addresses_updated: u64,
-    pub addresses_deleted: u64,
 }
 
 impl Mirror {
@@ -62,7 +51,7 @@ impl Mirror {
     ///
     /// At most six round trips (begin, three statements, checkpoint, commit) whatever
     /// the page size. Duplicate ids within the page keep their last occurrence.
-    pub async fn write_customer_page(&self, page: &CustomerPage<'_>) -> Result<PageStats, MirrorError> {
+    pub async fn write_customer_page(&self, page: &CustomerPage<'_>) -> Result<Tallies, MirrorError> {
         let mut tx = self
             .begin_write("beginning the transaction of a customer page")
             .await?;
@@ -91,12 +80,18 @@ impl Mirror {
         tx.commit().await.map_err(failed(
             "committing a customer page (customers, addresses, sync_state)",
         ))?;
-        Ok(PageStats {
-            customers_inserted,
-            customers_updated,
-            addresses_inserted,
-            addresses_updated,
-            addresses_deleted,
+        Ok(Tallies {
+            customers: Tally {
+                inserted: customers_inserted,
+                updated: customers_updated,
+                ..Tally::default()
+            },
+            addresses: Tally {
+                inserted: addresses_inserted,
+                updated: addresses_updated,
+                deleted: addresses_deleted,
+                ..Tally::default()
+            },
         })
     }
 }

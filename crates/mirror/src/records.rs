@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::error::failed;
 use crate::record_sql::statements;
 use crate::resources::Resource;
-use crate::{Mirror, MirrorError, sync_state};
+use crate::{Mirror, MirrorError, Tally, sync_state};
 
 /// Which live rows the page's records are the complete set of; those in scope but absent
 /// from the page are soft-deleted in the same transaction.
@@ -59,21 +59,12 @@ pub struct RecordPage<'a> {
     pub checkpoint: Option<RecordCheckpoint<'a>>,
 }
 
-/// What a page changed. Rows whose content was already stored count nowhere; a
-/// soft-deleted row that reappears counts as updated.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct RecordStats {
-    pub inserted: u64,
-    pub updated: u64,
-    pub deleted: u64,
-}
-
 impl Mirror {
     /// ONE transaction: upsert the page's records (duplicate keys keep their last
     /// occurrence), soft-delete the live rows of `scope` missing from the page (also
     /// when the page is empty), and store the checkpoint. A record lacking a key
     /// column fails the page with [`MirrorError::MissingKey`] and nothing is written.
-    pub async fn write_records(&self, page: &RecordPage<'_>) -> Result<RecordStats, MirrorError> {
+    pub async fn write_records(&self, page: &RecordPage<'_>) -> Result<Tally, MirrorError> {
         let spec = crate::resources::spec(page.resource).ok_or(MirrorError::NoRecordSpec {
             resource: page.resource,
         })?;
@@ -115,7 +106,7 @@ impl Mirror {
         let mut tx = self
             .begin_write("beginning the transaction of a record page")
             .await?;
-        let mut stats = RecordStats::default();
+        let mut stats = Tally::default();
         if !page.records.is_empty() {
             let (missing_at, missing_column, inserted, updated): (Option<i64>, Option<String>, i64, i64) =
                 sqlx::query_as(sql.upsert.as_str())

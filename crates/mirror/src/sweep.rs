@@ -8,7 +8,7 @@
 use bigcommerce_models::{Address, Raw};
 
 use crate::error::failed;
-use crate::{Mirror, MirrorError, PageStats, addresses, sync_state};
+use crate::{Mirror, MirrorError, Tally, addresses, sync_state};
 
 /// One page of an address sweep.
 #[derive(Debug, Clone, Copy)]
@@ -40,29 +40,25 @@ impl Mirror {
     }
 
     /// ONE transaction: upsert the page's addresses, soft-delete the live addresses in
-    /// its id range that are missing from it, and store the next position. Only the
-    /// `addresses_*` counts of the result are used.
-    pub async fn write_address_sweep_page(
-        &self,
-        page: &AddressSweepPage<'_>,
-    ) -> Result<PageStats, MirrorError> {
+    /// its id range that are missing from it, and store the next position. What the
+    /// page did to the addresses.
+    pub async fn write_address_sweep_page(&self, page: &AddressSweepPage<'_>) -> Result<Tally, MirrorError> {
         let mut tx = self
             .begin_write("beginning the transaction of an address sweep page")
             .await?;
-        let (addresses_inserted, addresses_updated) =
-            addresses::upsert(&mut tx, page.store_hash, page.addresses).await?;
+        let (inserted, updated) = addresses::upsert(&mut tx, page.store_hash, page.addresses).await?;
         let keep: Vec<i64> = page.addresses.iter().map(|a| a.value.id).collect();
-        let addresses_deleted =
+        let deleted =
             addresses::delete_in_range_except(&mut tx, page.store_hash, page.id_range, &keep).await?;
         sync_state::set_position(&mut tx, page.store_hash, page.resource, page.next_position).await?;
         tx.commit().await.map_err(failed(
             "committing an address sweep page (customer_addresses, sync_state)",
         ))?;
-        Ok(PageStats {
-            addresses_inserted,
-            addresses_updated,
-            addresses_deleted,
-            ..PageStats::default()
+        Ok(Tally {
+            inserted,
+            updated,
+            deleted,
+            ..Tally::default()
         })
     }
 }

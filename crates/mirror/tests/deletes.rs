@@ -3,8 +3,8 @@
 mod common;
 
 use bcsync_mirror::testing::fresh_database;
-use bcsync_mirror::{CustomerPage, PageStats, Table};
-use common::{STORE, address, customer, deleted_at, raw, synced_at, write, write_complete};
+use bcsync_mirror::{CustomerPage, Table, Tallies};
+use common::{STORE, address, customer, deleted_at, page_stats, raw, synced_at, write, write_complete};
 
 #[tokio::test]
 async fn a_complete_set_soft_deletes_the_missing_address_and_it_comes_back() {
@@ -21,13 +21,7 @@ async fn a_complete_set_soft_deletes_the_missing_address_and_it_comes_back() {
 
     // Customer 1's set is complete without 11; customer 2's set is partial (not listed).
     let stats = write_complete(mirror, &[], &[raw(address(10, 1)), raw(address(20, 2))], &[1]).await;
-    assert_eq!(
-        stats,
-        PageStats {
-            addresses_deleted: 1,
-            ..PageStats::default()
-        }
-    );
+    assert_eq!(stats, page_stats((0, 0), (0, 0, 1)));
     assert!(deleted_at(mirror, "addresses", 11).await.is_some());
     assert!(
         synced_at(mirror, "addresses", 11).await > before,
@@ -42,17 +36,11 @@ async fn a_complete_set_soft_deletes_the_missing_address_and_it_comes_back() {
 
     // Deleting again finds nothing more.
     let stats = write_complete(mirror, &[], &[raw(address(10, 1))], &[1]).await;
-    assert_eq!(stats, PageStats::default());
+    assert_eq!(stats, Tallies::default());
 
     // It reappears with the same content: undeleted, counted as an update.
     let stats = write_complete(mirror, &[], &[raw(address(10, 1)), raw(address(11, 1))], &[1]).await;
-    assert_eq!(
-        stats,
-        PageStats {
-            addresses_updated: 1,
-            ..PageStats::default()
-        }
-    );
+    assert_eq!(stats, page_stats((0, 0), (0, 1, 0)));
     assert!(deleted_at(mirror, "addresses", 11).await.is_none());
     assert_eq!(
         mirror.count_live(STORE, Table::CustomerAddresses).await.unwrap(),
@@ -61,7 +49,7 @@ async fn a_complete_set_soft_deletes_the_missing_address_and_it_comes_back() {
 
     // An empty complete set deletes them all.
     let stats = write_complete(mirror, &[], &[], &[2]).await;
-    assert_eq!(stats.addresses_deleted, 2);
+    assert_eq!(stats.addresses.deleted, 2);
 }
 
 #[tokio::test]
@@ -76,13 +64,7 @@ async fn an_address_moved_to_another_customer_is_not_deleted_by_its_old_owner() 
         &[1, 2],
     )
     .await;
-    assert_eq!(
-        stats,
-        PageStats {
-            addresses_updated: 1,
-            ..PageStats::default()
-        }
-    );
+    assert_eq!(stats, page_stats((0, 0), (0, 1, 0)));
     assert!(deleted_at(&db.mirror, "addresses", 11).await.is_none());
 }
 
@@ -152,14 +134,7 @@ async fn a_resync_marks_missing_customers_and_their_addresses() {
 
     // Customer 2 reappears unchanged: undeleted (an update, not an insert).
     let stats = write(mirror, &[raw(customer(2, 2))], &[raw(address(20, 2))]).await;
-    assert_eq!(
-        stats,
-        PageStats {
-            customers_updated: 1,
-            addresses_updated: 1,
-            ..PageStats::default()
-        }
-    );
+    assert_eq!(stats, page_stats((0, 1), (0, 1, 0)));
     assert!(deleted_at(mirror, "customers", 2).await.is_none());
     assert!(deleted_at(mirror, "addresses", 20).await.is_none());
 

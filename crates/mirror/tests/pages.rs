@@ -3,9 +3,9 @@
 mod common;
 
 use bcsync_mirror::testing::fresh_database;
-use bcsync_mirror::{PageStats, Table};
+use bcsync_mirror::{Table, Tallies};
 use chrono::{DateTime, Utc};
-use common::{STORE, address, customer, full_address, full_customer, raw, synced_at, ts, write};
+use common::{STORE, address, customer, full_address, full_customer, page_stats, raw, synced_at, ts, write};
 use serde_json::json;
 use sqlx::Row;
 
@@ -21,7 +21,7 @@ async fn rewriting_the_same_page_changes_nothing() {
     );
 
     let again = write(&db.mirror, &customers, &addresses).await;
-    assert_eq!(again, PageStats::default());
+    assert_eq!(again, Tallies::default());
     assert_eq!(synced_at(&db.mirror, "customers", 1).await, c_at);
     assert_eq!(synced_at(&db.mirror, "addresses", 10).await, a_at);
 
@@ -29,7 +29,7 @@ async fn rewriting_the_same_page_changes_nothing() {
     let mut reordered = customers[0].clone();
     reordered.raw = serde_json::from_str(&reordered.raw.to_string().replacen('{', "{\"zz\":0,", 1)).unwrap();
     reordered.raw.as_object_mut().unwrap().remove("zz");
-    assert_eq!(write(&db.mirror, &[reordered], &[]).await, PageStats::default());
+    assert_eq!(write(&db.mirror, &[reordered], &[]).await, Tallies::default());
 }
 
 #[tokio::test]
@@ -51,14 +51,7 @@ async fn changed_content_updates_the_row() {
     let mut unmodeled = raw(customer(2, 0));
     unmodeled.raw["brand_new"] = json!(true);
     let stats = write(&db.mirror, &[raw(changed), unmodeled], &[raw(moved)]).await;
-    assert_eq!(
-        stats,
-        PageStats {
-            customers_updated: 2,
-            addresses_updated: 1,
-            ..PageStats::default()
-        }
-    );
+    assert_eq!(stats, page_stats((0, 2), (0, 1, 0)));
 
     let row =
         sqlx::query("SELECT first_name, date_modified, synced_at FROM bigcommerce.customers WHERE id = 1")
@@ -97,14 +90,7 @@ async fn duplicate_ids_in_one_page_keep_the_last_occurrence() {
         ],
     )
     .await;
-    assert_eq!(
-        stats,
-        PageStats {
-            customers_inserted: 2,
-            addresses_inserted: 2,
-            ..PageStats::default()
-        }
-    );
+    assert_eq!(stats, page_stats((2, 0), (2, 0, 0)));
     let email: Option<String> = sqlx::query_scalar("SELECT email FROM bigcommerce.customers WHERE id = 1")
         .fetch_one(db.mirror.pool())
         .await
@@ -135,7 +121,7 @@ async fn stores_do_not_share_rows() {
         })
         .await
         .unwrap();
-    assert_eq!(stats.customers_inserted, 1);
+    assert_eq!(stats.customers.inserted, 1);
     assert_eq!(db.mirror.count_live(STORE, Table::Customers).await.unwrap(), 1);
     assert_eq!(db.mirror.count_live("other", Table::Customers).await.unwrap(), 1);
 }
@@ -154,10 +140,10 @@ async fn a_full_page_of_250_customers_and_500_addresses() {
         checkpoint: Some(("customers", ts(250))),
     };
     let stats = db.mirror.write_customer_page(&page).await.unwrap();
-    assert_eq!((stats.customers_inserted, stats.addresses_inserted), (250, 500));
+    assert_eq!((stats.customers.inserted, stats.addresses.inserted), (250, 500));
     assert_eq!(
         db.mirror.write_customer_page(&page).await.unwrap(),
-        PageStats::default()
+        Tallies::default()
     );
     assert_eq!(
         db.mirror

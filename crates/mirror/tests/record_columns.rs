@@ -5,7 +5,8 @@ mod common;
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{Resource, Scope};
 use chrono::{DateTime, Utc};
-use common::records::{put, row_json, stats};
+use common::records::{put, row_json};
+use common::stats;
 use serde_json::{Value, json};
 
 /// Writes `record` alone, then checks the row: `raw` is the record as given and the

@@ -3,12 +3,12 @@
 mod common;
 
 use bcsync_mirror::testing::fresh_database;
-use bcsync_mirror::{RecordStats, Resource, Scope};
+use bcsync_mirror::{Resource, Scope, Tally};
 use common::STORE;
 use common::records::{
     address_field, attribute_value, card, consent, customer_field, is_deleted, metafield, put, row_state,
-    stats,
 };
+use common::stats;
 use serde_json::json;
 
 #[tokio::test]
@@ -27,7 +27,7 @@ async fn everything_deletes_the_absent_rows_and_they_come_back() {
     assert!(deleted && synced > before, "a deletion is a change");
     assert_eq!(
         put(mirror, Resource::Attributes, &[a(1), a(3)], Scope::Everything).await,
-        RecordStats::default()
+        Tally::default()
     );
 
     // Reappearing unchanged: undeleted, counted as an update.

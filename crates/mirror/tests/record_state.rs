@@ -3,8 +3,9 @@
 mod common;
 
 use bcsync_mirror::testing::fresh_database;
-use bcsync_mirror::{RecordPage, RecordStats, Resource, Scope};
-use common::records::{attribute_value, metafield, put, stats};
+use bcsync_mirror::{RecordPage, Resource, Scope, Tally};
+use common::records::{attribute_value, metafield, put};
+use common::stats;
 use common::{STORE, customer, raw, ts, write};
 
 #[tokio::test]
@@ -144,5 +145,5 @@ async fn a_full_page_is_one_transaction_of_a_few_statements() {
         "one transaction; one statement for the rows"
     );
     assert!(commands <= 2, "upsert, delete, checkpoint: {commands}");
-    assert_eq!(mirror.write_records(&page).await.unwrap(), RecordStats::default());
+    assert_eq!(mirror.write_records(&page).await.unwrap(), Tally::default());
 }

@@ -3,11 +3,12 @@
 mod common;
 
 use bcsync_mirror::testing::fresh_database;
-use bcsync_mirror::{RecordStats, Resource, Scope};
+use bcsync_mirror::{Resource, Scope, Tally};
 use common::STORE;
 use common::records::{
-    address_field, attribute_value, card, customer_field, put, put_for, row_json, row_state, sample, stats,
+    address_field, attribute_value, card, customer_field, put, put_for, row_json, row_state, sample,
 };
+use common::stats;
 use serde_json::json;
 
 /// The row of `sample(resource, 1)`.
@@ -34,7 +35,7 @@ async fn rewriting_identical_records_changes_nothing_and_new_content_updates() {
         let (_, synced) = row_state(&db.mirror, resource, first_row(resource)).await;
 
         let again = put(&db.mirror, resource, &records, Scope::Everything).await;
-        assert_eq!(again, RecordStats::default(), "{resource:?}");
+        assert_eq!(again, Tally::default(), "{resource:?}");
         assert_eq!(
             row_state(&db.mirror, resource, first_row(resource)).await,
             (false, synced)

@@ -3,23 +3,25 @@
 
 use std::time::Duration;
 
-use bcsync_poller::{PassStats, ResourceStats};
+use bcsync_mirror::{Tallies, Tally};
 use chrono::{DateTime, Utc};
 
 use crate::{PassKind, Resource};
 
 #[derive(Debug)]
 pub struct PassReport {
-    pub stats: PassStats,
-    pub customers_deleted: u64,
+    /// The customers and their addresses: read by the walk, deleted by a resync's id
+    /// comparison; the walk's requests and pages count with the customers.
+    pub stats: Tallies,
     pub steps: Vec<StepReport>,
     pub elapsed: Duration,
     pub watermark: Option<DateTime<Utc>>,
 }
 
 impl PassReport {
-    pub fn requests(&self) -> u64 {
-        self.stats.requests + self.steps.iter().map(|s| s.stats.requests).sum::<u64>()
+    /// The whole pass as one tally: every table, every step (`sync_runs`' totals).
+    pub fn total(&self) -> Tally {
+        self.stats.total() + self.steps.iter().map(|s| s.stats).sum()
     }
 
     pub fn failures(&self) -> Vec<&StepReport> {
@@ -32,11 +34,11 @@ impl PassReport {
     /// One line per pass, naming the store and each resource once (the address sweep's
     /// figures are added to those of the addresses read with the customers).
     pub fn summary_line(&self, kind: PassKind, store_hash: &str) -> String {
-        let s = &self.stats;
+        let c = &self.stats.customers;
         let secs = self.elapsed.as_secs_f64().max(1e-9);
         let addresses = Resource::Addresses.as_str();
         let sweep = self.steps.iter().find(|st| st.name == addresses);
-        let swept = |f: fn(&ResourceStats) -> u64| sweep.map_or(0, |st| f(&st.stats));
+        let a = self.stats.addresses + sweep.map_or_else(Tally::default, |st| st.stats);
         let steps: Vec<String> = self
             .steps
             .iter()
@@ -52,17 +54,17 @@ impl PassReport {
              addresses {} read {} new {} changed {} deleted{address_status}; {}; watermark {}",
             kind.as_str(),
             secs,
-            self.requests(),
-            s.customers_read,
-            s.customers_read as f64 / secs,
-            s.customers_inserted,
-            s.customers_updated,
-            self.customers_deleted,
-            s.quarantined,
-            s.addresses_read + swept(|x| x.read),
-            s.addresses_inserted + swept(|x| x.inserted),
-            s.addresses_updated + swept(|x| x.updated),
-            s.addresses_deleted + swept(|x| x.deleted),
+            self.total().requests,
+            c.read,
+            c.read as f64 / secs,
+            c.inserted,
+            c.updated,
+            c.deleted,
+            c.quarantined,
+            a.read,
+            a.inserted,
+            a.updated,
+            a.deleted,
             steps.join("; "),
             self.watermark.map_or("none".to_owned(), |w| w.to_rfc3339()),
         )
@@ -81,11 +83,11 @@ pub enum StepStatus {
 pub struct StepReport {
     pub name: &'static str,
     pub status: StepStatus,
-    pub stats: ResourceStats,
+    pub stats: Tally,
 }
 
 impl StepReport {
-    pub fn failed(name: &'static str, stats: ResourceStats, err: &dyn std::fmt::Display) -> Self {
+    pub fn failed(name: &'static str, stats: Tally, err: &dyn std::fmt::Display) -> Self {
         tracing::error!(resource = name, error = %err, "resource step failed; the pass goes on");
         StepReport {
             name,
@@ -119,15 +121,15 @@ impl StepReport {
 
 /// `sync_runs.details`: per resource, what the step did.
 pub fn details_json(report: &PassReport, replica: Option<&str>) -> serde_json::Value {
-    let s = &report.stats;
+    let (c, a) = (&report.stats.customers, &report.stats.addresses);
     let mut details = serde_json::json!({
         "customers": {
             "status": if report.steps.iter().any(|st| st.name == Resource::Customers.as_str()) { "failed" } else { "succeeded" },
-            "requests": s.requests, "pages": s.pages, "read": s.customers_read,
-            "inserted": s.customers_inserted, "updated": s.customers_updated, "deleted": report.customers_deleted,
-            "addresses_read": s.addresses_read, "addresses_inserted": s.addresses_inserted,
-            "addresses_updated": s.addresses_updated, "addresses_deleted": s.addresses_deleted,
-            "quarantined": s.quarantined,
+            "requests": c.requests, "pages": c.pages, "read": c.read,
+            "inserted": c.inserted, "updated": c.updated, "deleted": c.deleted,
+            "addresses_read": a.read, "addresses_inserted": a.inserted,
+            "addresses_updated": a.updated, "addresses_deleted": a.deleted,
+            "quarantined": c.quarantined,
         }
     });
     if let Some(replica) = replica {

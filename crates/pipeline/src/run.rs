@@ -111,26 +111,21 @@ pub async fn run_pass(
         &[]
     };
     steps.extend(steps::other_resources(client, mirror, kind, opts, changed).await);
-    let mut customers_deleted = 0;
-    let mut probe_requests = 0;
     if kind == PassKind::Resync && customers_read {
-        let d =
+        // The customers the full listing lacked, and the requests that proved it.
+        outcome.stats.customers +=
             bcsync_reconciler::reconcile_customer_ids(client, mirror, std::mem::take(&mut outcome.seen_ids))
                 .await
                 .map_err(PassError::MarkDeleted)?;
-        customers_deleted = d.customers_deleted;
-        probe_requests = d.requests;
     }
-    let mut stats = outcome.stats;
-    stats.requests += probe_requests;
     let report = PassReport {
-        stats,
-        customers_deleted,
+        stats: outcome.stats,
         steps,
         elapsed: clock.elapsed(),
         watermark: outcome.watermark,
     };
     let failures: Vec<String> = report.failures().iter().map(|s| s.describe()).collect();
+    let all = report.total();
     let summary = RunSummary {
         outcome: if failures.is_empty() {
             RunOutcome::Succeeded
@@ -138,19 +133,10 @@ pub async fn run_pass(
             RunOutcome::Failed
         },
         error: (!failures.is_empty()).then(|| failures.join("; ")),
-        rows_read: report.stats.customers_read
-            + report.stats.addresses_read
-            + report.steps.iter().map(|s| s.stats.read).sum::<u64>(),
-        rows_written: report.stats.rows_written()
-            + report
-                .steps
-                .iter()
-                .map(|s| s.stats.inserted + s.stats.updated)
-                .sum::<u64>(),
-        rows_deleted: report.stats.addresses_deleted
-            + customers_deleted
-            + report.steps.iter().map(|s| s.stats.deleted).sum::<u64>(),
-        requests: report.requests(),
+        rows_read: all.read,
+        rows_written: all.written(),
+        rows_deleted: all.deleted,
+        requests: all.requests,
         details: crate::report::details_json(&report, opts.replica.as_deref()),
     };
     let recorded_kind = if kind == PassKind::Sync && !opts.reconcile {

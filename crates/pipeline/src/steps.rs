@@ -2,18 +2,16 @@
 
 use std::future::Future;
 
-use bcsync_mirror::{Counted, Mirror};
+use bcsync_mirror::{Counted, Mirror, Tally};
 use bcsync_poller::resources::ATTRIBUTE_VALUES_RESOURCE;
-use bcsync_poller::{ResourceStats, sync_attribute_definitions, sync_attribute_values};
+use bcsync_poller::{sync_attribute_definitions, sync_attribute_values};
 use bcsync_reconciler::listing_sweeps::sweep_metafields;
 use bcsync_reconciler::per_customer::{
     PerCustomer, StepOutcome, advance, customers_to_read, refresh, refresh_every_customer,
 };
 use bcsync_reconciler::settings::{sync_channel_settings, sync_settings};
 use bcsync_reconciler::sweep_addresses;
-use bcsync_reconciler::{
-    BisectStats, SweepPlan, find_deletes, plan_pass, recheck_quarantine, refresh_customer_slice,
-};
+use bcsync_reconciler::{SweepPlan, find_deletes, plan_pass, recheck_quarantine, refresh_customer_slice};
 use bigcommerce::BigCommerceClient;
 
 use crate::{PassKind, PassOptions, Resource, StepReport, StepStatus};
@@ -22,7 +20,7 @@ use crate::{PassKind, PassOptions, Resource, StepReport, StepStatus};
 async fn step<E: std::fmt::Display>(
     name: &'static str,
     client: &BigCommerceClient,
-    fut: impl Future<Output = Result<ResourceStats, E>>,
+    fut: impl Future<Output = Result<Tally, E>>,
 ) -> StepReport {
     let before = client.requests();
     // Every log line of the step carries its resource (the pass's span adds the store).
@@ -38,11 +36,8 @@ async fn step<E: std::fmt::Display>(
 }
 
 /// Only the requests a step sent since `before` (it failed, or read nothing).
-pub(crate) fn requests_since(client: &BigCommerceClient, before: u64) -> ResourceStats {
-    ResourceStats {
-        requests: client.requests() - before,
-        ..Default::default()
-    }
+pub(crate) fn requests_since(client: &BigCommerceClient, before: u64) -> Tally {
+    Tally::requests_only(client.requests() - before)
 }
 
 fn skipped(name: &'static str) -> StepReport {
@@ -50,16 +45,6 @@ fn skipped(name: &'static str) -> StepReport {
         name,
         status: StepStatus::Skipped("excluded by configuration".into()),
         stats: Default::default(),
-    }
-}
-
-fn bisect_stats(b: BisectStats) -> ResourceStats {
-    ResourceStats {
-        requests: b.requests,
-        read: 0,
-        inserted: b.restored,
-        updated: 0,
-        deleted: b.deleted,
     }
 }
 
@@ -73,7 +58,7 @@ pub async fn customer_deletes(
     step("customer_deletes", client, async {
         find_deletes(client, mirror, Counted::Customers, watermark, &opts.poll)
             .await
-            .map(bisect_stats)
+            .map(|b| b.tally)
     })
     .await
 }
@@ -84,7 +69,7 @@ async fn attribute_values(
     mirror: &Mirror,
     opts: &PassOptions,
     full: bool,
-) -> Result<ResourceStats, bcsync_reconciler::ReconcileError> {
+) -> Result<Tally, bcsync_reconciler::ReconcileError> {
     let mut stats = sync_attribute_values(client, mirror, &opts.poll, full).await?;
     let (watermark, _) = mirror
         .sync_state(client.store_hash(), ATTRIBUTE_VALUES_RESOURCE)
@@ -92,10 +77,9 @@ async fn attribute_values(
     if opts.reconcile
         && let Some(upper) = watermark
     {
-        let b = find_deletes(client, mirror, Counted::AttributeValues, upper, &opts.poll).await?;
-        stats.requests += b.requests;
-        stats.inserted += b.restored;
-        stats.deleted += b.deleted;
+        stats += find_deletes(client, mirror, Counted::AttributeValues, upper, &opts.poll)
+            .await?
+            .tally;
     }
     Ok(stats)
 }
@@ -121,7 +105,7 @@ pub async fn other_resources(
         match plan_pass(client, mirror, &opts.sweeps, kinds.len() as u64).await {
             Ok(plan) => plan,
             Err(e) => {
-                steps.push(StepReport::failed("sweeps", ResourceStats::default(), &e));
+                steps.push(StepReport::failed("sweeps", Tally::default(), &e));
                 SweepPlan::default()
             }
         }
@@ -144,16 +128,7 @@ pub async fn other_resources(
     let customers = opts.reads(Resource::Customers);
     if kind == PassKind::Sync && opts.reconcile && customers {
         // Only with the customers: `--resource addresses` is no pass of its own.
-        run!(Resource::Addresses, async {
-            let s = sweep_addresses(client, mirror, plan).await?;
-            Ok::<_, bcsync_reconciler::ReconcileError>(ResourceStats {
-                requests: s.requests,
-                read: s.addresses_read,
-                inserted: s.addresses_inserted,
-                updated: s.addresses_updated,
-                deleted: s.addresses_deleted,
-            })
-        });
+        run!(Resource::Addresses, sweep_addresses(client, mirror, plan));
     }
     if customers {
         // Customers set aside because they did not fit the model: fixed yet?
@@ -212,7 +187,7 @@ pub async fn other_resources(
             Err(e) => {
                 steps.push(StepReport::failed(
                     Resource::Consents.as_str(),
-                    ResourceStats::default(),
+                    Tally::default(),
                     &e,
                 ));
                 return steps;
@@ -233,7 +208,7 @@ pub async fn other_resources(
     {
         steps.push(StepReport::failed(
             Resource::Consents.as_str(),
-            ResourceStats::default(),
+            Tally::default(),
             &e,
         ));
     }

@@ -3,7 +3,7 @@
 //! pages by number in parallel, see [`Mode::Full`]); pages are stored through
 //! `page_store`.
 
-use bcsync_mirror::{Mirror, Quarantined};
+use bcsync_mirror::{Mirror, Quarantined, Tallies};
 use bigcommerce::BigCommerceClient;
 use bigcommerce::models::{Customer, Raw};
 use chrono::{DateTime, Utc};
@@ -12,7 +12,6 @@ use crate::CUSTOMERS_RESOURCE;
 use crate::error::PollError;
 use crate::options::PollOptions;
 use crate::page_store::PageStore;
-use crate::stats::PassStats;
 
 pub(crate) const SORT: &str = "date_modified:asc";
 /// The most changed ids a pass keeps (see [`PassOutcome::changed_ids`]).
@@ -34,7 +33,9 @@ pub enum Mode {
 
 #[derive(Debug, Default)]
 pub struct PassOutcome {
-    pub stats: PassStats,
+    /// Customers and addresses read, written and quarantined; the pass's requests and
+    /// pages count with the customers.
+    pub stats: Tallies,
     /// In [`Mode::Full`], every customer id read (the complete id set, for delete
     /// detection); empty otherwise, so an incremental pass holds no per-row state.
     pub seen_ids: Vec<i64>,
@@ -86,13 +87,9 @@ pub async fn sync_customers(
     let written = pass.pages.finish().await;
     let mut outcome = pass.outcome;
     walked?;
-    let read = outcome.stats;
-    outcome.stats = PassStats {
-        customers_read: read.customers_read,
-        addresses_read: read.addresses_read,
-        requests: client.requests() - requests_before,
-        ..written?
-    };
+    // What the walk counted (records read and quarantined) and what the writer did.
+    outcome.stats += written?;
+    outcome.stats.customers.requests = client.requests() - requests_before;
     Ok(outcome)
 }
 
@@ -118,15 +115,15 @@ impl Pass<'_> {
         quarantined: Vec<Quarantined>,
         covered: Option<DateTime<Utc>>,
     ) -> Result<(), PollError> {
-        self.outcome.stats.quarantined += quarantined.len() as u64;
+        self.outcome.stats.customers.quarantined += quarantined.len() as u64;
         let page = self.pages.prepare(customers, quarantined).await?;
         let watermark = covered.map(|c| self.floor.map_or(c, |f| f.max(c)));
         if let Some(w) = watermark {
             self.floor = Some(w);
             self.outcome.watermark = Some(w);
         }
-        self.outcome.stats.customers_read += page.customers.len() as u64;
-        self.outcome.stats.addresses_read += page.addresses.len() as u64;
+        self.outcome.stats.customers.read += page.customers.len() as u64;
+        self.outcome.stats.addresses.read += page.addresses.len() as u64;
         if self.full {
             self.outcome
                 .seen_ids

@@ -41,7 +41,6 @@ pub mod progress;
 pub mod proof;
 pub mod resources;
 mod second;
-pub mod stats;
 pub mod writer;
 
 pub use customers::{Mode, PassOutcome, sync_customers};
@@ -49,8 +48,7 @@ pub use error::PollError;
 pub use options::PollOptions;
 pub use page_store::{store_customers, store_customers_with};
 pub use progress::Progress;
-pub use resources::{ResourceStats, sync_attribute_definitions, sync_attribute_values};
-pub use stats::PassStats;
+pub use resources::{sync_attribute_definitions, sync_attribute_values};
 
 /// `sync_state.resource` of the customers watermark.
 pub const CUSTOMERS_RESOURCE: &str = bcsync_mirror::Resource::Customers.as_str();

@@ -3,7 +3,7 @@
 //! then queued to the page writer. The walks store through it (`Pass`), and so does
 //! the reconciler, through [`store_customers`], which moves no watermark.
 
-use bcsync_mirror::{Mirror, Quarantined, Resource};
+use bcsync_mirror::{Mirror, Quarantined, Resource, Tallies};
 use bigcommerce::BigCommerceClient;
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
@@ -12,7 +12,6 @@ use crate::addresses::{AddressSets, complete_address_sets, detach_children, prov
 use crate::error::PollError;
 use crate::exclude::{exclude, form_field_records};
 use crate::options::PollOptions;
-use crate::stats::PassStats;
 use crate::writer::{PageWrite, Writer};
 
 /// The writer of one store's customer pages, and what completing a page needs.
@@ -98,7 +97,7 @@ impl<'a> PageStore<'a> {
     }
 
     /// Waits for every queued page to commit; what they wrote.
-    pub(crate) async fn finish(self) -> Result<PassStats, PollError> {
+    pub(crate) async fn finish(self) -> Result<Tallies, PollError> {
         self.writer.finish().await
     }
 }
@@ -111,7 +110,7 @@ pub async fn store_customers(
     mirror: &Mirror,
     customers: Vec<Raw<Customer>>,
     opts: &PollOptions,
-) -> Result<PassStats, PollError> {
+) -> Result<Tallies, PollError> {
     store_customers_with(client, mirror, customers, Vec::new(), opts).await
 }
 
@@ -122,7 +121,7 @@ pub async fn store_customers_with(
     customers: Vec<Raw<Customer>>,
     quarantined: Vec<Quarantined>,
     opts: &PollOptions,
-) -> Result<PassStats, PollError> {
+) -> Result<Tallies, PollError> {
     let mut pages = PageStore::spawn(client, mirror, opts);
     let sent = match pages.prepare(customers, quarantined).await {
         Ok(page) => pages.send(page, None).await,

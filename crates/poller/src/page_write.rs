@@ -1,7 +1,7 @@
 //! Writing one queued page: its set-aside records, its form field values, its
 //! customers and addresses with their checkpoint, and the quarantine it empties.
 
-use bcsync_mirror::{CustomerPage, Mirror, MirrorError, PageStats, RecordPage, Resource, Scope};
+use bcsync_mirror::{CustomerPage, Mirror, MirrorError, RecordPage, Resource, Scope, Tallies};
 
 use crate::CUSTOMERS_RESOURCE;
 use crate::writer::PageWrite;
@@ -17,7 +17,7 @@ pub(crate) async fn write_page(
     store_hash: &str,
     w: &PageWrite,
     fixed: &[i64],
-) -> Result<PageStats, MirrorError> {
+) -> Result<Tallies, MirrorError> {
     let mut attempt = 1;
     loop {
         match write_once(mirror, store_hash, w, fixed).await {
@@ -35,7 +35,7 @@ async fn write_once(
     store_hash: &str,
     w: &PageWrite,
     fixed: &[i64],
-) -> Result<PageStats, MirrorError> {
+) -> Result<Tallies, MirrorError> {
     // Before the page and its checkpoint, so a crash in between cannot let the
     // watermark pass a record that is in neither place.
     mirror

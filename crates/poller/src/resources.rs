@@ -8,31 +8,13 @@
 
 use std::collections::HashSet;
 
-use bcsync_mirror::{Mirror, RecordPage, Resource, Scope};
+use bcsync_mirror::{Mirror, RecordPage, Resource, Scope, Tally};
 use bigcommerce::models::{Collection, Raw};
 use bigcommerce::{BigCommerceClient, ListQuery};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::error::PollError;
 use crate::options::PollOptions;
-
-/// What one resource step of a pass did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct ResourceStats {
-    pub requests: u64,
-    pub read: u64,
-    pub inserted: u64,
-    pub updated: u64,
-    pub deleted: u64,
-}
-
-impl ResourceStats {
-    pub fn add(&mut self, s: bcsync_mirror::RecordStats) {
-        self.inserted += s.inserted;
-        self.updated += s.updated;
-        self.deleted += s.deleted;
-    }
-}
 
 /// `sync_state.resource` names.
 pub const ATTRIBUTES_RESOURCE: &str = Resource::Attributes.as_str();
@@ -44,7 +26,7 @@ pub async fn sync_attribute_definitions(
     client: &BigCommerceClient,
     mirror: &Mirror,
     opts: &PollOptions,
-) -> Result<ResourceStats, PollError> {
+) -> Result<Tally, PollError> {
     let before = client.requests();
     // By id: a scan read again overwrites what the first one handed out.
     let mut by_id = std::collections::BTreeMap::new();
@@ -58,7 +40,7 @@ pub async fn sync_attribute_definitions(
         }
     }
     let mut records: Vec<serde_json::Value> = by_id.into_values().collect();
-    let mut stats = ResourceStats {
+    let mut stats = Tally {
         read: records.len() as u64,
         ..Default::default()
     };
@@ -74,7 +56,7 @@ pub async fn sync_attribute_definitions(
             checkpoint: None,
         })
         .await?;
-    stats.add(written);
+    stats += written;
     stats.requests = client.requests() - before;
     Ok(stats)
 }
@@ -86,7 +68,7 @@ pub async fn sync_attribute_values(
     mirror: &Mirror,
     opts: &PollOptions,
     full: bool,
-) -> Result<ResourceStats, PollError> {
+) -> Result<Tally, PollError> {
     let store_hash = client.store_hash();
     let before = client.requests();
     let (watermark, _) = mirror.sync_state(store_hash, ATTRIBUTE_VALUES_RESOURCE).await?;
@@ -96,7 +78,7 @@ pub async fn sync_attribute_values(
     } else {
         watermark.map(|w| w - overlap)
     };
-    let mut stats = ResourceStats::default();
+    let mut stats = Tally::default();
     let mut newest: Option<DateTime<Utc>> = watermark;
     let mut scan = StableScan::new(opts.max_second_rescans);
     loop {
@@ -127,7 +109,7 @@ pub async fn sync_attribute_values(
                 checkpoint: last.then_some((ATTRIBUTE_VALUES_RESOURCE, newest, None)),
             })
             .await?;
-        stats.add(written);
+        stats += written;
         if last {
             break;
         }

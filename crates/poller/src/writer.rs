@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use bcsync_mirror::{Mirror, MirrorError, PageStats, Quarantined};
+use bcsync_mirror::{Mirror, MirrorError, Quarantined, Tallies};
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -17,7 +17,6 @@ use tokio::task::JoinHandle;
 use crate::CUSTOMERS_RESOURCE;
 use crate::error::PollError;
 use crate::page_write::write_page;
-use crate::stats::PassStats;
 
 /// One page ready to commit: customers, their complete address sets, and the
 /// watermark that becomes true once these rows are stored.
@@ -38,7 +37,7 @@ pub struct PageWrite {
 pub struct Writer {
     tx: mpsc::Sender<PageWrite>,
     /// `None` once `send` has collected its error.
-    task: Option<JoinHandle<Result<PassStats, PollError>>>,
+    task: Option<JoinHandle<Result<Tallies, PollError>>>,
 }
 
 impl Writer {
@@ -77,7 +76,7 @@ impl Writer {
     }
 
     /// Waits for every queued page to commit.
-    pub async fn finish(self) -> Result<PassStats, PollError> {
+    pub async fn finish(self) -> Result<Tallies, PollError> {
         drop(self.tx);
         match self.task {
             Some(task) => task.await.map_err(|_| PollError::WriterGone)?,
@@ -99,7 +98,7 @@ impl Writer {
 
 /// The pages being written, polled by the writer's own task (not spawned: a page is
 /// built, written and freed on the task that received it).
-type Running = FuturesUnordered<BoxFuture<'static, Result<PageStats, MirrorError>>>;
+type Running = FuturesUnordered<BoxFuture<'static, Result<Tallies, MirrorError>>>;
 
 /// Pages committed before the writer makes sure the tables it fills have statistics
 /// ([`Mirror::analyze_new_tables`]): enough rows (about 1,000 customers) to say
@@ -111,8 +110,8 @@ async fn run(
     store_hash: Arc<str>,
     mut rx: mpsc::Receiver<PageWrite>,
     writers: usize,
-) -> Result<PassStats, PollError> {
-    let mut stats = PassStats::default();
+) -> Result<Tallies, PollError> {
+    let mut stats = Tallies::default();
     // Known once: customers stored by this pass leave quarantine; with none in it (the
     // usual case) no page pays for the check.
     let mut in_quarantine: HashSet<i64> = mirror
@@ -146,7 +145,7 @@ async fn run(
         let Some(w) = received else {
             break;
         };
-        if !analyzed && stats.pages >= ANALYZE_AFTER_PAGES {
+        if !analyzed && stats.customers.pages >= ANALYZE_AFTER_PAGES {
             analyzed = true;
             // Not worth failing the pass for: without it pages are only slower.
             if let Err(e) = mirror.analyze_new_tables().await {
@@ -162,8 +161,8 @@ async fn run(
         if w.watermark.is_some() || writers == 1 {
             // The barrier: everything queued before commits first.
             drain(&mut running, &mut stats).await?;
-            let page_stats = write_page(&mirror, &store_hash, &w, &fixed).await?;
-            stats.add_page(&page_stats);
+            let page = write_page(&mirror, &store_hash, &w, &fixed).await?;
+            committed(&mut stats, page);
             continue;
         }
         let (mirror, store_hash) = (mirror.clone(), store_hash.clone());
@@ -177,7 +176,7 @@ async fn run(
 
 /// Waits for every running page; on a failure, for the others too (they commit or
 /// roll back on their own), then returns the first error.
-async fn drain(running: &mut Running, stats: &mut PassStats) -> Result<(), PollError> {
+async fn drain(running: &mut Running, stats: &mut Tallies) -> Result<(), PollError> {
     while !running.is_empty() {
         if let Err(e) = join_one(running, stats).await {
             settle(running).await;
@@ -187,19 +186,25 @@ async fn drain(running: &mut Running, stats: &mut PassStats) -> Result<(), PollE
     Ok(())
 }
 
-async fn join_one(running: &mut Running, stats: &mut PassStats) -> Result<(), PollError> {
+async fn join_one(running: &mut Running, stats: &mut Tallies) -> Result<(), PollError> {
     record(running.next().await, stats)
 }
 
-fn record(done: Option<Result<PageStats, MirrorError>>, stats: &mut PassStats) -> Result<(), PollError> {
+fn record(done: Option<Result<Tallies, MirrorError>>, stats: &mut Tallies) -> Result<(), PollError> {
     match done {
-        Some(Ok(page_stats)) => {
-            stats.add_page(&page_stats);
+        Some(Ok(page)) => {
+            committed(stats, page);
             Ok(())
         }
         Some(Err(e)) => Err(e.into()),
         None => Ok(()),
     }
+}
+
+/// Counts a committed page: its rows, and one more page of the customers.
+fn committed(stats: &mut Tallies, page: Tallies) {
+    *stats += page;
+    stats.customers.pages += 1;
 }
 
 /// Lets the pages still running end (rather than cancelling them mid-statement).

@@ -11,7 +11,7 @@
 //! candidates are looked up per page, so a mass delete costs a bounded number of
 //! lookups per pass.
 
-use bcsync_mirror::{AddressSweepPage, Mirror};
+use bcsync_mirror::{AddressSweepPage, Mirror, Tally};
 use bcsync_poller::proof::addresses_gone;
 use bigcommerce::query::MAX_LIMIT;
 use bigcommerce::{AddressQuery, BigCommerceClient};
@@ -26,24 +26,14 @@ pub const CANDIDATES_PER_PAGE: i64 = 300;
 /// `sync_state.resource` that holds the sweep's next page.
 pub const ADDRESS_SWEEP_RESOURCE: &str = "customer_addresses:sweep";
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct SweepStats {
-    pub requests: u64,
-    pub addresses_read: u64,
-    pub addresses_inserted: u64,
-    pub addresses_updated: u64,
-    pub addresses_deleted: u64,
-    /// Full cycles finished in this pass (the sweep wrapped back to page 1).
-    pub cycles_completed: u64,
-}
-
 /// Reads `plan.address_pages` pages after the stored position, then records the step
-/// in the sweep's cycle.
+/// in the sweep's cycle (and whether it wrapped back to page 1). What it did to the
+/// addresses.
 pub async fn sweep_addresses(
     client: &BigCommerceClient,
     mirror: &Mirror,
     plan: &SweepPlan,
-) -> Result<SweepStats, ReconcileError> {
+) -> Result<Tally, ReconcileError> {
     let store_hash = client.store_hash();
     let requests_before = client.requests();
     let mut page = mirror
@@ -51,7 +41,8 @@ pub async fn sweep_addresses(
         .await?
         .unwrap_or(1)
         .max(1);
-    let mut stats = SweepStats::default();
+    let mut stats = Tally::default();
+    let mut wrapped = false;
     for _ in 0..plan.address_pages {
         let q = AddressQuery {
             include_formfields: true,
@@ -73,7 +64,7 @@ pub async fn sweep_addresses(
         };
         let ascending = resp.data.windows(2).all(|w| w[0].value.id < w[1].value.id);
         let next = if last_page { 1 } else { page + 1 };
-        stats.addresses_read += resp.data.len() as u64;
+        stats.read += resp.data.len() as u64;
         let written = mirror
             .write_address_sweep_page(&AddressSweepPage {
                 store_hash,
@@ -84,8 +75,7 @@ pub async fn sweep_addresses(
                 next_position: next,
             })
             .await?;
-        stats.addresses_inserted += written.addresses_inserted;
-        stats.addresses_updated += written.addresses_updated;
+        stats += written;
         if ascending {
             let keep: Vec<i64> = resp.data.iter().map(|a| a.value.id).collect();
             let candidates = mirror
@@ -93,25 +83,16 @@ pub async fn sweep_addresses(
                 .await?;
             if !candidates.is_empty() {
                 let judged = addresses_gone(client, &candidates).await?;
-                stats.addresses_deleted += mirror.mark_addresses_deleted(store_hash, &judged.gone).await?;
+                stats.deleted += mirror.mark_addresses_deleted(store_hash, &judged.gone).await?;
             }
         }
         page = next;
         if next == 1 {
-            stats.cycles_completed += 1;
+            wrapped = true;
             break;
         }
     }
-    let wrapped = stats.cycles_completed > 0;
-    cycles::record(
-        mirror,
-        store_hash,
-        plan,
-        Sweep::Addresses,
-        stats.addresses_read,
-        wrapped,
-    )
-    .await?;
+    cycles::record(mirror, store_hash, plan, Sweep::Addresses, stats.read, wrapped).await?;
     stats.requests = client.requests() - requests_before;
     Ok(stats)
 }

@@ -22,7 +22,7 @@
 
 use std::collections::HashSet;
 
-use bcsync_mirror::{Counted, Mirror, RecordPage, Resource, Scope};
+use bcsync_mirror::{Counted, Mirror, RecordPage, Resource, Scope, Tally};
 use bcsync_poller::proof::customers_gone;
 use bcsync_poller::{PollOptions, store_customers};
 use bigcommerce::models::Exclusions;
@@ -37,14 +37,12 @@ const PAGE: i64 = 250;
 
 /// What one check did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct BisectStats {
-    pub requests: u64,
-    /// Ranges whose counts differed.
+pub struct Bisection {
+    /// Requests; rows soft-deleted (for customers, their children go with them); rows
+    /// the API had and the mirror lacked, now stored (`inserted`).
+    pub tally: Tally,
+    /// Ranges whose counts differed: what the check cost beyond its root count.
     pub ranges_differing: u64,
-    /// Rows soft-deleted (for customers, their children go with them).
-    pub deleted: u64,
-    /// Rows the API had and the mirror lacked, now stored.
-    pub restored: u64,
 }
 
 /// Finds and marks the deletes of `what` among rows created up to `upper`.
@@ -54,7 +52,7 @@ pub async fn find_deletes(
     what: Counted,
     upper: DateTime<Utc>,
     opts: &PollOptions,
-) -> Result<BisectStats, ReconcileError> {
+) -> Result<Bisection, ReconcileError> {
     let before = client.requests();
     let mut b = Bisector {
         client,
@@ -62,7 +60,7 @@ pub async fn find_deletes(
         store_hash: client.store_hash(),
         what,
         opts,
-        stats: BisectStats::default(),
+        stats: Bisection::default(),
     };
     let upper = second(upper);
     let (api_total, api_first) = b.api_root(upper).await?;
@@ -104,7 +102,7 @@ struct Bisector<'a> {
     store_hash: &'a str,
     what: Counted,
     opts: &'a PollOptions,
-    stats: BisectStats,
+    stats: Bisection,
 }
 
 /// One listing of a range: every row's id and raw record, and whether the answer was
@@ -115,8 +113,8 @@ struct Listing {
 }
 
 impl Bisector<'_> {
-    fn done(mut self, before: u64) -> BisectStats {
-        self.stats.requests = self.client.requests() - before;
+    fn done(mut self, before: u64) -> Bisection {
+        self.stats.tally.requests = self.client.requests() - before;
         self.stats
     }
 
@@ -237,7 +235,7 @@ impl Bisector<'_> {
             gone = self.still_gone(gone, lo, hi).await?;
         }
         if !gone.is_empty() {
-            self.stats.deleted += self
+            self.stats.tally.deleted += self
                 .mirror
                 .mark_deleted(self.store_hash, self.what, &gone)
                 .await?;
@@ -281,7 +279,7 @@ impl Bisector<'_> {
     }
 
     async fn restore(&mut self, raws: Vec<Value>) -> Result<(), ReconcileError> {
-        self.stats.restored += raws.len() as u64;
+        self.stats.tally.inserted += raws.len() as u64;
         tracing::info!(
             count = raws.len(),
             table = self.what.table(),

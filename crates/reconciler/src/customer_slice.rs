@@ -11,9 +11,9 @@
 
 use std::collections::HashSet;
 
-use bcsync_mirror::{Counted, Mirror, Quarantined};
+use bcsync_mirror::{Counted, Mirror, Quarantined, Tally};
 use bcsync_poller::proof::customers_gone;
-use bcsync_poller::{PollOptions, ResourceStats, store_customers_with};
+use bcsync_poller::{PollOptions, store_customers_with};
 use bigcommerce::query::{CUSTOMER_INCLUDES, MAX_LIMIT};
 use bigcommerce::{BigCommerceClient, CustomerQuery};
 
@@ -33,10 +33,10 @@ pub async fn reread_customers(
     mirror: &Mirror,
     ids: &[i64],
     opts: &PollOptions,
-) -> Result<ResourceStats, ReconcileError> {
+) -> Result<Tally, ReconcileError> {
     let store_hash = client.store_hash();
     let before = client.requests();
-    let mut stats = ResourceStats::default();
+    let mut stats = Tally::default();
     for batch in ids.chunks(MAX_LIMIT as usize) {
         let q = CustomerQuery {
             id_in: batch.to_vec(),
@@ -67,9 +67,8 @@ pub async fn reread_customers(
         let gone: Vec<i64> = batch.iter().copied().filter(|id| !found.contains(id)).collect();
         stats.read += page.data.len() as u64;
         let written = store_customers_with(client, mirror, page.data, quarantined, opts).await?;
-        stats.inserted += written.customers_inserted + written.addresses_inserted;
-        stats.updated += written.customers_updated + written.addresses_updated;
-        stats.deleted += written.addresses_deleted;
+        // Rows of both tables; the requests are counted once, below.
+        stats += written.total();
         if !gone.is_empty() {
             // One answer lacking them proves nothing: a lookup of its own decides.
             let gone = customers_gone(client, &gone).await?.gone;
@@ -87,7 +86,7 @@ pub async fn recheck_quarantine(
     client: &BigCommerceClient,
     mirror: &Mirror,
     opts: &PollOptions,
-) -> Result<ResourceStats, ReconcileError> {
+) -> Result<Tally, ReconcileError> {
     let ids = mirror.quarantined_ids(client.store_hash(), "customers").await?;
     reread_customers(client, mirror, &ids, opts).await
 }
@@ -98,12 +97,12 @@ pub async fn refresh_customer_slice(
     mirror: &Mirror,
     plan: &SweepPlan,
     opts: &PollOptions,
-) -> Result<ResourceStats, ReconcileError> {
+) -> Result<Tally, ReconcileError> {
     let store_hash = client.store_hash();
     let before = client.requests();
     let (_, position) = mirror.sync_state(store_hash, CUSTOMER_SLICE_RESOURCE).await?;
     let mut after = position.unwrap_or(0);
-    let mut stats = ResourceStats::default();
+    let mut stats = Tally::default();
     let mut swept = 0u64;
     for _ in 0..plan.customer_requests {
         let ids = mirror
@@ -118,10 +117,8 @@ pub async fn refresh_customer_slice(
         }
         let read = reread_customers(client, mirror, &ids, opts).await?;
         swept += ids.len() as u64;
-        stats.read += read.read;
-        stats.inserted += read.inserted;
-        stats.updated += read.updated;
-        stats.deleted += read.deleted;
+        // Its requests are counted once, for the whole slice, below.
+        stats += read;
         after = if ids.len() < MAX_LIMIT as usize {
             0
         } else {

@@ -1,19 +1,10 @@
 //! Deletes found by comparing id sets, after a resync's full listing.
 
-use bcsync_mirror::{Counted, Mirror};
+use bcsync_mirror::{Counted, Mirror, Tally};
 use bcsync_poller::proof::customers_gone;
 use bigcommerce::BigCommerceClient;
 
 use crate::error::ReconcileError;
-
-/// What a reconciliation marked.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct DeleteStats {
-    /// Customers soft-deleted (their children are soft-deleted with them).
-    pub customers_deleted: u64,
-    /// Requests spent probing ids the listing did not show.
-    pub requests: u64,
-}
 
 /// After a complete listing of a store's customers: every live customer of the mirror
 /// that the listing did not contain was deleted upstream, unless it merely shifted
@@ -21,12 +12,13 @@ pub struct DeleteStats {
 /// behind it back one place) or the listing lagged, which a lookup by id whose answer
 /// is complete tells apart (`bcsync_poller::proof`). Soft-deletes them
 /// (never a hard delete: the warehouse keeps history). Call only after a listing that
-/// finished.
+/// finished. The tally holds the customers marked and the requests spent probing ids
+/// the listing did not show.
 pub async fn reconcile_customer_ids(
     client: &BigCommerceClient,
     mirror: &Mirror,
     mut listed: Vec<i64>,
-) -> Result<DeleteStats, ReconcileError> {
+) -> Result<Tally, ReconcileError> {
     let store_hash = client.store_hash();
     let before = client.requests();
     // Sorted ids and binary search, and the mirror's ids read in batches: a million
@@ -61,9 +53,10 @@ pub async fn reconcile_customer_ids(
             "customers deleted upstream marked deleted_at"
         );
     }
-    Ok(DeleteStats {
-        customers_deleted,
+    Ok(Tally {
+        deleted: customers_deleted,
         requests: client.requests() - before,
+        ..Tally::default()
     })
 }
 

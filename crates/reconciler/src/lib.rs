@@ -34,11 +34,11 @@ pub mod plan;
 pub mod settings;
 pub mod sizing;
 
-pub use address_sweep::{SweepStats, sweep_addresses};
-pub use bisect::{BisectStats, find_deletes};
+pub use address_sweep::sweep_addresses;
+pub use bisect::{Bisection, find_deletes};
 pub use customer_slice::{recheck_quarantine, refresh_customer_slice, reread_customers};
 pub use cycles::Sweep;
-pub use deletes::{DeleteStats, reconcile_customer_ids};
+pub use deletes::reconcile_customer_ids;
 pub use error::ReconcileError;
 pub use plan::{PlanInputs, PlanOverrides, SweepPlan, SweepSettings, plan};
 pub use sizing::plan_pass;

@@ -2,8 +2,7 @@
 //! per pass in id order, resumed across passes. (Form field values have no id to
 //! sweep by; `customer_slice` re-reads them with their customers.)
 
-use bcsync_mirror::{Mirror, RecordPage, Resource, Scope};
-use bcsync_poller::ResourceStats;
+use bcsync_mirror::{Mirror, RecordPage, Resource, Scope, Tally};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ListQuery};
 
@@ -20,13 +19,13 @@ pub async fn sweep_metafields(
     mirror: &Mirror,
     plan: &SweepPlan,
     ex: &Exclusions,
-) -> Result<ResourceStats, ReconcileError> {
+) -> Result<Tally, ReconcileError> {
     let store_hash = client.store_hash();
     let (state_key, resource) = (METAFIELDS_SWEEP_RESOURCE, Resource::Metafields);
     let before = client.requests();
     let (_, position) = mirror.sync_state(store_hash, state_key).await?;
     let mut page = position.unwrap_or(1).max(1);
-    let mut stats = ResourceStats::default();
+    let mut stats = Tally::default();
     let mut wrapped = false;
     for _ in 0..plan.metafield_pages {
         let q = ListQuery::page(u32::try_from(page).unwrap_or(1));
@@ -57,7 +56,7 @@ pub async fn sweep_metafields(
                 checkpoint: Some((state_key, None, Some(next))),
             })
             .await?;
-        stats.add(written);
+        stats += written;
         page = next;
         if last_page {
             wrapped = true;

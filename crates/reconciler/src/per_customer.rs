@@ -5,8 +5,7 @@
 //! it, plus a slice of the others in id order, resumed across passes: every customer
 //! is re-read within ceil(C / slice) passes (C = customers in the store).
 
-use bcsync_mirror::{Mirror, RecordPage, Resource, Scope};
-use bcsync_poller::ResourceStats;
+use bcsync_mirror::{Mirror, RecordPage, Resource, Scope, Tally};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ClientError};
 
@@ -42,7 +41,7 @@ impl PerCustomer {
 /// How a per-customer step ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepOutcome {
-    Synced(ResourceStats),
+    Synced(Tally),
     /// The token lacks this resource's scope (403): logged once, the pass goes on.
     Skipped {
         reason: String,
@@ -115,7 +114,7 @@ pub async fn refresh(
     ex: &Exclusions,
 ) -> Result<StepOutcome, ReconcileError> {
     let before = client.requests();
-    let mut stats = ResourceStats::default();
+    let mut stats = Tally::default();
     for batch in customers.chunks(BATCH) {
         let mut records = Vec::new();
         for &id in batch {
@@ -145,7 +144,7 @@ pub async fn refresh(
                 checkpoint: None,
             })
             .await?;
-        stats.add(written);
+        stats += written;
     }
     stats.requests = client.requests() - before;
     Ok(StepOutcome::Synced(stats))
@@ -191,18 +190,14 @@ pub async fn refresh_every_customer(
     let store_hash = client.store_hash();
     let before = client.requests();
     let (total, _, _) = mirror.sweep_sizes(store_hash).await?;
-    let mut stats = ResourceStats::default();
+    let mut stats = Tally::default();
     let (mut after, mut done) = (0, 0u64);
     loop {
         let ids = mirror.customer_ids_after(store_hash, after, FILL_CHUNK).await?;
         let Some(&last) = ids.last() else { break };
         match refresh(client, mirror, kind, &ids, ex).await? {
-            StepOutcome::Synced(s) => {
-                stats.read += s.read;
-                stats.inserted += s.inserted;
-                stats.updated += s.updated;
-                stats.deleted += s.deleted;
-            }
+            // Its requests are counted once, for the whole fill, below.
+            StepOutcome::Synced(s) => stats += s,
             skipped @ StepOutcome::Skipped { .. } => return Ok(skipped),
         }
         done += ids.len() as u64;

@@ -1,7 +1,6 @@
 //! Store-wide settings and per-channel settings: one request each, every pass.
 
-use bcsync_mirror::{Mirror, RecordPage, Resource, Scope};
-use bcsync_poller::ResourceStats;
+use bcsync_mirror::{Mirror, RecordPage, Resource, Scope, Tally};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, ClientError};
 
@@ -12,7 +11,7 @@ pub async fn sync_settings(
     client: &BigCommerceClient,
     mirror: &Mirror,
     ex: &Exclusions,
-) -> Result<ResourceStats, ReconcileError> {
+) -> Result<Tally, ReconcileError> {
     let before = client.requests();
     let mut record = client.get_settings().await?.raw;
     ex.strip(Resource::Settings, &mut record);
@@ -25,11 +24,11 @@ pub async fn sync_settings(
             checkpoint: None,
         })
         .await?;
-    let mut stats = ResourceStats {
+    let mut stats = Tally {
         read: 1,
         ..Default::default()
     };
-    stats.add(written);
+    stats += written;
     stats.requests = client.requests() - before;
     Ok(stats)
 }
@@ -41,7 +40,7 @@ pub async fn sync_channel_settings(
     mirror: &Mirror,
     configured: &[i64],
     ex: &Exclusions,
-) -> Result<ResourceStats, ReconcileError> {
+) -> Result<Tally, ReconcileError> {
     let before = client.requests();
     let mut channels = mirror.channel_ids(client.store_hash()).await?;
     channels.extend_from_slice(configured);
@@ -70,11 +69,11 @@ pub async fn sync_channel_settings(
             checkpoint: None,
         })
         .await?;
-    let mut stats = ResourceStats {
+    let mut stats = Tally {
         read: records.len() as u64,
         ..Default::default()
     };
-    stats.add(written);
+    stats += written;
     stats.requests = client.requests() - before;
     Ok(stats)
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use bcsync_http::Metrics;
-use bcsync_mirror::Mirror;
+use bcsync_mirror::{Mirror, Tally};
 use chrono::Utc;
 
 use bcsync_pipeline::{PassReport, Resource, StepStatus};
@@ -20,35 +20,31 @@ pub fn pass_done(
     let Ok(report) = result else {
         return;
     };
-    let s = &report.stats;
     let now = Utc::now();
     // Labelled by resource name (`addresses`, as the address sweep's step is), never
     // by table name, so one table has one label.
     let (customers, addresses) = (Resource::Customers.as_str(), Resource::Addresses.as_str());
-    for (resource, op, n) in [
-        (customers, "insert", s.customers_inserted),
-        (customers, "update", s.customers_updated),
-        (customers, "delete", report.customers_deleted),
-        (addresses, "insert", s.addresses_inserted),
-        (addresses, "update", s.addresses_updated),
-        (addresses, "delete", s.addresses_deleted),
-    ] {
-        metrics.rows_written(store, resource, op, n);
-    }
+    rows_written(metrics, store, customers, &report.stats.customers);
+    rows_written(metrics, store, addresses, &report.stats.addresses);
     // Everything changed before the pass began is in the mirror: the data is at most
     // this old when the pass ends (and `last_success` shows how long ago that was).
     metrics.resource_synced(store, customers, now, Some(elapsed));
     for step in &report.steps {
-        for (op, n) in [
-            ("insert", step.stats.inserted),
-            ("update", step.stats.updated),
-            ("delete", step.stats.deleted),
-        ] {
-            metrics.rows_written(store, step.name, op, n);
-        }
+        rows_written(metrics, store, step.name, &step.stats);
         if step.status == StepStatus::Succeeded {
             metrics.resource_synced(store, step.name, now, None);
         }
+    }
+}
+
+/// `bcsync_rows_written_total` of one resource, by operation.
+fn rows_written(metrics: &Metrics, store: &str, resource: &str, t: &Tally) {
+    for (op, n) in [
+        ("insert", t.inserted),
+        ("update", t.updated),
+        ("delete", t.deleted),
+    ] {
+        metrics.rows_written(store, resource, op, n);
     }
 }
 

@@ -3,7 +3,7 @@
 
 pub mod records;
 
-use bcsync_mirror::{CustomerPage, Mirror, PageStats};
+use bcsync_mirror::{CustomerPage, Mirror, Tallies, Tally};
 use bigcommerce_models::{Address, Customer, Raw};
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
@@ -53,8 +53,27 @@ pub const GONE_UP_TO_25: [(i64, bool); 6] = [
     (30, false),
 ];
 
+/// Rows a write inserted, updated and soft-deleted.
+pub fn stats(inserted: u64, updated: u64, deleted: u64) -> Tally {
+    Tally {
+        inserted,
+        updated,
+        deleted,
+        ..Tally::default()
+    }
+}
+
+/// What a customer page wrote: (inserted, updated) customers and (inserted, updated,
+/// deleted) addresses.
+pub fn page_stats(customers: (u64, u64), addresses: (u64, u64, u64)) -> Tallies {
+    Tallies {
+        customers: stats(customers.0, customers.1, 0),
+        addresses: stats(addresses.0, addresses.1, addresses.2),
+    }
+}
+
 /// Writes customers and addresses (no complete sets, no checkpoint).
-pub async fn write(mirror: &Mirror, customers: &[Raw<Customer>], addresses: &[Raw<Address>]) -> PageStats {
+pub async fn write(mirror: &Mirror, customers: &[Raw<Customer>], addresses: &[Raw<Address>]) -> Tallies {
     write_complete(mirror, customers, addresses, &[]).await
 }
 
@@ -64,7 +83,7 @@ pub async fn write_complete(
     customers: &[Raw<Customer>],
     addresses: &[Raw<Address>],
     complete: &[i64],
-) -> PageStats {
+) -> Tallies {
     mirror
         .write_customer_page(&CustomerPage {
             store_hash: STORE,

@@ -1,6 +1,6 @@
 //! Builders for the tests of the generic writer (`write_records`).
 
-use bcsync_mirror::{Mirror, RecordPage, RecordStats, Resource, Scope};
+use bcsync_mirror::{Mirror, RecordPage, Resource, Scope, Tally};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::AssertSqlSafe;
@@ -8,7 +8,7 @@ use sqlx::AssertSqlSafe;
 use super::STORE;
 
 /// Writes `records` for STORE without a checkpoint.
-pub async fn put(mirror: &Mirror, resource: Resource, records: &[Value], scope: Scope<'_>) -> RecordStats {
+pub async fn put(mirror: &Mirror, resource: Resource, records: &[Value], scope: Scope<'_>) -> Tally {
     put_for(mirror, STORE, resource, records, scope).await
 }
 
@@ -18,7 +18,7 @@ pub async fn put_for(
     resource: Resource,
     records: &[Value],
     scope: Scope<'_>,
-) -> RecordStats {
+) -> Tally {
     mirror
         .write_records(&RecordPage {
             store_hash,
@@ -29,14 +29,6 @@ pub async fn put_for(
         })
         .await
         .unwrap_or_else(|e| panic!("{resource:?}: {e}"))
-}
-
-pub fn stats(inserted: u64, updated: u64, deleted: u64) -> RecordStats {
-    RecordStats {
-        inserted,
-        updated,
-        deleted,
-    }
 }
 
 /// `deleted_at IS NOT NULL` and `synced_at` of the row of STORE matching `filter` (SQL
