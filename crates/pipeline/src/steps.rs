@@ -16,7 +16,9 @@ use bigcommerce::BigCommerceClient;
 
 use crate::{PassKind, PassOptions, Resource, StepReport, StepStatus};
 
-/// Runs one step, turning its error into a failed report.
+/// Runs one step, turning its error into a failed report. A step's requests are
+/// counted here, once, whether it succeeds or fails: the functions it runs leave
+/// `requests` to it.
 async fn step<E: std::fmt::Display>(
     name: &'static str,
     client: &BigCommerceClient,
@@ -29,7 +31,10 @@ async fn step<E: std::fmt::Display>(
         Ok(stats) => StepReport {
             name,
             status: StepStatus::Succeeded,
-            stats,
+            stats: Tally {
+                requests: client.requests() - before,
+                ..stats
+            },
         },
         Err(e) => StepReport::failed(name, requests_since(client, before), &e),
     }

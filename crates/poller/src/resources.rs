@@ -27,7 +27,6 @@ pub async fn sync_attribute_definitions(
     mirror: &Mirror,
     opts: &PollOptions,
 ) -> Result<Tally, PollError> {
-    let before = client.requests();
     // By id: a scan read again overwrites what the first one handed out.
     let mut by_id = std::collections::BTreeMap::new();
     let mut scan = StableScan::new(opts.max_second_rescans);
@@ -57,7 +56,6 @@ pub async fn sync_attribute_definitions(
         })
         .await?;
     stats += written;
-    stats.requests = client.requests() - before;
     Ok(stats)
 }
 
@@ -70,7 +68,6 @@ pub async fn sync_attribute_values(
     full: bool,
 ) -> Result<Tally, PollError> {
     let store_hash = client.store_hash();
-    let before = client.requests();
     let (watermark, _) = mirror.sync_state(store_hash, ATTRIBUTE_VALUES_RESOURCE).await?;
     let overlap = TimeDelta::from_std(opts.overlap).unwrap_or_default();
     let min = if full {
@@ -114,7 +111,6 @@ pub async fn sync_attribute_values(
             break;
         }
     }
-    stats.requests = client.requests() - before;
     Ok(stats)
 }
 

@@ -35,7 +35,6 @@ pub async fn sweep_addresses(
     plan: &SweepPlan,
 ) -> Result<Tally, ReconcileError> {
     let store_hash = client.store_hash();
-    let requests_before = client.requests();
     let mut page = mirror
         .sweep_position(store_hash, ADDRESS_SWEEP_RESOURCE)
         .await?
@@ -93,6 +92,5 @@ pub async fn sweep_addresses(
         }
     }
     cycles::record(mirror, store_hash, plan, Sweep::Addresses, stats.read, wrapped).await?;
-    stats.requests = client.requests() - requests_before;
     Ok(stats)
 }

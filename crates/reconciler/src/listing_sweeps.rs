@@ -22,7 +22,6 @@ pub async fn sweep_metafields(
 ) -> Result<Tally, ReconcileError> {
     let store_hash = client.store_hash();
     let (state_key, resource) = (METAFIELDS_SWEEP_RESOURCE, Resource::Metafields);
-    let before = client.requests();
     let (_, position) = mirror.sync_state(store_hash, state_key).await?;
     let mut page = position.unwrap_or(1).max(1);
     let mut stats = Tally::default();
@@ -64,6 +63,5 @@ pub async fn sweep_metafields(
         }
     }
     cycles::record(mirror, store_hash, plan, Sweep::Metafields, stats.read, wrapped).await?;
-    stats.requests = client.requests() - before;
     Ok(stats)
 }

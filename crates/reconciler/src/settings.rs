@@ -12,7 +12,6 @@ pub async fn sync_settings(
     mirror: &Mirror,
     ex: &Exclusions,
 ) -> Result<Tally, ReconcileError> {
-    let before = client.requests();
     let mut record = client.get_settings().await?.raw;
     ex.strip(Resource::Settings, &mut record);
     let written = mirror
@@ -29,7 +28,6 @@ pub async fn sync_settings(
         ..Default::default()
     };
     stats += written;
-    stats.requests = client.requests() - before;
     Ok(stats)
 }
 
@@ -41,7 +39,6 @@ pub async fn sync_channel_settings(
     configured: &[i64],
     ex: &Exclusions,
 ) -> Result<Tally, ReconcileError> {
-    let before = client.requests();
     let mut channels = mirror.channel_ids(client.store_hash()).await?;
     channels.extend_from_slice(configured);
     channels.sort_unstable();
@@ -74,6 +71,5 @@ pub async fn sync_channel_settings(
         ..Default::default()
     };
     stats += written;
-    stats.requests = client.requests() - before;
     Ok(stats)
 }

@@ -18,10 +18,10 @@ pub async fn plan_pass(
     settings: &SweepSettings,
     per_customer_kinds: u64,
 ) -> Result<SweepPlan, ReconcileError> {
-    let store_hash = client.store_hash();
-    let (customers, addresses, metafields) = mirror.sweep_sizes(store_hash).await?;
+    // The store's name in log lines comes from the pass's span.
+    let (customers, addresses, metafields) = mirror.sweep_sizes(client.store_hash()).await?;
     let filled = mirror
-        .sweep_ever_completed(store_hash, Sweep::PerCustomer.as_str())
+        .sweep_ever_completed(client.store_hash(), Sweep::PerCustomer.as_str())
         .await?;
     let rate = client.quota_rate().unwrap_or(DEFAULT_RATE);
     let inputs = PlanInputs {
@@ -41,7 +41,6 @@ pub async fn plan_pass(
         let passes = customers.div_ceil(u64::from(p.per_customer).max(1));
         let quota_secs = (customers * per_customer_kinds) as f64 / rate.max(0.001);
         tracing::info!(
-            store = %store_hash,
             "consents and stored instruments are not in the mirror yet: {} of {customers} customers \
              per pass, complete in about {passes} passes ({}); `bcsync resync --resource consents` \
              (and `--resource stored_instruments`) fills them now at the quota's pace, about {}",
@@ -52,7 +51,6 @@ pub async fn plan_pass(
     }
     if p.capped && !p.filling {
         tracing::warn!(
-            store = %store_hash,
             "sweeps need more than sweep_quota_share ({}) allows to re-check every row within \
              sweep_within ({}); `bcsync status` shows when each cycle will end",
             settings.cap,
