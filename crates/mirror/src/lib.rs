@@ -1,6 +1,6 @@
 //! The PostgreSQL mirror of a BigCommerce store's Customers V3 data.
 //!
-//! The store writes customers and addresses as the shared model types
+//! The mirror writes customers and addresses as the shared model types
 //! ([`bigcommerce_models`]) and the other resources as the raw JSON records the client
 //! validated, into schema `bigcommerce`, and knows nothing of HTTP. Everything goes through [`Mirror`], a cheap
 //! clone around a connection pool.
