@@ -31,7 +31,11 @@ async fn history_triggers_scrub_exactly_the_declared_personal_columns() {
                 .split(|b| *b == 0)
                 .map(|a| String::from_utf8_lossy(a).into_owned())
                 .collect();
-            assert_eq!(args[1], personal.join(","), "{trigger}: trigger arguments {args:?}");
+            assert_eq!(
+                args[1],
+                personal.join(","),
+                "{trigger}: trigger arguments {args:?}"
+            );
         }
         for column in personal {
             let exists: bool = sqlx::query_scalar(
