@@ -1,7 +1,7 @@
 //! History mode: which tables of a store keep every version of their rows in
-//! `<table>_history` (`bigcommerce.history_settings`, read by the trigger of migration
-//! `20261202140100_history_mode.sql`, which writes the versions in the same
-//! transaction as the change).
+//! `<table>_history` (`bigcommerce.history_settings`, read by the statement triggers of
+//! migration `20261202170000_history_statement_triggers.sql`, which write the versions
+//! in the same transaction as the change).
 
 use crate::error::failed;
 use crate::{Mirror, MirrorError};

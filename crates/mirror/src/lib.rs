@@ -35,7 +35,8 @@
 //! - `hashing.rs`: [`Hashing`], configured text columns stored as HMAC-SHA-256 hex,
 //!   applied by the page writers before the upsert ([`Mirror::with_hashing`]).
 //! - `history.rs`: which tables of a store keep every version ([`Mirror::set_history`]);
-//!   the versions are written by a trigger (migration `20261202140100_history_mode.sql`).
+//!   the versions are written by statement triggers (migrations
+//!   `20261202140100_history_mode.sql`, `20261202170000_history_statement_triggers.sql`).
 //! - `overview.rs`: read-only summaries for the status page and the quarantine gauge
 //!   ([`Mirror::store_overview`], [`Mirror::quarantine_count`]).
 //! - `leases.rs`: which daemon replica syncs which store ([`Mirror::claim_lease`],

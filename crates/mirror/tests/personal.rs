@@ -15,20 +15,28 @@ async fn history_triggers_scrub_exactly_the_declared_personal_columns() {
         "every table erasure scrubs keeps history, and the reverse"
     );
     for (table, personal) in declared {
-        let args: Vec<u8> = sqlx::query_scalar(
-            "SELECT tgargs FROM pg_trigger WHERE tgname = $1 AND tgrelid = ('bigcommerce.' || $2)::regclass",
-        )
-        .bind(format!("{table}_history"))
-        .bind(table)
-        .fetch_one(db.mirror.pool())
-        .await
-        .unwrap();
-        // tgargs: the arguments, each ended by a NUL byte.
-        let args: Vec<String> = args
-            .split(|b| *b == 0)
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect();
-        assert_eq!(args[1], personal.join(","), "{table}: trigger arguments {args:?}");
+        // One statement trigger per event (migration 20261202170000), both with the
+        // personal columns as their second argument.
+        for trigger in ["insert", "update"].map(|event| format!("{table}_history_{event}")) {
+            let args: Vec<u8> = sqlx::query_scalar(
+                "SELECT tgargs FROM pg_trigger WHERE tgname = $1 AND tgrelid = ('bigcommerce.' || $2)::regclass",
+            )
+            .bind(&trigger)
+            .bind(table)
+            .fetch_one(db.mirror.pool())
+            .await
+            .unwrap();
+            // tgargs: the arguments, each ended by a NUL byte.
+            let args: Vec<String> = args
+                .split(|b| *b == 0)
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            assert_eq!(
+                args[1],
+                personal.join(","),
+                "{trigger}: trigger arguments {args:?}"
+            );
+        }
         for column in personal {
             let exists: bool = sqlx::query_scalar(
                 "SELECT EXISTS (SELECT 1 FROM information_schema.columns \

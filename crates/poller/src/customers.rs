@@ -106,6 +106,17 @@ pub(crate) struct Pass<'a> {
 }
 
 impl Pass<'_> {
+    /// A full walk's first page announced `total` customers: room for their ids at
+    /// once (and a few created meanwhile), so the list never doubles into twice the
+    /// memory it needs, nor holds the old and the new buffer at once.
+    pub(crate) fn expect_customers(&mut self, total: i64) {
+        // Bounded: a wrong total must not claim the machine's memory.
+        let total = usize::try_from(total).unwrap_or(0).min(50_000_000);
+        if self.full {
+            self.outcome.seen_ids.reserve_exact(total + total / 64 + 1_024);
+        }
+    }
+
     /// Stores the page (see [`PageStore`]) with the watermark it earns (`covered`:
     /// every customer modified up to then has been read; `None` for pages that vouch
     /// for no time, like the full walk's), and notes what the pass read.

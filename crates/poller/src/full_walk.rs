@@ -29,6 +29,7 @@ impl Pass<'_> {
                 .await?,
         )?;
         let total_pages = u32::try_from(first.pagination.total_pages).unwrap_or(u32::MAX);
+        self.expect_customers(first.pagination.total);
         let progress = self.opts.progress.clone();
         if let Some(p) = &progress {
             p.started(u64::try_from(first.pagination.total).unwrap_or(0));
