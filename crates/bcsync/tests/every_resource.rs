@@ -14,6 +14,14 @@ async fn sync_all(app: &App, extra: &[(&str, &str)]) -> std::process::Output {
     app.run_with(&["sync"], &env).await
 }
 
+/// One pass that must fail (a resource step failed); its last line of stderr, the error.
+async fn failing_pass(app: &App) -> String {
+    let out = sync_all(app, &[]).await;
+    assert!(!out.status.success(), "a failed resource fails the pass");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr.lines().last().unwrap_or_default().to_owned()
+}
+
 #[tokio::test]
 async fn every_resource_table_equals_the_simulator_and_follows_changes() {
     let app = spawn_app(SimConfig::default().with_customers(500).with_seed(21)).await;
@@ -162,10 +170,7 @@ async fn a_bad_record_in_one_resource_fails_that_step_and_the_rest_syncs() {
     let bad = app.sim.metafields()[0].id;
     app.sim
         .corrupt_record(PathKind::Metafields, bad, "id", json!("not-a-number"));
-    let out = sync_all(&app, &[]).await;
-    assert!(!out.status.success(), "a failed resource fails the pass");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let last = stderr.lines().last().unwrap_or_default();
+    let last = failing_pass(&app).await;
     assert!(
         last.contains("metafields") && last.contains("/customers/metafields") && last.contains(".id"),
         "{last}"
@@ -178,6 +183,39 @@ async fn a_bad_record_in_one_resource_fails_that_step_and_the_rest_syncs() {
     assert_eq!(outcome, "failed");
     assert_eq!(details["metafields"]["status"], "failed");
     assert_eq!(details["consents"]["status"], "succeeded");
+    app.assert_mirror_exact().await;
+}
+
+#[tokio::test]
+async fn a_complete_listing_with_a_bad_id_fails_its_step_and_writes_nothing_of_it() {
+    // Attribute definitions are read generically (`Reading::CompleteListing`): a record
+    // without an integer id fails the read, naming the endpoint and the field.
+    let app = spawn_app(SimConfig::default().with_customers(100).with_seed(9)).await;
+    let last = app.sim.attribute_definitions().last().unwrap().id;
+    assert!(
+        app.sim
+            .corrupt_record(PathKind::Attributes, last, "id", json!("not-a-number"))
+    );
+    let line = failing_pass(&app).await;
+    assert!(
+        line.contains("attributes") && line.contains("/customers/attributes") && line.contains("].id"),
+        "{line}"
+    );
+    let details: Value = app
+        .scalar("SELECT details FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
+        .await;
+    let step = &details["attributes"];
+    assert_eq!(step["status"], "failed", "{details}");
+    let reason = step["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("/customers/attributes") && reason.contains("].id"),
+        "{reason}"
+    );
+    assert_eq!(details["attribute_values"]["status"], "succeeded", "{details}");
+    let written: i64 = app
+        .scalar("SELECT count(*) FROM bigcommerce.customer_attributes")
+        .await;
+    assert_eq!(written, 0, "nothing of the listing is written");
     app.assert_mirror_exact().await;
 }
 

@@ -6,12 +6,15 @@
 //!
 //! - [`customer`]: customers and what `include=` adds to them.
 //! - [`address`]: customer addresses.
-//! - [`resource`]: the one list of resources ([`Resource`]) and their names.
+//! - [`resource`]: the one list of resources ([`Resource`]), their names and how each
+//!   is read ([`Reading`]).
 //! - [`resources`]: attribute definitions, form field values, consent, stored
 //!   instruments, metafields and settings.
 //! - [`webhook_scopes`]: the customer webhook scopes.
 //! - [`collection`]: the `{data, meta.pagination}` envelope and decoding that keeps
 //!   every record's raw JSON (unknown fields land in `raw`, never get lost).
+//! - [`keyed`]: [`Keyed`], a record known only by its integer `id`, for listings read
+//!   generically.
 //!
 //! Every optional field tolerates `null` and absence: the real API omits fields it
 //! was not asked to include and sends `null` where the spec says string.
@@ -20,6 +23,7 @@ pub mod address;
 pub mod collection;
 pub mod customer;
 pub mod exclusions;
+pub mod keyed;
 pub mod resource;
 pub mod resources;
 pub mod time;
@@ -32,7 +36,8 @@ pub use collection::{
 };
 pub use customer::{AttributeValue, Authentication, Customer, FormFieldValue, StoreCredit};
 pub use exclusions::{ExclusionError, Exclusions};
-pub use resource::{Resource, UnknownResource};
+pub use keyed::Keyed;
+pub use resource::{Reading, Resource, UnknownResource};
 pub use resources::{
     AttributeDefinition, Consent, CustomerGroupSettings, CustomerSettings, FormFieldRecord, Metafield,
     PrivacySettings, StoredInstrument,

@@ -1,10 +1,12 @@
-//! The one list of resources the mirror knows. Every crate names a resource through
-//! this enum: the store (its tables and specs), exclusions, the pass's steps,
-//! `bcsync resync --resource`, status, metric labels and log spans all use
-//! [`Resource::as_str`], so one resource has one name everywhere.
+//! The one list of resources the mirror knows, and how each is read ([`Reading`]).
+//! Every crate names a resource through this enum: the mirror (its tables and specs),
+//! exclusions, the pass's steps, `bcsync resync --resource`, status, metric labels and
+//! log spans all use [`Resource::as_str`], so one resource has one name everywhere.
 //!
-//! Adding a resource starts here: one arm (the compiler then asks for its spec in
-//! `crates/mirror/src/resources.rs`), one migration for its table.
+//! Adding a resource starts here: one arm, with its [`Resource::reading`] (the compiler
+//! asks for it, and for its spec in `crates/mirror/src/resources.rs`), then one
+//! migration for its table. A [`Reading::CompleteListing`] needs nothing more: the
+//! pass reads it generically. The checklist is in `docs/architecture.md`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -82,6 +84,23 @@ impl Resource {
         }
     }
 
+    /// How a pass reads it. Exhaustive on purpose: a new arm must choose.
+    pub const fn reading(self) -> Reading {
+        match self {
+            Resource::Customers => Reading::CustomerWalk,
+            Resource::Addresses => Reading::AddressesWithCustomers,
+            Resource::Attributes => Reading::CompleteListing {
+                path: "/customers/attributes",
+            },
+            Resource::AttributeValues => Reading::ModifiedSince,
+            Resource::FormFieldValues => Reading::FormFieldsWithCustomers,
+            Resource::Consents | Resource::StoredInstruments => Reading::PerCustomer,
+            Resource::Metafields => Reading::MetafieldSweep,
+            Resource::Settings => Reading::Settings,
+            Resource::ChannelSettings => Reading::ChannelSettings,
+        }
+    }
+
     /// Whether an operator may keep the whole resource out of the mirror (customers
     /// are the mirror's spine).
     pub const fn excludable(self) -> bool {
@@ -102,6 +121,39 @@ impl Resource {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// How a pass reads a resource from the API. Only [`Reading::CompleteListing`] is
+/// generic; every other variant names code of its own (in the poller or the
+/// reconciler, run by `crates/pipeline/src/steps.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// A small listing read whole every pass, page by page, each record keyed by its
+    /// integer `id`; its complete set also tells which rows were deleted. One
+    /// transaction writes it all.
+    CompleteListing {
+        /// The listing's path, e.g. `/customers/attributes`.
+        path: &'static str,
+    },
+    /// The keyset walk by `date_modified` (and a resync's full walk).
+    CustomerWalk,
+    /// Carried by customer pages (`include=addresses`), completed past the API's cap
+    /// and swept for deletes.
+    AddressesWithCustomers,
+    /// Attribute values: `date_modified:min` since a watermark, each page committed on
+    /// its own; deletes found by count.
+    ModifiedSince,
+    /// Carried by customer pages (`include=formfields`) and refreshed with the
+    /// customer slice.
+    FormFieldsWithCustomers,
+    /// One request per customer (`/customers/{id}/…`), a slice of customers a pass.
+    PerCustomer,
+    /// Every customer's metafields, swept a slice of pages a pass.
+    MetafieldSweep,
+    /// `GET /customers/settings`: one object.
+    Settings,
+    /// `GET /customers/settings/channels/{id}`: one object per channel.
+    ChannelSettings,
 }
 
 impl fmt::Display for Resource {
@@ -139,5 +191,38 @@ mod tests {
         assert_eq!(tables.len(), Resource::ALL.len());
         let err = "customer_addresses".parse::<Resource>().unwrap_err().to_string();
         assert!(err.contains("known: customers, addresses, attributes"), "{err}");
+    }
+
+    #[test]
+    fn every_resource_has_its_reading() {
+        let readings: Vec<(Resource, Reading)> = Resource::ALL.iter().map(|r| (*r, r.reading())).collect();
+        assert_eq!(
+            readings,
+            [
+                (Resource::Customers, Reading::CustomerWalk),
+                (Resource::Addresses, Reading::AddressesWithCustomers),
+                (
+                    Resource::Attributes,
+                    Reading::CompleteListing {
+                        path: "/customers/attributes"
+                    }
+                ),
+                (Resource::AttributeValues, Reading::ModifiedSince),
+                (Resource::FormFieldValues, Reading::FormFieldsWithCustomers),
+                (Resource::Consents, Reading::PerCustomer),
+                (Resource::StoredInstruments, Reading::PerCustomer),
+                (Resource::Metafields, Reading::MetafieldSweep),
+                (Resource::Settings, Reading::Settings),
+                (Resource::ChannelSettings, Reading::ChannelSettings),
+            ]
+        );
+        // A complete listing is read generically, so it must have a step of its own
+        // and a listing path.
+        for r in Resource::ALL {
+            if let Reading::CompleteListing { path } = r.reading() {
+                assert!(r.has_own_step(), "{r}");
+                assert!(path.starts_with("/customers/"), "{r}: {path}");
+            }
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! Endpoints of the Customers V3 resources beyond customers and addresses.
 
 use bigcommerce_models::{
-    AttributeDefinition, AttributeValue, Collection, Consent, CustomerSettings, FormFieldRecord, Metafield,
-    Raw, StoredInstrument, decode_array, decode_object,
+    AttributeValue, Collection, Consent, CustomerSettings, FormFieldRecord, Metafield, Raw, StoredInstrument,
+    decode_array, decode_object,
 };
 use chrono::{DateTime, Utc};
 
@@ -53,14 +53,6 @@ impl ListQuery {
 }
 
 impl BigCommerceClient {
-    /// `GET /customers/attributes` (attribute definitions).
-    pub async fn list_attributes(
-        &self,
-        q: &ListQuery,
-    ) -> Result<Collection<Raw<AttributeDefinition>>, ClientError> {
-        self.get_collection("/customers/attributes", &q.pairs()).await
-    }
-
     /// `GET /customers/attribute-values`.
     pub async fn list_attribute_values(
         &self,

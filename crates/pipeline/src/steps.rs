@@ -1,10 +1,12 @@
 //! The resource steps after customers, each isolated: an error fails that step only.
+//! Resources read as a `Reading::CompleteListing` run in one loop; the others each
+//! have their own line.
 
 use std::future::Future;
 
 use bcsync_mirror::{Counted, Mirror, Tally};
 use bcsync_poller::resources::ATTRIBUTE_VALUES_RESOURCE;
-use bcsync_poller::{sync_attribute_definitions, sync_attribute_values};
+use bcsync_poller::{sync_attribute_values, sync_complete_listing};
 use bcsync_reconciler::listing_sweeps::sweep_metafields;
 use bcsync_reconciler::per_customer::{
     PerCustomer, StepOutcome, advance, customers_to_read, refresh, refresh_every_customer,
@@ -13,6 +15,7 @@ use bcsync_reconciler::settings::{sync_channel_settings, sync_settings};
 use bcsync_reconciler::sweep_addresses;
 use bcsync_reconciler::{SweepPlan, find_deletes, plan_pass, recheck_quarantine, refresh_customer_slice};
 use bigcommerce::BigCommerceClient;
+use bigcommerce::models::Reading;
 
 use crate::{PassKind, PassOptions, Resource, StepReport, StepStatus};
 
@@ -146,10 +149,16 @@ pub async fn other_resources(
             .await,
         );
     }
-    run!(
-        Resource::Attributes,
-        sync_attribute_definitions(client, mirror, &opts.poll)
-    );
+    // Every complete listing (attribute definitions, …), read generically: a resource
+    // of that kind needs no line here.
+    for listing in Resource::ALL {
+        if let Reading::CompleteListing { path } = listing.reading() {
+            run!(
+                listing,
+                sync_complete_listing(client, mirror, listing, path, &opts.poll)
+            );
+        }
+    }
     run!(
         Resource::AttributeValues,
         attribute_values(client, mirror, opts, full)

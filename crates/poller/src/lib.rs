@@ -20,7 +20,10 @@
 //!   total counts (a listing that lags).
 //! - [`addresses`]: completes the address sets that `include=addresses` caps at 10.
 //! - [`proof`]: deletes only on proof: lookups by id whose answers are checked complete.
-//! - [`resources`]: attribute definitions and values, also by `date_modified:min`.
+//! - [`listing`]: the generic reader of a complete listing (attribute definitions, and
+//!   any resource whose `Resource::reading` is `Reading::CompleteListing`).
+//! - [`resources`]: attribute values, also by `date_modified:min`; `StableScan` for
+//!   listings without a stable order.
 //! - [`exclude`]: the operator's exclusions; form field values carried by a page.
 //! - [`writer`]: the store side: one transaction per page, behind a bounded channel
 //!   so fetching the next page overlaps writing this one and memory stays flat; the
@@ -34,6 +37,7 @@ pub mod exclude;
 mod fetch;
 mod full_walk;
 mod keyset;
+pub mod listing;
 pub mod options;
 mod page_store;
 mod page_write;
@@ -45,10 +49,11 @@ pub mod writer;
 
 pub use customers::{Mode, PassOutcome, sync_customers};
 pub use error::PollError;
+pub use listing::sync_complete_listing;
 pub use options::PollOptions;
 pub use page_store::{store_customers, store_customers_with};
 pub use progress::Progress;
-pub use resources::{sync_attribute_definitions, sync_attribute_values};
+pub use resources::sync_attribute_values;
 
 /// `sync_state.resource` of the customers watermark.
 pub const CUSTOMERS_RESOURCE: &str = bcsync_mirror::Resource::Customers.as_str();

@@ -1,7 +1,8 @@
-//! The date-filterable resources besides customers: attribute definitions and
-//! attribute values (`date_modified:min`).
+//! Attribute values, the date-filterable resource besides customers
+//! (`date_modified:min`), and [`StableScan`], which reads a listing with no stable
+//! order (also for `listing`, the generic reader of complete listings).
 //!
-//! Neither endpoint takes a sort, so pages are read by number; a scan counts only when
+//! Neither listing takes a sort, so pages are read by number; a scan counts only when
 //! its total held still and it saw that many distinct records (rows modified while it
 //! pages shift later ones back a page). The watermark is committed after the last
 //! page, since unsorted pages cannot each vouch for a prefix of time.
@@ -16,48 +17,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::error::PollError;
 use crate::options::PollOptions;
 
-/// `sync_state.resource` names.
-pub const ATTRIBUTES_RESOURCE: &str = Resource::Attributes.as_str();
+/// `sync_state.resource` name of the attribute values' watermark.
 pub const ATTRIBUTE_VALUES_RESOURCE: &str = Resource::AttributeValues.as_str();
-
-/// Attribute definitions: a handful per store, so every pass reads them all (one
-/// request) and the complete set also tells which were deleted.
-pub async fn sync_attribute_definitions(
-    client: &BigCommerceClient,
-    mirror: &Mirror,
-    opts: &PollOptions,
-) -> Result<Tally, PollError> {
-    // By id: a scan read again overwrites what the first one handed out.
-    let mut by_id = std::collections::BTreeMap::new();
-    let mut scan = StableScan::new(opts.max_second_rescans);
-    loop {
-        let resp = client.list_attributes(&ListQuery::page(scan.page())).await?;
-        let step = scan.observe(&resp, |a| a.id)?;
-        by_id.extend(resp.data.into_iter().map(|r| (r.value.id, r.raw)));
-        if step == Step::Done {
-            break;
-        }
-    }
-    let mut records: Vec<serde_json::Value> = by_id.into_values().collect();
-    let mut stats = Tally {
-        read: records.len() as u64,
-        ..Default::default()
-    };
-    for r in &mut records {
-        opts.exclusions.strip(Resource::Attributes, r);
-    }
-    let written = mirror
-        .write_records(&RecordPage {
-            store_hash: client.store_hash(),
-            resource: Resource::Attributes,
-            records: &records,
-            scope: Scope::Everything,
-            checkpoint: None,
-        })
-        .await?;
-    stats += written;
-    Ok(stats)
-}
 
 /// Attribute values modified since the watermark (less the overlap), or all of them
 /// when `full`. Each page commits on its own; the watermark moves only after the last.
