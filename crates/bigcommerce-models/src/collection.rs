@@ -3,6 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::RawJson;
 
 /// `meta.pagination` of every collection response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,7 +34,14 @@ pub struct Links {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Raw<T> {
     pub value: T,
-    pub raw: serde_json::Value,
+    pub raw: RawJson,
+}
+
+impl<T: DeserializeOwned> Raw<T> {
+    /// The record decoded from `raw`.
+    pub fn decode(raw: RawJson) -> Result<Raw<T>, DecodeError> {
+        decode_record(&raw).map(|value| Raw { value, raw })
+    }
 }
 
 /// One page of a collection.
@@ -56,9 +66,11 @@ pub struct DecodeError {
     pub malformed: bool,
 }
 
+/// Records stay text here: each is decoded into its type straight from its bytes,
+/// and kept as received for `raw`.
 #[derive(Deserialize)]
 struct Envelope {
-    data: Vec<serde_json::Value>,
+    data: Vec<Box<RawValue>>,
     meta: Meta,
 }
 
@@ -74,11 +86,7 @@ pub fn decode_collection<T: DeserializeOwned>(body: &[u8]) -> Result<Collection<
         .data
         .into_iter()
         .enumerate()
-        .map(|(i, raw)| {
-            decode_record(&raw)
-                .map(|value| Raw { value, raw })
-                .map_err(|e| e.under(&format!("data[{i}]")))
-        })
+        .map(|(i, raw)| Raw::decode(raw.into()).map_err(|e| e.under(&format!("data[{i}]"))))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Collection {
         data,
@@ -93,7 +101,7 @@ pub fn decode_collection<T: DeserializeOwned>(body: &[u8]) -> Result<Collection<
 pub struct Rejected {
     /// Its place on the page (0-based), to keep the page's order.
     pub position: usize,
-    pub raw: serde_json::Value,
+    pub raw: RawJson,
     /// Names the field: `data[3].date_created: invalid type…`.
     pub error: DecodeError,
 }
@@ -116,6 +124,7 @@ pub fn decode_collection_lenient<T: DeserializeOwned>(body: &[u8]) -> Result<Len
     let mut data = Vec::with_capacity(envelope.data.len());
     let mut rejected = Vec::new();
     for (position, raw) in envelope.data.into_iter().enumerate() {
+        let raw = RawJson::from(raw);
         match decode_record(&raw) {
             Ok(value) => data.push(Raw { value, raw }),
             Err(e) => rejected.push(Rejected {
@@ -135,15 +144,11 @@ pub fn decode_collection_lenient<T: DeserializeOwned>(body: &[u8]) -> Result<Len
 
 /// Decodes a bare JSON array of records (`GET /customers/{id}/stored-instruments`).
 pub fn decode_array<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<Raw<T>>, DecodeError> {
-    let items: Vec<serde_json::Value> = parse(body)?;
+    let items: Vec<Box<RawValue>> = parse(body)?;
     items
         .into_iter()
         .enumerate()
-        .map(|(i, raw)| {
-            decode_record(&raw)
-                .map(|value| Raw { value, raw })
-                .map_err(|e| e.under(&format!("[{i}]")))
-        })
+        .map(|(i, raw)| Raw::decode(raw.into()).map_err(|e| e.under(&format!("[{i}]"))))
         .collect()
 }
 
@@ -156,26 +161,29 @@ pub fn decode_object<T: DeserializeOwned>(body: &[u8]) -> Result<Raw<T>, DecodeE
     if wrapped {
         raw = raw["data"].take();
     }
-    let value = decode_record(&raw).map_err(|e| if wrapped { e.under("data") } else { e })?;
-    Ok(Raw { value, raw })
+    Raw::decode(RawJson::from_value(&raw)).map_err(|e| if wrapped { e.under("data") } else { e })
 }
 
+/// Decodes `body`; only a body that fails is decoded again, tracking the path, to
+/// name the field: tracking it for every body costs more than decoding.
 fn parse<V: DeserializeOwned>(body: &[u8]) -> Result<V, DecodeError> {
+    if let Ok(v) = serde_json::from_slice(body) {
+        return Ok(v);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
-        path: display_path(&e.path().to_string()),
-        malformed: e.inner().is_syntax() || e.inner().is_eof(),
-        message: e.inner().to_string(),
-    })
+    match serde_path_to_error::deserialize(de) {
+        Ok(v) => Ok(v),
+        Err(e) => Err(DecodeError {
+            path: display_path(&e.path().to_string()),
+            malformed: e.inner().is_syntax() || e.inner().is_eof(),
+            message: e.inner().to_string(),
+        }),
+    }
 }
 
 /// Decodes one record, naming the field that broke it.
-pub fn decode_record<T: DeserializeOwned>(raw: &serde_json::Value) -> Result<T, DecodeError> {
-    serde_path_to_error::deserialize(raw).map_err(|e| DecodeError {
-        path: display_path(&e.path().to_string()),
-        message: e.inner().to_string(),
-        malformed: false,
-    })
+pub fn decode_record<T: DeserializeOwned>(raw: &RawJson) -> Result<T, DecodeError> {
+    parse(raw.get().as_bytes()).map_err(|e| DecodeError { malformed: false, ..e })
 }
 
 impl DecodeError {
@@ -214,7 +222,7 @@ mod tests {
         assert_eq!(c.value.id, 1);
         assert_eq!(c.value.first_name, None);
         assert_eq!(c.value.addresses, None);
-        assert_eq!(c.raw["brand_new_field"]["x"], 1);
+        assert_eq!(c.raw.to_value()["brand_new_field"]["x"], 1);
         assert_eq!(page.pagination.total_pages, 1);
     }
 

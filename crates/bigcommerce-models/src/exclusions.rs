@@ -87,6 +87,14 @@ impl Exclusions {
         }
     }
 
+    /// [`Exclusions::strip`] on a record kept as received.
+    pub fn strip_raw(&self, resource: Resource, record: &mut crate::RawJson) {
+        if let Some(fields) = self.fields.get(&resource) {
+            let names: Vec<&str> = fields.iter().map(String::as_str).collect();
+            *record = record.without(&names);
+        }
+    }
+
     /// Whether any field of `resource` is excluded (so callers can skip work).
     pub fn strips(&self, resource: Resource) -> bool {
         self.fields.contains_key(&resource)

@@ -61,7 +61,7 @@ mod tests {
         let body = page(r#"{"id":7,"name":"a","extra":{"x":[1]}},{"name":"b","id":8}"#);
         let p = decode_collection::<Keyed>(body.as_bytes()).unwrap();
         assert_eq!(p.data.iter().map(|r| r.value.id).collect::<Vec<_>>(), [7, 8]);
-        assert_eq!(p.data[0].raw["extra"]["x"][0], 1);
+        assert_eq!(p.data[0].raw.to_value()["extra"]["x"][0], 1);
     }
 
     #[test]

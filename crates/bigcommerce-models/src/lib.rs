@@ -13,6 +13,7 @@
 //! - [`webhook_scopes`]: the customer webhook scopes.
 //! - [`collection`]: the `{data, meta.pagination}` envelope and decoding that keeps
 //!   every record's raw JSON (unknown fields land in `raw`, never get lost).
+//! - [`raw_json`]: [`RawJson`], a record's JSON kept as the text received.
 //! - [`keyed`]: [`Keyed`], a record known only by its integer `id`, for listings read
 //!   generically.
 //!
@@ -24,6 +25,7 @@ pub mod collection;
 pub mod customer;
 pub mod exclusions;
 pub mod keyed;
+pub mod raw_json;
 pub mod resource;
 pub mod resources;
 pub mod time;
@@ -37,6 +39,7 @@ pub use collection::{
 pub use customer::{AttributeValue, Authentication, Customer, FormFieldValue, StoreCredit};
 pub use exclusions::{ExclusionError, Exclusions};
 pub use keyed::Keyed;
+pub use raw_json::RawJson;
 pub use resource::{Reading, Resource, UnknownResource};
 pub use resources::{
     AttributeDefinition, Consent, CustomerGroupSettings, CustomerSettings, FormFieldRecord, Metafield,

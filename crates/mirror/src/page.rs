@@ -1,6 +1,6 @@
 //! One page of customers and addresses, committed all or nothing.
 
-use bigcommerce_models::{Address, Customer, Raw, decode_record};
+use bigcommerce_models::{Address, Customer, Raw, RawJson, decode_record};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
@@ -34,8 +34,9 @@ impl Mirror {
         records
             .iter()
             .map(|r| {
-                let mut raw = r.raw.clone();
-                h.apply(table, &mut raw);
+                let mut edited = r.raw.to_value();
+                h.apply(table, &mut edited);
+                let raw = RawJson::from_value(&edited);
                 let value = decode_record(&raw).map_err(|e| MirrorError::Hashing {
                     table,
                     message: e.to_string(),

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use bcsync_mirror::Mirror;
-use bigcommerce::models::{Address, Customer, Raw};
+use bigcommerce::models::{Address, Customer, Raw, RawJson};
 use bigcommerce::{AddressQuery, BigCommerceClient};
 
 use crate::error::PollError;
@@ -48,12 +48,10 @@ pub async fn complete_address_sets(
             continue;
         }
         sets.complete_for.push(c.value.id);
-        let raws = c.raw.get("addresses").and_then(|v| v.as_array());
-        for (i, a) in included.iter().enumerate() {
-            let raw = raws
-                .and_then(|r| r.get(i))
-                .cloned()
-                .unwrap_or(serde_json::Value::Null);
+        let mut raws = c.raw.items_of("addresses").into_iter();
+        for a in included {
+            // The typed list was decoded from this one: same length, same order.
+            let raw = raws.next().unwrap_or_else(|| RawJson::from_value(&serde_json::Value::Null));
             sets.addresses.push(Raw {
                 value: a.clone(),
                 raw,
@@ -169,10 +167,6 @@ const CHILD_FIELDS: [&str; 4] = ["addresses", "address_count", "attributes", "at
 /// addresses were taken out).
 pub fn detach_children(customers: &mut [Raw<Customer>]) {
     for c in customers {
-        if let Some(obj) = c.raw.as_object_mut() {
-            for field in CHILD_FIELDS {
-                obj.remove(field);
-            }
-        }
+        c.raw = c.raw.without(&CHILD_FIELDS);
     }
 }

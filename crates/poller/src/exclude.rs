@@ -17,7 +17,7 @@ pub fn exclude<T: DeserializeOwned>(
         return Ok(records);
     }
     for r in &mut records {
-        ex.strip(resource, &mut r.raw);
+        ex.strip_raw(resource, &mut r.raw);
         r.value = decode_record(&r.raw)
             .map_err(|e| PollError::Contract(format!("{resource} without its excluded fields: {e}")))?;
     }

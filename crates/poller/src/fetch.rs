@@ -86,12 +86,11 @@ pub(crate) fn fetched(page: LenientPage<Customer>) -> Result<Fetched, PollError>
     }
     let mut rejected = Vec::with_capacity(page.rejected.len());
     for r in page.rejected {
-        let id = r.raw.get("id").and_then(serde_json::Value::as_i64);
+        let id = r.raw.id();
         let modified = r
             .raw
-            .get("date_modified")
-            .and_then(serde_json::Value::as_str)
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .field::<String>("date_modified")
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
             .map(|t| t.with_timezone(&Utc));
         let (Some(id), Some(modified)) = (id, modified) else {
             return Err(PollError::Client(bigcommerce::ClientError::Decode {
@@ -102,7 +101,7 @@ pub(crate) fn fetched(page: LenientPage<Customer>) -> Result<Fetched, PollError>
         rows.push((r.position, id, modified));
         rejected.push(Quarantined {
             entity_id: id,
-            raw: r.raw,
+            raw: r.raw.to_value(),
             error: format!("GET /customers: {}", r.error),
         });
     }

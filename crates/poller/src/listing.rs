@@ -37,14 +37,17 @@ pub async fn sync_complete_listing(
             break;
         }
     }
-    let mut records: Vec<serde_json::Value> = by_id.into_values().collect();
+    let records: Vec<serde_json::Value> = by_id
+        .into_values()
+        .map(|mut r| {
+            opts.exclusions.strip_raw(resource, &mut r);
+            r.to_value()
+        })
+        .collect();
     let mut stats = Tally {
         read: records.len() as u64,
         ..Default::default()
     };
-    for r in &mut records {
-        opts.exclusions.strip(resource, r);
-    }
     stats += mirror
         .write_records(&RecordPage {
             store_hash: client.store_hash(),

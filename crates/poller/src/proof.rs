@@ -44,7 +44,7 @@ pub async fn customers_gone(client: &BigCommerceClient, ids: &[i64]) -> Result<J
         let rejected = page
             .rejected
             .iter()
-            .filter_map(|r| r.raw.get("id").and_then(serde_json::Value::as_i64));
+            .filter_map(|r| r.raw.id());
         let found: Vec<i64> = page.data.iter().map(|c| c.value.id).chain(rejected).collect();
         Ok((found, page.pagination.total, page.pagination.total_pages))
     })

@@ -53,10 +53,14 @@ pub async fn sync_attribute_values(
             .filter_map(|r| r.value.date_modified)
             .chain(newest)
             .max();
-        let mut records: Vec<serde_json::Value> = resp.data.into_iter().map(|r| r.raw).collect();
-        for r in &mut records {
-            opts.exclusions.strip(Resource::AttributeValues, r);
-        }
+        let records: Vec<serde_json::Value> = resp
+            .data
+            .into_iter()
+            .map(|mut r| {
+                opts.exclusions.strip_raw(Resource::AttributeValues, &mut r.raw);
+                r.raw.to_value()
+            })
+            .collect();
         let last = step == Step::Done;
         let written = mirror
             .write_records(&RecordPage {

@@ -28,7 +28,7 @@ use bcsync_poller::{PollOptions, store_customers};
 use bigcommerce::models::Exclusions;
 use bigcommerce::{BigCommerceClient, CustomerQuery, ListQuery};
 use chrono::{DateTime, TimeDelta, Utc};
-use serde_json::Value;
+use bigcommerce::models::RawJson;
 
 use crate::error::ReconcileError;
 
@@ -108,7 +108,7 @@ struct Bisector<'a> {
 /// One listing of a range: every row's id and raw record, and whether the answer was
 /// complete (a total that held still and equals the distinct rows read).
 struct Listing {
-    rows: Vec<(i64, Value)>,
+    rows: Vec<(i64, RawJson)>,
     complete: bool,
 }
 
@@ -164,7 +164,7 @@ impl Bisector<'_> {
         hi: DateTime<Utc>,
         page: u32,
         limit: u32,
-    ) -> Result<(Vec<(i64, Value)>, i64), ReconcileError> {
+    ) -> Result<(Vec<(i64, RawJson)>, i64), ReconcileError> {
         match self.what {
             Counted::Customers => {
                 let q = CustomerQuery {
@@ -240,7 +240,7 @@ impl Bisector<'_> {
                 .mark_deleted(self.store_hash, self.what, &gone)
                 .await?;
         }
-        let missing: Vec<Value> = listing
+        let missing: Vec<RawJson> = listing
             .rows
             .into_iter()
             .filter(|(id, _)| !mirror_set.contains(id))
@@ -278,7 +278,7 @@ impl Bisector<'_> {
         }
     }
 
-    async fn restore(&mut self, raws: Vec<Value>) -> Result<(), ReconcileError> {
+    async fn restore(&mut self, raws: Vec<RawJson>) -> Result<(), ReconcileError> {
         self.stats.tally.inserted += raws.len() as u64;
         tracing::info!(
             count = raws.len(),
@@ -290,19 +290,19 @@ impl Bisector<'_> {
                 // Each was decoded when listed; decoding again cannot fail.
                 let customers = raws
                     .into_iter()
-                    .filter_map(|raw| {
-                        let value = bigcommerce::models::decode_record(&raw).ok()?;
-                        Some(bigcommerce::models::Raw { value, raw })
-                    })
+                    .filter_map(|raw| bigcommerce::models::Raw::decode(raw).ok())
                     .collect();
                 store_customers(self.client, self.mirror, customers, self.opts).await?;
             }
             Counted::AttributeValues => {
-                let mut raws = raws;
                 let ex: &Exclusions = &self.opts.exclusions;
-                for r in &mut raws {
-                    ex.strip(Resource::AttributeValues, r);
-                }
+                let raws: Vec<serde_json::Value> = raws
+                    .into_iter()
+                    .map(|mut r| {
+                        ex.strip_raw(Resource::AttributeValues, &mut r);
+                        r.to_value()
+                    })
+                    .collect();
                 self.mirror
                     .write_records(&RecordPage {
                         store_hash: self.store_hash,

@@ -52,9 +52,9 @@ pub async fn reread_customers(
             .into_iter()
             .filter_map(|r| {
                 Some(Quarantined {
-                    entity_id: r.raw.get("id")?.as_i64()?,
+                    entity_id: r.raw.id()?,
                     error: format!("GET /customers: {}", r.error),
-                    raw: r.raw,
+                    raw: r.raw.to_value(),
                 })
             })
             .collect();

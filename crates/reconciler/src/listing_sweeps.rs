@@ -31,7 +31,7 @@ pub async fn sweep_metafields(
         let resp = client.list_metafields(&q).await?;
         let ids: Vec<i64> = resp.data.iter().map(|r| r.value.id).collect();
         let total_pages = resp.pagination.total_pages;
-        let mut records: Vec<_> = resp.data.into_iter().map(|r| r.raw).collect();
+        let mut records: Vec<_> = resp.data.into_iter().map(|r| r.raw.to_value()).collect();
         let last_page = page >= total_pages;
         let scope = match (ids.first(), ids.last()) {
             (Some(first), Some(last)) => Scope::IdRange(

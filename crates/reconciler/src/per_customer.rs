@@ -176,12 +176,12 @@ async fn fetch(
     customer_id: i64,
 ) -> Result<Vec<serde_json::Value>, ClientError> {
     let mut records = match kind {
-        PerCustomer::Consents => vec![client.get_consent(customer_id).await?.raw],
+        PerCustomer::Consents => vec![client.get_consent(customer_id).await?.raw.to_value()],
         PerCustomer::StoredInstruments => client
             .get_stored_instruments(customer_id)
             .await?
             .into_iter()
-            .map(|r| r.raw)
+            .map(|r| r.raw.to_value())
             .collect(),
     };
     for r in &mut records {

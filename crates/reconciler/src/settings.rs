@@ -12,7 +12,7 @@ pub async fn sync_settings(
     mirror: &Mirror,
     ex: &Exclusions,
 ) -> Result<Tally, ReconcileError> {
-    let mut record = client.get_settings().await?.raw;
+    let mut record = client.get_settings().await?.raw.to_value();
     ex.strip(Resource::Settings, &mut record);
     let written = mirror
         .write_records(&RecordPage {
@@ -46,7 +46,7 @@ pub async fn sync_channel_settings(
     let mut records = Vec::new();
     for channel in channels {
         let mut record = match client.get_channel_settings(channel).await {
-            Ok(r) => r.raw,
+            Ok(r) => r.raw.to_value(),
             // A channel that no longer exists has no settings.
             Err(ClientError::Status { status: 404, .. }) => continue,
             Err(e) => return Err(e.into()),

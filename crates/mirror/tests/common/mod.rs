@@ -17,7 +17,7 @@ pub fn ts(secs: i64) -> DateTime<Utc> {
 
 /// A record as the client would hand it over: typed, and raw = what was "received".
 pub fn raw<T: Serialize>(value: T) -> Raw<T> {
-    let raw = serde_json::to_value(&value).unwrap();
+    let raw = serde_json::to_value(&value).unwrap().into();
     Raw { value, raw }
 }
 
