@@ -70,13 +70,25 @@ SELECT inserted FROM written
 /// A deletion is a change of the row, so `synced_at` moves with `deleted_at`: a consumer
 /// reading the mirror incrementally by `synced_at` sees it, and it is logged in
 /// `change_log`. Returns the number of addresses deleted.
+///
+/// The ids to delete are the customers' live ids `EXCEPT` the page's (one hash or sort
+/// of each side), where `id <> ALL($3)` compared every live address with every id of
+/// the page. The bounds repeat what `= ANY` says so that the customer index is read
+/// over the page's span of customer ids, whatever the planner thinks of `= ANY`. The
+/// outer `WHERE` repeats the scope so that an address another transaction moved to
+/// another customer meanwhile is rechecked on its new version and spared.
 const DELETE_MISSING: &str = r#"
 WITH deleted AS (
-    UPDATE bigcommerce.customer_addresses
+    UPDATE bigcommerce.customer_addresses AS a
     SET deleted_at = now(), synced_at = now()
-    WHERE store_hash = $1 AND customer_id = ANY($2::bigint[]) AND deleted_at IS NULL
-        AND id <> ALL($3::bigint[])
-    RETURNING id
+    WHERE a.store_hash = $1 AND a.customer_id = ANY($2::bigint[]) AND a.deleted_at IS NULL
+        AND a.id IN (
+            SELECT l.id FROM bigcommerce.customer_addresses AS l
+            WHERE l.store_hash = $1 AND l.customer_id = ANY($2::bigint[]) AND l.deleted_at IS NULL
+                AND l.customer_id >= (SELECT min(c) FROM unnest($2::bigint[]) AS c)
+                AND l.customer_id <= (SELECT max(c) FROM unnest($2::bigint[]) AS c)
+            EXCEPT SELECT unnest($3::bigint[]))
+    RETURNING a.id
 ), logged AS (
     INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op)
     SELECT $1, 'customer_addresses', id::text, 'delete' FROM deleted

@@ -3,10 +3,11 @@
 //! Every column travels as one array parameter and `UNNEST` turns them back into rows,
 //! so a page of 250 customers is one statement whatever its size. Array-valued fields
 //! cannot ride in a 2-D array (PostgreSQL arrays are rectangular, these are jagged), so
-//! each travels as one `jsonb` per row and is turned into a typed array in SQL.
+//! each travels as one array literal per row (`{1,2}`, text) and is cast to its typed
+//! array in SQL: one `array_in` per row, where a `jsonb` per row needed a subquery
+//! (`jsonb_array_elements_text`) per row and field.
 
 use bigcommerce_models::{Customer, Raw};
-use serde_json::Value;
 use sqlx::PgConnection;
 
 use crate::MirrorError;
@@ -42,21 +43,11 @@ SELECT $1, u.id, u.email, u.first_name, u.last_name, u.company, u.phone, u.regis
     u.tax_exempt_category, u.customer_group_id, u.date_created, u.date_modified,
     u.force_password_reset, u.accepts_product_review_abandoned_cart_emails,
     u.origin_channel_id,
-    CASE WHEN u.channel_ids IS NOT NULL THEN ARRAY(
-        SELECT e::bigint FROM jsonb_array_elements_text(u.channel_ids) WITH ORDINALITY AS t(e, n) ORDER BY n)
-    END,
-    CASE WHEN u.store_credit_amounts IS NOT NULL THEN ARRAY(
-        SELECT e::numeric FROM jsonb_array_elements_text(u.store_credit_amounts) WITH ORDINALITY AS t(e, n)
-        ORDER BY n)
-    END,
-    u.shopper_profile_id,
-    CASE WHEN u.segment_ids IS NOT NULL THEN ARRAY(
-        SELECT e FROM jsonb_array_elements_text(u.segment_ids) WITH ORDINALITY AS t(e, n) ORDER BY n)
-    END,
+    u.channel_ids::bigint[], u.store_credit_amounts::numeric[], u.shopper_profile_id, u.segment_ids::text[],
     u.form_fields, u.raw, now(), NULL
 FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
     $9::text[], $10::text[], $11::bigint[], $12::timestamptz[], $13::timestamptz[],
-    $14::boolean[], $15::boolean[], $16::bigint[], $17::jsonb[], $18::jsonb[], $19::text[], $20::jsonb[],
+    $14::boolean[], $15::boolean[], $16::bigint[], $17::text[], $18::text[], $19::text[], $20::text[],
     $21::jsonb[], $22::jsonb[])
     AS u(id, email, first_name, last_name, company, phone, registration_ip_address, notes,
         tax_exempt_category, customer_group_id, date_created, date_modified,
@@ -106,7 +97,7 @@ pub(crate) async fn upsert(
     }
     let values = || rows.iter().map(|r| &r.value);
     let text = |f: fn(&Customer) -> &Option<String>| values().map(|c| f(c).as_deref()).collect::<Vec<_>>();
-    let json_array = |f: fn(&Customer) -> Option<Value>| values().map(f).collect::<Vec<_>>();
+    let literal = |f: fn(&Customer) -> Option<String>| values().map(f).collect::<Vec<_>>();
 
     let inserted: Vec<bool> = sqlx::query_scalar(UPSERT)
         .bind(store_hash)
@@ -129,17 +120,24 @@ pub(crate) async fn upsert(
                 .collect::<Vec<_>>(),
         )
         .bind(values().map(|c| c.origin_channel_id).collect::<Vec<_>>())
-        .bind(json_array(|c| {
-            c.channel_ids.as_ref().map(|ids| Value::from(ids.clone()))
+        .bind(literal(|c| {
+            c.channel_ids
+                .as_deref()
+                .map(|ids| array_literal(ids, |id| Some(id.to_string())))
         }))
-        .bind(json_array(store_credit_amounts))
+        .bind(literal(store_credit_amounts))
         .bind(text(|c| &c.shopper_profile_id))
-        .bind(json_array(|c| {
-            c.segment_ids.as_ref().map(|ids| Value::from(ids.clone()))
+        .bind(literal(|c| {
+            c.segment_ids
+                .as_deref()
+                .map(|ids| array_literal(ids, |id| Some(quoted(id))))
         }))
-        .bind(json_array(|c| {
-            c.form_fields.as_ref().and_then(|f| serde_json::to_value(f).ok())
-        }))
+        // Serialised straight from the typed values: no `Value` tree on the way.
+        .bind(
+            values()
+                .map(|c| c.form_fields.as_ref().map(sqlx::types::Json))
+                .collect::<Vec<_>>(),
+        )
         .bind(rows.iter().map(|r| sqlx::types::Json(r.raw.as_raw_value())).collect::<Vec<_>>())
         .fetch_all(conn)
         .await
@@ -154,14 +152,43 @@ fn force_password_reset(c: &Customer) -> Option<bool> {
     c.authentication.as_ref().and_then(|a| a.force_password_reset)
 }
 
-/// The amounts only (`[12.5, null]`): `store_credit_amounts` is `numeric[]`, and `f64`
-/// goes through JSON's shortest round-trip form, so 0.1 is stored as exactly 0.1.
-fn store_credit_amounts(c: &Customer) -> Option<Value> {
+/// The amounts only (`{12.5,NULL}`): `store_credit_amounts` is `numeric[]`, and `f64`
+/// is written in JSON's shortest round-trip form (as when it travelled as `jsonb`), so
+/// 0.1 is stored as exactly 0.1. A non-finite amount (no JSON form) is NULL, as before.
+fn store_credit_amounts(c: &Customer) -> Option<String> {
     let credits = c.store_credit_amounts.as_ref()?;
-    Some(
-        credits
-            .iter()
-            .map(|s| s.amount.map_or(Value::Null, Value::from))
-            .collect(),
-    )
+    Some(array_literal(credits, |s| {
+        s.amount
+            .and_then(serde_json::Number::from_f64)
+            .map(|n| n.to_string())
+    }))
+}
+
+/// A PostgreSQL array literal (`{a,b,NULL}`) of `items`, each written by `element`
+/// (`None`: NULL). Elements must already be quoted where they need it ([`quoted`]).
+fn array_literal<T>(items: &[T], element: impl Fn(&T) -> Option<String>) -> String {
+    let mut out = String::from("{");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(element(item).as_deref().unwrap_or("NULL"));
+    }
+    out.push('}');
+    out
+}
+
+/// A text element of an array literal: double-quoted, `"` and `\` escaped, so any
+/// string (empty, `NULL`, with commas, braces or spaces) reads back as itself.
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        if ch == '"' || ch == '\\' {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+    out
 }

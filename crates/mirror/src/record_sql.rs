@@ -218,16 +218,25 @@ FROM written
 /// customer) already carries its new owner and is not judged by its old one. A
 /// deletion is a change: `synced_at` moves with `deleted_at`, and it is logged. Returns
 /// one row: the number of rows deleted.
+///
+/// The keys to delete are the scope's live keys `EXCEPT` the records' (a hash or sort
+/// of each side, the records' keys extracted once each): an anti-join the planner
+/// may run as a nested loop, extracting every record's key for every row in scope. The
+/// outer `WHERE` repeats the scope so that a row another transaction moved out of it
+/// meanwhile is rechecked on its new version and spared, as a plain `WHERE` would.
 fn delete(spec: &Spec, scope: &str) -> String {
-    let key_match = if spec.key.is_empty() {
+    let table = spec.table;
+    let missing = if spec.key.is_empty() {
         // One row per store: any record on the page is that row.
-        "TRUE".to_owned()
+        "NOT EXISTS (SELECT 1 FROM unnest($2::jsonb[]) AS u(r))".to_owned()
     } else {
-        join(
-            spec.key
-                .iter()
-                .map(|k| format!("{} = t.{}", extract(column(spec, k)), ident(k))),
-            " AND ",
+        let key = join(spec.key.iter().map(|k| format!("t.{}", ident(k))), ", ");
+        let extracted = join(spec.key.iter().map(|k| extract(column(spec, k))), ", ");
+        format!(
+            "({key}) IN (\n\
+             SELECT {key} FROM bigcommerce.{table} AS t\n\
+             WHERE t.store_hash = $1 AND t.deleted_at IS NULL AND {scope}\n\
+             EXCEPT SELECT {extracted} FROM unnest($2::jsonb[]) AS u(r))"
         )
     };
     format!(
@@ -236,7 +245,7 @@ WITH deleted AS (
     UPDATE bigcommerce.{table} AS t
     SET deleted_at = now(), synced_at = now()
     WHERE t.store_hash = $1 AND t.deleted_at IS NULL AND {scope}
-        AND NOT EXISTS (SELECT 1 FROM unnest($2::jsonb[]) AS u(r) WHERE {key_match})
+        AND {missing}
     RETURNING {entity_id} AS _entity_id
 ), logged AS (
     INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op)
@@ -244,7 +253,6 @@ WITH deleted AS (
 )
 SELECT count(*) FROM deleted
 "#,
-        table = spec.table,
         entity_id = entity_id(spec, "t"),
     )
 }
@@ -270,7 +278,10 @@ mod tests {
             s.upsert
         );
         assert!(s.upsert.contains("WHERE FALSE"));
-        assert!(s.delete_everything.contains("WHERE TRUE)"));
+        assert!(
+            s.delete_everything
+                .contains("AND NOT EXISTS (SELECT 1 FROM unnest($2::jsonb[]) AS u(r))")
+        );
 
         let s = statements(Resource::Metafields);
         assert!(s.delete_customers.is_none() && s.delete_id_range.is_some());

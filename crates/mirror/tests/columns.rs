@@ -124,3 +124,58 @@ async fn absent_arrays_stay_null_and_empty_ones_stay_empty() {
     assert_eq!(rows[1].get::<Option<Vec<String>>, _>("segment_ids"), Some(vec![]));
     assert_eq!(rows[1].get::<Option<String>, _>("credits").as_deref(), Some("{}"));
 }
+
+/// Array columns travel as array literals: elements that need quoting or look like
+/// NULL, and amounts in every JSON number form, come back exactly.
+#[tokio::test]
+async fn awkward_array_elements_round_trip() {
+    let db = fresh_database().await;
+    let segments = [
+        "",
+        "NULL",
+        "a,b",
+        "{x}",
+        " sp ",
+        "back\\slash",
+        "quo\"te",
+        "ünï ☃",
+    ];
+    let amounts = [
+        Some(0.1),
+        Some(12.0),
+        Some(-0.0),
+        Some(1e21),
+        Some(1.5e-7),
+        None,
+        Some(-3.25),
+    ];
+    let mut c = customer(1, 0);
+    c.segment_ids = Some(segments.iter().map(|s| (*s).to_owned()).collect());
+    c.channel_ids = Some(vec![i64::MAX, -1, 0]);
+    c.store_credit_amounts = Some(
+        amounts
+            .iter()
+            .map(|amount| bigcommerce_models::StoreCredit { amount: *amount })
+            .collect(),
+    );
+    write(&db.mirror, &[raw(c)], &[]).await;
+    let row = sqlx::query(
+        "SELECT channel_ids, segment_ids, store_credit_amounts::text AS credits FROM bigcommerce.customers",
+    )
+    .fetch_one(db.mirror.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        row.get::<Option<Vec<String>>, _>("segment_ids"),
+        Some(segments.iter().map(|s| (*s).to_owned()).collect())
+    );
+    assert_eq!(
+        row.get::<Option<Vec<i64>>, _>("channel_ids"),
+        Some(vec![i64::MAX, -1, 0])
+    );
+    // What `jsonb` numbers cast to numeric gave before: the JSON text's own scale.
+    assert_eq!(
+        row.get::<Option<String>, _>("credits").as_deref(),
+        Some("{0.1,12.0,0.0,1000000000000000000000,0.00000015,NULL,-3.25}")
+    );
+}
