@@ -11,8 +11,8 @@
 
 pub mod error;
 pub mod options;
-pub mod report;
 mod per_customer;
+pub mod report;
 mod run;
 mod steps;
 

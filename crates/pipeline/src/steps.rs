@@ -183,9 +183,13 @@ pub async fn other_resources(
         let Reading::CompleteListing { path } = listing.reading() else {
             return None;
         };
-        Some(run!(listing, |c| sync_complete_listing(c, mirror, listing, path, &opts.poll)))
+        Some(run!(listing, |c| sync_complete_listing(
+            c, mirror, listing, path, &opts.poll
+        )))
     }));
-    let values = run!(Resource::AttributeValues, |c| attribute_values(c, mirror, opts, full));
+    let values = run!(Resource::AttributeValues, |c| attribute_values(
+        c, mirror, opts, full
+    ));
     let metafields = async {
         if opts.reconcile {
             run!(Resource::Metafields, |c| sweep_metafields(c, mirror, plan, ex)).await
@@ -205,7 +209,11 @@ pub async fn other_resources(
         futures::join!(listings, values, metafields, settings, channels, per_customer);
     steps.extend(addresses.into_iter().chain(quarantine));
     steps.extend(listings.into_iter().flatten());
-    steps.extend([values, slice, metafields, settings, channels].into_iter().flatten());
+    steps.extend(
+        [values, slice, metafields, settings, channels]
+            .into_iter()
+            .flatten(),
+    );
     steps.extend(per_customer);
     steps
 }

@@ -10,10 +10,14 @@
 use std::collections::HashSet;
 
 use bcsync_mirror::{Mirror, RecordPage, Resource, Scope, Tally};
+use bigcommerce::models::AttributeValue;
 use bigcommerce::models::{Collection, Raw};
 use bigcommerce::{BigCommerceClient, ListQuery};
 use chrono::{DateTime, TimeDelta, Utc};
+use futures::future::Either;
+use tokio::sync::mpsc;
 
+use crate::ahead::{AHEAD, scan_ahead};
 use crate::error::PollError;
 use crate::options::PollOptions;
 
@@ -22,6 +26,7 @@ pub const ATTRIBUTE_VALUES_RESOURCE: &str = Resource::AttributeValues.as_str();
 
 /// Attribute values modified since the watermark (less the overlap), or all of them
 /// when `full`. Each page commits on its own; the watermark moves only after the last.
+/// The next pages are on their way while one is written (`ahead`).
 pub async fn sync_attribute_values(
     client: &BigCommerceClient,
     mirror: &Mirror,
@@ -38,39 +43,52 @@ pub async fn sync_attribute_values(
     };
     let mut stats = Tally::default();
     let mut newest: Option<DateTime<Utc>> = watermark;
-    let mut scan = StableScan::new(opts.max_second_rescans);
-    loop {
+    // The next pages are fetched while this one is written.
+    let (sender, mut pages) = mpsc::channel(AHEAD);
+    let fetch = |page| {
         let q = ListQuery {
             date_modified_min: min,
-            ..ListQuery::page(scan.page())
+            ..ListQuery::page(page)
         };
-        let resp = client.list_attribute_values(&q).await?;
-        let step = scan.observe(&resp, |v| v.id.unwrap_or(-1))?;
-        stats.read += resp.data.len() as u64;
-        newest = resp
-            .data
-            .iter()
-            .filter_map(|r| r.value.date_modified)
-            .chain(newest)
-            .max();
-        let mut records: Vec<serde_json::Value> = resp.data.into_iter().map(|r| r.raw).collect();
-        for r in &mut records {
-            opts.exclusions.strip(Resource::AttributeValues, r);
+        async move { client.list_attribute_values(&q).await }
+    };
+    let scan = StableScan::new(opts.max_second_rescans);
+    let read = scan_ahead(scan, fetch, |v: &AttributeValue| v.id.unwrap_or(-1), sender);
+    let write = async {
+        while let Some(page) = pages.recv().await {
+            let (resp, last) = page?;
+            stats.read += resp.data.len() as u64;
+            newest = resp
+                .data
+                .iter()
+                .filter_map(|r| r.value.date_modified)
+                .chain(newest)
+                .max();
+            let mut records: Vec<serde_json::Value> = resp.data.into_iter().map(|r| r.raw).collect();
+            for r in &mut records {
+                opts.exclusions.strip(Resource::AttributeValues, r);
+            }
+            let written = mirror
+                .write_records(&RecordPage {
+                    store_hash,
+                    resource: Resource::AttributeValues,
+                    records: &records,
+                    scope: Scope::Nothing,
+                    checkpoint: last.then_some((ATTRIBUTE_VALUES_RESOURCE, newest, None)),
+                })
+                .await?;
+            stats += written;
+            if last {
+                break;
+            }
         }
-        let last = step == Step::Done;
-        let written = mirror
-            .write_records(&RecordPage {
-                store_hash,
-                resource: Resource::AttributeValues,
-                records: &records,
-                scope: Scope::Nothing,
-                checkpoint: last.then_some((ATTRIBUTE_VALUES_RESOURCE, newest, None)),
-            })
-            .await?;
-        stats += written;
-        if last {
-            break;
-        }
+        Ok::<_, PollError>(())
+    };
+    // A failed write stops the reads at once; the reads' end (last page or error)
+    // reaches the writes through the channel.
+    match futures::future::select(std::pin::pin!(read), std::pin::pin!(write)).await {
+        Either::Left(((), write)) => write.await?,
+        Either::Right((written, _)) => written?,
     }
     Ok(stats)
 }
