@@ -9,12 +9,14 @@
 
 use std::collections::HashSet;
 
-use bcsync_mirror::{Mirror, RecordPage, Resource, Scope, Tally};
+use bcsync_mirror::{Mirror, RecordCheckpoint, RecordPage, Resource, Scope, Tally};
 use bigcommerce::models::AttributeValue;
 use bigcommerce::models::{Collection, Raw};
 use bigcommerce::{BigCommerceClient, ListQuery};
 use chrono::{DateTime, TimeDelta, Utc};
+use futures::StreamExt;
 use futures::future::Either;
+use futures::stream::FuturesUnordered;
 use tokio::sync::mpsc;
 
 use crate::ahead::{AHEAD, scan_ahead};
@@ -54,32 +56,49 @@ pub async fn sync_attribute_values(
     };
     let scan = StableScan::new(opts.max_second_rescans);
     let read = scan_ahead(scan, fetch, |v: &AttributeValue| v.id.unwrap_or(-1), sender);
+    // Up to `WRITERS` pages commit at once, each on its own connection; the last page
+    // and its watermark wait until every page before it has committed.
     let write = async {
-        while let Some(page) = pages.recv().await {
-            let (resp, last) = page?;
-            stats.read += resp.data.len() as u64;
-            newest = resp
-                .data
-                .iter()
-                .filter_map(|r| r.value.date_modified)
-                .chain(newest)
-                .max();
-            let mut records: Vec<serde_json::Value> = resp.data.into_iter().map(|r| r.raw).collect();
-            for r in &mut records {
-                opts.exclusions.strip(Resource::AttributeValues, r);
-            }
-            let written = mirror
-                .write_records(&RecordPage {
-                    store_hash,
-                    resource: Resource::AttributeValues,
-                    records: &records,
-                    scope: Scope::Nothing,
-                    checkpoint: last.then_some((ATTRIBUTE_VALUES_RESOURCE, newest, None)),
-                })
-                .await?;
-            stats += written;
-            if last {
-                break;
+        let mut writing = FuturesUnordered::new();
+        loop {
+            tokio::select! {
+                biased;
+                Some(written) = writing.next(), if !writing.is_empty() => stats += written?,
+                page = pages.recv(), if writing.len() < WRITERS => {
+                    let Some(page) = page else { break };
+                    let (resp, last) = match page {
+                        Ok(page) => page,
+                        Err(e) => {
+                            // The pages before the failed one still commit, as ever.
+                            while let Some(written) = writing.next().await {
+                                stats += written?;
+                            }
+                            return Err(e);
+                        }
+                    };
+                    stats.read += resp.data.len() as u64;
+                    newest = resp
+                        .data
+                        .iter()
+                        .filter_map(|r| r.value.date_modified)
+                        .chain(newest)
+                        .max();
+                    let mut records: Vec<serde_json::Value> =
+                        resp.data.into_iter().map(|r| r.raw).collect();
+                    for r in &mut records {
+                        opts.exclusions.strip(Resource::AttributeValues, r);
+                    }
+                    if !last {
+                        writing.push(write_values(mirror, store_hash, records, None));
+                        continue;
+                    }
+                    while let Some(written) = writing.next().await {
+                        stats += written?;
+                    }
+                    let checkpoint = Some((ATTRIBUTE_VALUES_RESOURCE, newest, None));
+                    stats += write_values(mirror, store_hash, records, checkpoint).await?;
+                    break;
+                }
             }
         }
         Ok::<_, PollError>(())
@@ -91,6 +110,39 @@ pub async fn sync_attribute_values(
         Either::Right((written, _)) => written?,
     }
     Ok(stats)
+}
+
+/// Attribute value pages committed at once.
+const WRITERS: usize = 2;
+
+/// How often a page rolled back by a concurrent one (a deadlock: the listing shifted
+/// and two pages share rows) is written again before the step fails.
+const RACE_ATTEMPTS: u32 = 3;
+
+/// One page of attribute values, in its own transaction (with `checkpoint`).
+async fn write_values(
+    mirror: &Mirror,
+    store_hash: &str,
+    records: Vec<serde_json::Value>,
+    checkpoint: Option<RecordCheckpoint<'_>>,
+) -> Result<Tally, PollError> {
+    let mut attempt = 1;
+    loop {
+        let page = RecordPage {
+            store_hash,
+            resource: Resource::AttributeValues,
+            records: &records,
+            scope: Scope::Nothing,
+            checkpoint,
+        };
+        match mirror.write_records(&page).await {
+            Err(e) if attempt < RACE_ATTEMPTS && e.is_lost_race() => {
+                tracing::debug!(attempt, error = %e, "a page lost a race with another; writing it again");
+                attempt += 1;
+            }
+            outcome => return Ok(outcome?),
+        }
+    }
 }
 
 /// What to do after a page of a [`StableScan`].
