@@ -31,7 +31,7 @@ pub struct BigCommerceClient {
     config: Arc<ClientConfig>,
     limiter: Arc<RateLimiter>,
     /// Requests sent, retries included: what a pass cost the store's quota.
-    requests: Arc<AtomicU64>,
+    requests: Arc<Counter>,
     /// Seconds of the last `Date` header seen (`i64::MIN`: none yet).
     api_time: Arc<AtomicI64>,
 }
@@ -62,7 +62,7 @@ impl BigCommerceClient {
             token: config.access_token.clone(),
             limiter: Arc::new(RateLimiter::new(config.quota_share)),
             config: Arc::new(config),
-            requests: Arc::new(AtomicU64::new(0)),
+            requests: Arc::new(Counter::default()),
             api_time: Arc::new(AtomicI64::new(i64::MIN)),
         })
     }
@@ -73,7 +73,20 @@ impl BigCommerceClient {
 
     /// Requests sent so far by this client and its clones.
     pub fn requests(&self) -> u64 {
-        self.requests.load(Ordering::Relaxed)
+        self.requests.n.load(Ordering::Relaxed)
+    }
+
+    /// A clone sharing everything (limiter, quota, connections) whose
+    /// [`requests`](Self::requests) counts only what it and its clones send: steps
+    /// running at once each count their own. The requests still count here too.
+    pub fn counted(&self) -> BigCommerceClient {
+        BigCommerceClient {
+            requests: Arc::new(Counter {
+                n: AtomicU64::new(0),
+                parent: Some(self.requests.clone()),
+            }),
+            ..self.clone()
+        }
     }
 
     /// Requests per second this client may spend by the API's latest rate-limit
@@ -215,7 +228,7 @@ impl BigCommerceClient {
         endpoint: &str,
     ) -> Result<serde_json::Value, ClientError> {
         let (permit, _) = self.limiter.acquire().await.map_err(|e| e.at(endpoint))?;
-        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.requests.add_one();
         let transport = |source| ClientError::Transport {
             endpoint: endpoint.to_owned(),
             source,
@@ -271,7 +284,7 @@ impl BigCommerceClient {
         {
             o.waited(waited.total, waited.for_reset);
         }
-        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.requests.add_one();
         let transport = |source| ClientError::Transport {
             endpoint: endpoint.to_owned(),
             source,
@@ -325,6 +338,24 @@ impl BigCommerceClient {
                     body: excerpt(&body),
                 })
             }
+        }
+    }
+}
+
+/// Requests sent through a client, and through every client it was
+/// [`counted`](BigCommerceClient::counted) from.
+#[derive(Debug, Default)]
+struct Counter {
+    n: AtomicU64,
+    parent: Option<Arc<Counter>>,
+}
+
+impl Counter {
+    fn add_one(&self) {
+        let mut counter = Some(self);
+        while let Some(c) = counter {
+            c.n.fetch_add(1, Ordering::Relaxed);
+            counter = c.parent.as_deref();
         }
     }
 }

@@ -3,13 +3,15 @@
 //!
 //! - [`options`]: what a pass is asked to do ([`PassKind`], [`PassOptions`]).
 //! - `run`: [`run_pass`]: customers through the poller, then every other resource.
-//! - `steps`: the resource steps after customers, each isolated.
+//! - `steps`: the resource steps after customers, each isolated; `per_customer`:
+//!   consents and stored instruments.
 //! - [`report`]: what a pass did ([`PassReport`], one [`StepReport`] per resource) and
 //!   `sync_runs.details`.
 //! - [`error`]: why a pass failed ([`PassError`]).
 
 pub mod error;
 pub mod options;
+mod per_customer;
 pub mod report;
 mod run;
 mod steps;

@@ -3,26 +3,26 @@
 //! have their own line.
 
 use std::future::Future;
+use std::time::Instant;
 
 use bcsync_mirror::{Counted, Mirror, Tally};
 use bcsync_poller::resources::ATTRIBUTE_VALUES_RESOURCE;
 use bcsync_poller::{sync_attribute_values, sync_complete_listing};
 use bcsync_reconciler::listing_sweeps::sweep_metafields;
-use bcsync_reconciler::per_customer::{
-    PerCustomer, StepOutcome, advance, customers_to_read, refresh, refresh_every_customer,
-};
+use bcsync_reconciler::per_customer::PerCustomer;
 use bcsync_reconciler::settings::{sync_channel_settings, sync_settings};
 use bcsync_reconciler::sweep_addresses;
 use bcsync_reconciler::{SweepPlan, find_deletes, plan_pass, recheck_quarantine, refresh_customer_slice};
 use bigcommerce::BigCommerceClient;
 use bigcommerce::models::Reading;
 
+use crate::per_customer;
 use crate::{PassKind, PassOptions, Resource, StepReport, StepStatus};
 
 /// Runs one step, turning its error into a failed report. A step's requests are
 /// counted here, once, whether it succeeds or fails: the functions it runs leave
 /// `requests` to it.
-async fn step<E: std::fmt::Display>(
+pub(crate) async fn step<E: std::fmt::Display>(
     name: &'static str,
     client: &BigCommerceClient,
     fut: impl Future<Output = Result<Tally, E>>,
@@ -30,7 +30,10 @@ async fn step<E: std::fmt::Display>(
     let before = client.requests();
     // Every log line of the step carries its resource (the pass's span adds the store).
     let span = tracing::info_span!("resource", resource = name);
-    match tracing::Instrument::instrument(fut, span).await {
+    let clock = Instant::now();
+    let result = tracing::Instrument::instrument(fut, span).await;
+    debug_elapsed(name, clock);
+    match result {
         Ok(stats) => StepReport {
             name,
             status: StepStatus::Succeeded,
@@ -92,7 +95,10 @@ async fn attribute_values(
     Ok(stats)
 }
 
-/// Every resource after customers, in a fixed order.
+/// Every resource after customers, reported in a fixed order. The steps that write
+/// customers (and may cascade a delete to everything a customer owns) run first, one
+/// after the other; the rest write tables of their own and run at once, each with its
+/// own request count, all paced by the store's one limiter.
 pub async fn other_resources(
     client: &BigCommerceClient,
     mirror: &Mirror,
@@ -109,6 +115,7 @@ pub async fn other_resources(
         .collect();
     // Sized once per pass from the store and the bound; a pass that does not
     // reconcile sweeps nothing.
+    let clock = Instant::now();
     let plan = if opts.reconcile {
         match plan_pass(client, mirror, &opts.sweeps, kinds.len() as u64).await {
             Ok(plan) => plan,
@@ -120,136 +127,98 @@ pub async fn other_resources(
     } else {
         SweepPlan::default()
     };
+    debug_elapsed("sweeps", clock);
     let plan = &plan;
+    // A step of `resource` with its own request count: `None` when this pass does not
+    // read it (`resync --resource`), skipped when the configuration excludes it.
     macro_rules! run {
-        ($resource:expr, $fut:expr) => {
-            let resource: Resource = $resource;
-            if !opts.reads(resource) {
-                // Not this pass's resource (`resync --resource`).
-            } else if ex.skips(resource) {
-                steps.push(skipped(resource.as_str()));
-            } else {
-                steps.push(step(resource.as_str(), client, $fut).await)
+        ($resource:expr, |$c:ident| $fut:expr) => {
+            async move {
+                let resource: Resource = $resource;
+                if !opts.reads(resource) {
+                    None
+                } else if ex.skips(resource) {
+                    Some(skipped(resource.as_str()))
+                } else {
+                    let $c = &client.counted();
+                    Some(step(resource.as_str(), $c, $fut).await)
+                }
             }
         };
     }
     let customers = opts.reads(Resource::Customers);
-    if kind == PassKind::Sync && opts.reconcile && customers {
+    let sync_reconcile = kind == PassKind::Sync && opts.reconcile && customers;
+    // First, one after the other: the steps that write customers.
+    let addresses = if sync_reconcile {
         // Only with the customers: `--resource addresses` is no pass of its own.
-        run!(Resource::Addresses, sweep_addresses(client, mirror, plan));
-    }
-    if customers {
-        // Customers set aside because they did not fit the model: fixed yet?
-        steps.push(
-            step(
-                "quarantine",
-                client,
-                recheck_quarantine(client, mirror, &opts.poll),
-            )
-            .await,
-        );
-    }
-    // Every complete listing (attribute definitions, …), read generically: a resource
-    // of that kind needs no line here.
-    for listing in Resource::ALL {
-        if let Reading::CompleteListing { path } = listing.reading() {
-            run!(
-                listing,
-                sync_complete_listing(client, mirror, listing, path, &opts.poll)
-            );
-        }
-    }
-    run!(
-        Resource::AttributeValues,
-        attribute_values(client, mirror, opts, full)
-    );
-    if kind == PassKind::Sync && opts.reconcile && customers {
-        // Form fields and address edits that did not touch `date_modified`; a resync
-        // has just read every customer whole.
-        steps.push(
+        run!(Resource::Addresses, |c| sweep_addresses(c, mirror, plan)).await
+    } else {
+        None
+    };
+    // Customers set aside because they did not fit the model: fixed yet?
+    let quarantine = if customers {
+        let c = &client.counted();
+        Some(step("quarantine", c, recheck_quarantine(c, mirror, &opts.poll)).await)
+    } else {
+        None
+    };
+    // Form fields and address edits that did not touch `date_modified`; a resync has
+    // just read every customer whole.
+    let slice = if sync_reconcile {
+        let c = &client.counted();
+        Some(
             step(
                 "customer_slice",
-                client,
-                refresh_customer_slice(client, mirror, plan, &opts.poll),
+                c,
+                refresh_customer_slice(c, mirror, plan, &opts.poll),
             )
             .await,
-        );
-    }
-    if opts.reconcile {
-        run!(Resource::Metafields, sweep_metafields(client, mirror, plan, ex));
-    }
-    run!(Resource::Settings, sync_settings(client, mirror, ex));
-    run!(
-        Resource::ChannelSettings,
-        sync_channel_settings(client, mirror, &opts.channels, ex)
-    );
-    if kinds.is_empty() {
-        return steps;
-    }
-    // `resync --resource consents`: every customer, at the quota's pace.
-    if full && opts.only.is_some() {
-        for kind in kinds {
-            let before = client.requests();
-            let result = refresh_every_customer(client, mirror, kind, ex, plan).await;
-            steps.push(per_customer_report(client, kind, before, result));
-        }
-        return steps;
-    }
-    let slice =
-        match customers_to_read(mirror, client.store_hash(), changed, plan.per_customer as usize).await {
-            Ok(slice) => slice,
-            Err(e) => {
-                steps.push(StepReport::failed(
-                    Resource::Consents.as_str(),
-                    Tally::default(),
-                    &e,
-                ));
-                return steps;
-            }
+        )
+    } else {
+        None
+    };
+    // Then the others at once. Every complete listing (attribute definitions, …) is
+    // read generically: a resource of that kind needs no line here.
+    let listings = futures::future::join_all(Resource::ALL.into_iter().filter_map(|listing| {
+        let Reading::CompleteListing { path } = listing.reading() else {
+            return None;
         };
-    let mut all_read = true;
-    for kind in kinds {
-        let before = client.requests();
-        let result = refresh(client, mirror, kind, &slice.ids, ex).await;
-        all_read &= result.is_ok();
-        steps.push(per_customer_report(client, kind, before, result));
-    }
-    // Only a pass that swept moves the sweep on (a pass without one read just the
-    // customers that changed).
-    if all_read
-        && plan.per_customer > 0
-        && let Err(e) = advance(mirror, client.store_hash(), &slice, plan).await
-    {
-        steps.push(StepReport::failed(
-            Resource::Consents.as_str(),
-            Tally::default(),
-            &e,
-        ));
-    }
+        Some(run!(listing, |c| sync_complete_listing(
+            c, mirror, listing, path, &opts.poll
+        )))
+    }));
+    let values = run!(Resource::AttributeValues, |c| attribute_values(
+        c, mirror, opts, full
+    ));
+    let metafields = async {
+        if opts.reconcile {
+            run!(Resource::Metafields, |c| sweep_metafields(c, mirror, plan, ex)).await
+        } else {
+            None
+        }
+    };
+    let settings = run!(Resource::Settings, |c| sync_settings(c, mirror, ex));
+    let channels = run!(Resource::ChannelSettings, |c| sync_channel_settings(
+        c,
+        mirror,
+        &opts.channels,
+        ex
+    ));
+    let per_customer = per_customer::steps(client, mirror, opts, full, changed, plan, kinds);
+    let (listings, values, metafields, settings, channels, per_customer) =
+        futures::join!(listings, values, metafields, settings, channels, per_customer);
+    steps.extend(addresses.into_iter().chain(quarantine));
+    steps.extend(listings.into_iter().flatten());
+    steps.extend(
+        [values, slice, metafields, settings, channels]
+            .into_iter()
+            .flatten(),
+    );
+    steps.extend(per_customer);
     steps
 }
 
-/// A per-customer step's report; a step that did not succeed still counts the
-/// requests it spent since `before`.
-fn per_customer_report(
-    client: &BigCommerceClient,
-    kind: PerCustomer,
-    before: u64,
-    result: Result<StepOutcome, bcsync_reconciler::ReconcileError>,
-) -> StepReport {
-    let name = kind.name();
-    let spent = requests_since(client, before);
-    match result {
-        Ok(StepOutcome::Synced(stats)) => StepReport {
-            name,
-            status: StepStatus::Succeeded,
-            stats,
-        },
-        Ok(StepOutcome::Skipped { reason }) => StepReport {
-            name,
-            status: StepStatus::Skipped(reason),
-            stats: spent,
-        },
-        Err(e) => StepReport::failed(name, spent, &e),
-    }
+/// How long a step took, for an operator's `-v`.
+pub(crate) fn debug_elapsed(step: &str, since: Instant) {
+    tracing::debug!(step, elapsed_ms = since.elapsed().as_millis() as u64, "step done");
 }

@@ -23,7 +23,7 @@
 //! - [`listing`]: the generic reader of a complete listing (attribute definitions, and
 //!   any resource whose `Resource::reading` is `Reading::CompleteListing`).
 //! - [`resources`]: attribute values, also by `date_modified:min`; `StableScan` for
-//!   listings without a stable order.
+//!   listings without a stable order; `ahead`: its pages asked for a few at a time.
 //! - [`exclude`]: the operator's exclusions; form field values carried by a page.
 //! - [`writer`]: the store side: one transaction per page, behind a bounded channel
 //!   so fetching the next page overlaps writing this one and memory stays flat; the
@@ -31,6 +31,7 @@
 //!   writes one page (and again if it lost a race with another).
 
 pub mod addresses;
+mod ahead;
 pub mod customers;
 pub mod error;
 pub mod exclude;

@@ -9,11 +9,17 @@
 
 use std::collections::HashSet;
 
-use bcsync_mirror::{Mirror, RecordPage, Resource, Scope, Tally};
+use bcsync_mirror::{Mirror, RecordCheckpoint, RecordPage, Resource, Scope, Tally};
+use bigcommerce::models::AttributeValue;
 use bigcommerce::models::{Collection, Raw};
 use bigcommerce::{BigCommerceClient, ListQuery};
 use chrono::{DateTime, TimeDelta, Utc};
+use futures::StreamExt;
+use futures::future::Either;
+use futures::stream::FuturesUnordered;
+use tokio::sync::mpsc;
 
+use crate::ahead::{AHEAD, scan_ahead};
 use crate::error::PollError;
 use crate::options::PollOptions;
 
@@ -22,6 +28,7 @@ pub const ATTRIBUTE_VALUES_RESOURCE: &str = Resource::AttributeValues.as_str();
 
 /// Attribute values modified since the watermark (less the overlap), or all of them
 /// when `full`. Each page commits on its own; the watermark moves only after the last.
+/// The next pages are on their way while one is written (`ahead`).
 pub async fn sync_attribute_values(
     client: &BigCommerceClient,
     mirror: &Mirror,
@@ -38,45 +45,107 @@ pub async fn sync_attribute_values(
     };
     let mut stats = Tally::default();
     let mut newest: Option<DateTime<Utc>> = watermark;
-    let mut scan = StableScan::new(opts.max_second_rescans);
-    loop {
+    // The next pages are fetched while this one is written.
+    let (sender, mut pages) = mpsc::channel(AHEAD);
+    let fetch = |page| {
         let q = ListQuery {
             date_modified_min: min,
-            ..ListQuery::page(scan.page())
+            ..ListQuery::page(page)
         };
-        let resp = client.list_attribute_values(&q).await?;
-        let step = scan.observe(&resp, |v| v.id.unwrap_or(-1))?;
-        stats.read += resp.data.len() as u64;
-        newest = resp
-            .data
-            .iter()
-            .filter_map(|r| r.value.date_modified)
-            .chain(newest)
-            .max();
-        let records: Vec<serde_json::Value> = resp
-            .data
-            .into_iter()
-            .map(|mut r| {
-                opts.exclusions.strip_raw(Resource::AttributeValues, &mut r.raw);
-                r.raw.to_value()
-            })
-            .collect();
-        let last = step == Step::Done;
-        let written = mirror
-            .write_records(&RecordPage {
-                store_hash,
-                resource: Resource::AttributeValues,
-                records: &records,
-                scope: Scope::Nothing,
-                checkpoint: last.then_some((ATTRIBUTE_VALUES_RESOURCE, newest, None)),
-            })
-            .await?;
-        stats += written;
-        if last {
-            break;
+        async move { client.list_attribute_values(&q).await }
+    };
+    let scan = StableScan::new(opts.max_second_rescans);
+    let read = scan_ahead(scan, fetch, |v: &AttributeValue| v.id.unwrap_or(-1), sender);
+    // Up to `WRITERS` pages commit at once, each on its own connection; the last page
+    // and its watermark wait until every page before it has committed.
+    let write = async {
+        let mut writing = FuturesUnordered::new();
+        loop {
+            tokio::select! {
+                biased;
+                Some(written) = writing.next(), if !writing.is_empty() => stats += written?,
+                page = pages.recv(), if writing.len() < WRITERS => {
+                    let Some(page) = page else { break };
+                    let (resp, last) = match page {
+                        Ok(page) => page,
+                        Err(e) => {
+                            // The pages before the failed one still commit, as ever.
+                            while let Some(written) = writing.next().await {
+                                stats += written?;
+                            }
+                            return Err(e);
+                        }
+                    };
+                    stats.read += resp.data.len() as u64;
+                    newest = resp
+                        .data
+                        .iter()
+                        .filter_map(|r| r.value.date_modified)
+                        .chain(newest)
+                        .max();
+                    let records: Vec<serde_json::Value> = resp
+                        .data
+                        .into_iter()
+                        .map(|mut r| {
+                            opts.exclusions.strip_raw(Resource::AttributeValues, &mut r.raw);
+                            r.raw.to_value()
+                        })
+                        .collect();
+                    if !last {
+                        writing.push(write_values(mirror, store_hash, records, None));
+                        continue;
+                    }
+                    while let Some(written) = writing.next().await {
+                        stats += written?;
+                    }
+                    let checkpoint = Some((ATTRIBUTE_VALUES_RESOURCE, newest, None));
+                    stats += write_values(mirror, store_hash, records, checkpoint).await?;
+                    break;
+                }
+            }
         }
+        Ok::<_, PollError>(())
+    };
+    // A failed write stops the reads at once; the reads' end (last page or error)
+    // reaches the writes through the channel.
+    match futures::future::select(std::pin::pin!(read), std::pin::pin!(write)).await {
+        Either::Left(((), write)) => write.await?,
+        Either::Right((written, _)) => written?,
     }
     Ok(stats)
+}
+
+/// Attribute value pages committed at once.
+const WRITERS: usize = 2;
+
+/// How often a page rolled back by a concurrent one (a deadlock: the listing shifted
+/// and two pages share rows) is written again before the step fails.
+const RACE_ATTEMPTS: u32 = 3;
+
+/// One page of attribute values, in its own transaction (with `checkpoint`).
+async fn write_values(
+    mirror: &Mirror,
+    store_hash: &str,
+    records: Vec<serde_json::Value>,
+    checkpoint: Option<RecordCheckpoint<'_>>,
+) -> Result<Tally, PollError> {
+    let mut attempt = 1;
+    loop {
+        let page = RecordPage {
+            store_hash,
+            resource: Resource::AttributeValues,
+            records: &records,
+            scope: Scope::Nothing,
+            checkpoint,
+        };
+        match mirror.write_records(&page).await {
+            Err(e) if attempt < RACE_ATTEMPTS && e.is_lost_race() => {
+                tracing::debug!(attempt, error = %e, "a page lost a race with another; writing it again");
+                attempt += 1;
+            }
+            outcome => return Ok(outcome?),
+        }
+    }
 }
 
 /// What to do after a page of a [`StableScan`].

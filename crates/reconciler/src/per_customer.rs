@@ -110,7 +110,10 @@ pub async fn advance(
     cycles::record(mirror, store_hash, plan, Sweep::PerCustomer, slice.swept, wrapped).await
 }
 
-/// Reads `kind` for each customer and stores the complete set per customer.
+/// Reads `kind` for each customer and stores the complete set per customer, a batch
+/// per transaction. Requests go on while a batch is written: the limiter paces them to
+/// the quota, and where it allows more, one round trip at a time (or a pause per
+/// write) would be the pass's bound.
 pub async fn refresh(
     client: &BigCommerceClient,
     mirror: &Mirror,
@@ -120,53 +123,106 @@ pub async fn refresh(
 ) -> Result<StepOutcome, ReconcileError> {
     let before = client.requests();
     let mut stats = Tally::default();
-    for batch in customers.chunks(BATCH) {
-        let mut records = Vec::new();
-        // A few requests in flight: the limiter paces them to the quota, and where it
-        // allows more one round trip at a time would be the pass's bound.
-        // (Filled by hand: a `buffered` stream over a closure is not provably `Send`
-        // for every lifetime, which the daemon's spawned passes need.)
-        let mut ids = batch.iter().copied();
-        let mut answers = FuturesOrdered::new();
-        loop {
-            while answers.len() < IN_FLIGHT
-                && let Some(id) = ids.next()
-            {
-                answers.push_back(fetch(client, kind, id));
-            }
-            let Some(answer) = answers.next().await else {
-                break;
-            };
-            match answer {
-                Ok(found) => records.extend(found),
-                Err(ClientError::Forbidden { endpoint }) => {
-                    tracing::warn!(%endpoint, "the API token lacks the scope for {}; skipping it", kind.name());
-                    return Ok(StepOutcome::Skipped {
-                        reason: format!("403 Forbidden on {endpoint}"),
-                    });
-                }
-                // Deleted since it was listed: it has nothing left.
-                Err(ClientError::Status { status: 404, .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
+    // Answers are taken in order, so a batch is complete once its last id answered.
+    // (Filled by hand: a `buffered` stream over a closure is not provably `Send` for
+    // every lifetime, which the daemon's spawned passes need.)
+    let mut ids = customers.iter().copied();
+    let mut answers = FuturesOrdered::new();
+    let mut batches = customers.chunks(BATCH);
+    let mut batch = batches.next().unwrap_or_default();
+    let mut answered = 0;
+    let mut records = Vec::new();
+    // The batch being written (one at a time, in order).
+    let mut writing = None;
+    let outcome = loop {
+        while answers.len() < IN_FLIGHT
+            && let Some(id) = ids.next()
+        {
+            answers.push_back(fetch(client, kind, id));
         }
-        stats.read += records.len() as u64;
-        for r in &mut records {
+        let answer = match &mut writing {
+            Some(write) => tokio::select! {
+                written = write => {
+                    writing = None;
+                    match written {
+                        Ok(written) => stats += written,
+                        Err(e) => break Err(e),
+                    }
+                    continue;
+                }
+                Some(answer) = answers.next() => answer,
+            },
+            None => match answers.next().await {
+                Some(answer) => answer,
+                None => break Ok(StepOutcome::Synced(Tally::default())),
+            },
+        };
+        match answer {
+            Ok(found) => records.extend(found),
+            Err(ClientError::Forbidden { endpoint }) => {
+                tracing::warn!(%endpoint, "the API token lacks the scope for {}; skipping it", kind.name());
+                break Ok(StepOutcome::Skipped {
+                    reason: format!("403 Forbidden on {endpoint}"),
+                });
+            }
+            // Deleted since it was listed: it has nothing left.
+            Err(ClientError::Status { status: 404, .. }) => {}
+            Err(e) => break Err(e.into()),
+        }
+        answered += 1;
+        if answered < batch.len() {
+            continue;
+        }
+        // The batch is complete: it is written while the next one is read.
+        if let Some(write) = writing.take() {
+            stats += write.await?;
+        }
+        let mut done = std::mem::take(&mut records);
+        stats.read += done.len() as u64;
+        for r in &mut done {
             ex.strip(kind.resource(), r);
         }
-        let written = mirror
-            .write_records(&RecordPage {
-                store_hash: client.store_hash(),
-                resource: kind.resource(),
-                records: &records,
-                scope: Scope::Customers(batch),
-                checkpoint: None,
-            })
-            .await?;
-        stats += written;
+        writing = Some(Box::pin(write_batch(
+            mirror,
+            client.store_hash(),
+            kind,
+            done,
+            batch,
+        )));
+        batch = batches.next().unwrap_or_default();
+        answered = 0;
+    };
+    // The batches already complete still commit, whatever stopped the reads.
+    if let Some(write) = writing {
+        stats += write.await?;
     }
-    stats.requests = client.requests() - before;
-    Ok(StepOutcome::Synced(stats))
+    match outcome? {
+        StepOutcome::Synced(_) => {
+            stats.requests = client.requests() - before;
+            Ok(StepOutcome::Synced(stats))
+        }
+        skipped => Ok(skipped),
+    }
+}
+
+/// One batch's records, as the complete sets of its customers.
+async fn write_batch(
+    mirror: &Mirror,
+    store_hash: &str,
+    kind: PerCustomer,
+    records: Vec<serde_json::Value>,
+    customers: &[i64],
+) -> Result<Tally, ReconcileError> {
+    let written = mirror
+        .write_records(&RecordPage {
+            store_hash,
+            resource: kind.resource(),
+            records: &records,
+            scope: Scope::Customers(customers),
+            checkpoint: None,
+        })
+        .await?;
+    Ok(written)
 }
 
 /// One customer's records, each tagged with `customer_id` (the API leaves it out).
