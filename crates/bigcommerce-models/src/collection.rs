@@ -183,7 +183,10 @@ fn parse<V: DeserializeOwned>(body: &[u8]) -> Result<V, DecodeError> {
 
 /// Decodes one record, naming the field that broke it.
 pub fn decode_record<T: DeserializeOwned>(raw: &RawJson) -> Result<T, DecodeError> {
-    parse(raw.get().as_bytes()).map_err(|e| DecodeError { malformed: false, ..e })
+    parse(raw.get().as_bytes()).map_err(|e| DecodeError {
+        malformed: false,
+        ..e
+    })
 }
 
 impl DecodeError {

@@ -62,7 +62,10 @@ impl RawJson {
         if !fields.0.iter().any(|(k, _)| names.contains(&k.as_ref())) {
             return self.clone();
         }
-        let kept = Kept { fields: &fields, names };
+        let kept = Kept {
+            fields: &fields,
+            names,
+        };
         RawJson(serde_json::value::to_raw_value(&kept).expect("raw fields always serialise"))
     }
 
@@ -213,7 +216,10 @@ mod tests {
         assert_eq!(r.field::<String>("x"), None);
         assert_eq!(r.field::<i64>("name"), None, "another type is None");
         let items = r.items_of("addresses");
-        assert_eq!(items.iter().map(RawJson::id).collect::<Vec<_>>(), [Some(1), Some(2)]);
+        assert_eq!(
+            items.iter().map(RawJson::id).collect::<Vec<_>>(),
+            [Some(1), Some(2)]
+        );
         assert!(r.items_of("name").is_empty());
         assert_eq!(raw("[1]").id(), None);
     }

@@ -130,7 +130,11 @@ pub(crate) async fn upsert(
                 .map(|a| a.form_fields.as_ref().and_then(|f| serde_json::to_value(f).ok()))
                 .collect::<Vec<_>>(),
         )
-        .bind(rows.iter().map(|r| sqlx::types::Json(r.raw.as_raw_value())).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|r| sqlx::types::Json(r.raw.as_raw_value()))
+                .collect::<Vec<_>>(),
+        )
         .fetch_all(conn)
         .await
         .map_err(failed("bulk upsert into bigcommerce.customer_addresses"))?;

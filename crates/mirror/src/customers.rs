@@ -138,7 +138,11 @@ pub(crate) async fn upsert(
                 .map(|c| c.form_fields.as_ref().map(sqlx::types::Json))
                 .collect::<Vec<_>>(),
         )
-        .bind(rows.iter().map(|r| sqlx::types::Json(r.raw.as_raw_value())).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|r| sqlx::types::Json(r.raw.as_raw_value()))
+                .collect::<Vec<_>>(),
+        )
         .fetch_all(conn)
         .await
         .map_err(failed("bulk upsert into bigcommerce.customers"))?;

@@ -51,7 +51,9 @@ pub async fn complete_address_sets(
         let mut raws = c.raw.items_of("addresses").into_iter();
         for a in included {
             // The typed list was decoded from this one: same length, same order.
-            let raw = raws.next().unwrap_or_else(|| RawJson::from_value(&serde_json::Value::Null));
+            let raw = raws
+                .next()
+                .unwrap_or_else(|| RawJson::from_value(&serde_json::Value::Null));
             sets.addresses.push(Raw {
                 value: a.clone(),
                 raw,

@@ -41,10 +41,7 @@ pub async fn customers_gone(client: &BigCommerceClient, ids: &[i64]) -> Result<J
         };
         let page = client.list_customers_lenient(&q).await?;
         // Records of the wrong shape still exist.
-        let rejected = page
-            .rejected
-            .iter()
-            .filter_map(|r| r.raw.id());
+        let rejected = page.rejected.iter().filter_map(|r| r.raw.id());
         let found: Vec<i64> = page.data.iter().map(|c| c.value.id).chain(rejected).collect();
         Ok((found, page.pagination.total, page.pagination.total_pages))
     })

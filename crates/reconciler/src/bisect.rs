@@ -26,9 +26,9 @@ use bcsync_mirror::{Counted, Mirror, RecordPage, Resource, Scope, Tally};
 use bcsync_poller::proof::customers_gone;
 use bcsync_poller::{PollOptions, store_customers};
 use bigcommerce::models::Exclusions;
+use bigcommerce::models::RawJson;
 use bigcommerce::{BigCommerceClient, CustomerQuery, ListQuery};
 use chrono::{DateTime, TimeDelta, Utc};
-use bigcommerce::models::RawJson;
 
 use crate::error::ReconcileError;
 
