@@ -57,7 +57,9 @@ async fn two_replicas_on_one_store_never_call_the_api_at_the_same_time_during_a_
         SimConfig::default()
             .with_customers(2_000)
             .with_seed(101)
-            .with_latency_ms(400),
+            // Slow enough that the pass lasts 5 ttls even with the steps after the
+            // customers running at once (about 14 s at 600 ms, 9 s at 400).
+            .with_latency_ms(600),
     )
     .await
     .unwrap();
