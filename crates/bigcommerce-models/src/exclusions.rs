@@ -95,6 +95,12 @@ impl Exclusions {
         }
     }
 
+    /// A record as the generic writer takes it: its excluded fields removed, parsed.
+    pub fn kept_value(&self, resource: Resource, mut record: crate::RawJson) -> serde_json::Value {
+        self.strip_raw(resource, &mut record);
+        record.to_value()
+    }
+
     /// Whether any field of `resource` is excluded (so callers can skip work).
     pub fn strips(&self, resource: Resource) -> bool {
         self.fields.contains_key(&resource)

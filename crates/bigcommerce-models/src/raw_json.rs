@@ -42,9 +42,18 @@ impl RawJson {
     /// Top-level field `name` of an object, decoded as `T`; `None` when absent,
     /// `null`, of another type, or when this is no object.
     pub fn field<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        serde_json::from_str(self.field_text(name)?.get()).ok()
+    }
+
+    /// The text of top-level field `name` (the last one, as a parser keeps it).
+    fn field_text(&self, name: &str) -> Option<&RawValue> {
         let fields = Fields::of(self)?;
-        let (_, value) = fields.0.iter().rev().find(|(k, _)| k == name)?;
-        serde_json::from_str(value.get()).ok()
+        fields
+            .0
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// The integer `id` of an object record, if it has one.
@@ -72,10 +81,7 @@ impl RawJson {
     /// The elements of the top-level array field `name`, each as received; empty when
     /// absent or not an array.
     pub fn items_of(&self, name: &str) -> Vec<RawJson> {
-        let Some(fields) = Fields::of(self) else {
-            return Vec::new();
-        };
-        let Some((_, value)) = fields.0.iter().rev().find(|(k, _)| k == name) else {
+        let Some(value) = self.field_text(name) else {
             return Vec::new();
         };
         serde_json::from_str::<Vec<Box<RawValue>>>(value.get())

@@ -39,10 +39,7 @@ pub async fn sync_complete_listing(
     }
     let records: Vec<serde_json::Value> = by_id
         .into_values()
-        .map(|mut r| {
-            opts.exclusions.strip_raw(resource, &mut r);
-            r.to_value()
-        })
+        .map(|r| opts.exclusions.kept_value(resource, r))
         .collect();
     let mut stats = Tally {
         read: records.len() as u64,

@@ -86,10 +86,7 @@ pub async fn sync_attribute_values(
                     let records: Vec<serde_json::Value> = resp
                         .data
                         .into_iter()
-                        .map(|mut r| {
-                            opts.exclusions.strip_raw(Resource::AttributeValues, &mut r.raw);
-                            r.raw.to_value()
-                        })
+                        .map(|r| opts.exclusions.kept_value(Resource::AttributeValues, r.raw))
                         .collect();
                     if !last {
                         writing.push(write_values(mirror, store_hash, records, None));

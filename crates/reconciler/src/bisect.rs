@@ -298,10 +298,7 @@ impl Bisector<'_> {
                 let ex: &Exclusions = &self.opts.exclusions;
                 let raws: Vec<serde_json::Value> = raws
                     .into_iter()
-                    .map(|mut r| {
-                        ex.strip_raw(Resource::AttributeValues, &mut r);
-                        r.to_value()
-                    })
+                    .map(|r| ex.kept_value(Resource::AttributeValues, r))
                     .collect();
                 self.mirror
                     .write_records(&RecordPage {
