@@ -180,17 +180,23 @@ async fn two_replicas_share_three_stores_one_at_a_time_and_take_over_from_a_dead
             .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
             .collect::<BTreeMap<String, String>>()
     };
-    // A store handed back between passes (the replicas balance 2/1) is free for up to
-    // a keeper round before the other replica claims it.
-    let mut leased = holders().await.len();
+    // The first replica starts alone and takes all three; it hands one back between
+    // passes once it sees the second (the replicas balance 2/1), and the store is free
+    // for up to a keeper round before the second claims it.
+    let balanced =
+        |h: &BTreeMap<String, String>| h.len() == 3 && h.values().collect::<BTreeSet<_>>().len() == 2;
+    let mut now = holders().await;
     for _ in 0..100 {
-        if leased == 3 {
+        if balanced(&now) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
-        leased = holders().await.len();
+        now = holders().await;
     }
-    assert_eq!(leased, 3, "each store leased");
+    assert!(
+        balanced(&now),
+        "each store leased, split between the replicas: {now:?}"
+    );
 
     // No two replicas ever worked one store at the same time.
     let assert_no_overlap = || async {
@@ -220,22 +226,25 @@ async fn two_replicas_share_three_stores_one_at_a_time_and_take_over_from_a_dead
     };
     assert_no_overlap().await;
 
-    // Kill one replica: the other takes its stores within the lease's ttl.
-    let before = holders().await;
+    // Kill one replica: the other takes its stores within the lease's ttl. A holder
+    // is "<host>-<pid>-<random>", so the pid tells the two replicas apart.
+    let (dead, alive) = (format!("-{}-", first.pid()), format!("-{}-", second.pid()));
     first.kill9();
     let _ = first.child.wait().await;
-    let survivors: BTreeSet<String> = before.values().cloned().collect();
     eventually(
         Duration::from_secs(20),
         "the survivor holds every store",
         || async {
             let now = holders().await;
-            now.len() == 3 && now.values().collect::<BTreeSet<_>>().len() == 1
+            now.len() == 3 && now.values().all(|h| h.contains(&alive))
         },
     )
     .await;
     let survivor = holders().await.values().next().unwrap().clone();
-    assert!(survivors.contains(&survivor) || before.is_empty());
+    assert!(
+        survivor.contains(&alive) && !survivor.contains(&dead),
+        "{survivor} holds every store, not the live replica ({alive})"
+    );
     // And keeps them current.
     sims[0].touch_customers(&[1, 2, 3]);
     eventually(Duration::from_secs(20), "changes after the takeover", || {
