@@ -5,8 +5,10 @@ use bigcommerce_models::{Address, Raw};
 use sqlx::PgConnection;
 
 use crate::MirrorError;
+use crate::copy_rows::CopyRows;
 use crate::dedup::last_per_id;
 use crate::error::failed;
+use crate::fill::copy_in;
 
 /// The columns of `customer_addresses` (listed in `UPSERT` below) that hold personal
 /// data: erasure sets them to NULL, with `raw`. Country and address type stay.
@@ -95,6 +97,69 @@ WITH deleted AS (
 )
 SELECT count(*) FROM deleted
 "#;
+
+/// New rows by `COPY` ([`crate::fill`]): the columns of `UPSERT` but `synced_at`
+/// (its default, `now()`, is the value the upsert writes) and `deleted_at` (NULL).
+const COPY: &str = "COPY bigcommerce.customer_addresses (store_hash, id, customer_id, first_name, last_name, \
+           company, address1, address2, city, state_or_province, postal_code, country_code, country, \
+           phone, address_type, form_fields, raw) FROM STDIN (FORMAT binary)";
+
+/// The rows of `COPY`, each field as the upsert binds it.
+fn copy_rows(store_hash: &str, rows: &[&Raw<Address>]) -> Vec<u8> {
+    let mut out = CopyRows::new(17);
+    for r in rows {
+        let a = &r.value;
+        out.row();
+        out.text(Some(store_hash));
+        out.int8(Some(a.id));
+        out.int8(Some(a.customer_id));
+        for text in [
+            &a.first_name,
+            &a.last_name,
+            &a.company,
+            &a.address1,
+            &a.address2,
+            &a.city,
+            &a.state_or_province,
+            &a.postal_code,
+            &a.country_code,
+            &a.country,
+            &a.phone,
+            &a.address_type,
+        ] {
+            out.text(text.as_deref());
+        }
+        let form_fields = a.form_fields.as_ref().and_then(|f| serde_json::to_string(f).ok());
+        out.jsonb(form_fields.as_deref());
+        out.jsonb(Some(r.raw.get()));
+    }
+    out.finish()
+}
+
+/// Writes `addresses` (the last of each id) by `COPY`, for a page whose span of ids
+/// holds no row of the store ([`crate::fill::free_spans`]); returns the ids written, for
+/// `change_log`.
+pub(crate) async fn copy_new(
+    conn: &mut PgConnection,
+    store_hash: &str,
+    addresses: &[Raw<Address>],
+) -> Result<Vec<i64>, MirrorError> {
+    let rows = last_per_id(addresses, |r| r.value.id);
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    copy_in(
+        conn,
+        (
+            "customer_addresses",
+            "copying new rows into bigcommerce.customer_addresses",
+        ),
+        COPY,
+        copy_rows(store_hash, &rows),
+    )
+    .await?;
+    Ok(rows.iter().map(|r| r.value.id).collect())
+}
 
 /// Rows inserted and rows updated (unchanged rows count in neither).
 pub(crate) async fn upsert(

@@ -11,9 +11,11 @@ impl MirrorError {
     /// held what it needed (two pages of a parallel walk sharing rows): running it
     /// again is safe and will pass.
     pub fn is_lost_race(&self) -> bool {
-        self.sqlx_error()
-            .and_then(|e| e.as_database_error())
-            .and_then(|d| d.code())
-            .is_some_and(|code| RACES.contains(&code.as_ref()))
+        matches!(self, MirrorError::FillRaced { .. })
+            || self
+                .sqlx_error()
+                .and_then(|e| e.as_database_error())
+                .and_then(|d| d.code())
+                .is_some_and(|code| RACES.contains(&code.as_ref()))
     }
 }

@@ -11,8 +11,10 @@ use bigcommerce_models::{Customer, Raw};
 use sqlx::PgConnection;
 
 use crate::MirrorError;
+use crate::copy_rows::CopyRows;
 use crate::dedup::last_per_id;
 use crate::error::failed;
+use crate::fill::copy_in;
 
 /// The columns of `customers` (listed in `UPSERT` below) that hold personal data:
 /// erasure sets them to NULL, with `raw`. The rest (ids, dates, group, channels,
@@ -84,6 +86,79 @@ RETURNING c.id, (c.xmax = 0) AS inserted
 )
 SELECT inserted FROM written
 "#;
+
+/// New rows by `COPY` ([`crate::fill`]): the columns of `UPSERT` but `synced_at`
+/// (its default, `now()`, is the value the upsert writes) and `deleted_at` (NULL).
+const COPY: &str = "COPY bigcommerce.customers (store_hash, id, email, first_name, last_name, company, phone, \
+           registration_ip_address, notes, tax_exempt_category, customer_group_id, date_created, \
+           date_modified, force_password_reset, accepts_product_review_abandoned_cart_emails, \
+           origin_channel_id, channel_ids, store_credit_amounts, shopper_profile_id, segment_ids, \
+           form_fields, raw) FROM STDIN (FORMAT binary)";
+
+/// The rows of `COPY`, each field as the upsert binds it.
+fn copy_rows(store_hash: &str, rows: &[&Raw<Customer>]) -> Vec<u8> {
+    let mut out = CopyRows::new(22);
+    for r in rows {
+        let c = &r.value;
+        out.row();
+        out.text(Some(store_hash));
+        out.int8(Some(c.id));
+        for text in [
+            &c.email,
+            &c.first_name,
+            &c.last_name,
+            &c.company,
+            &c.phone,
+            &c.registration_ip_address,
+            &c.notes,
+            &c.tax_exempt_category,
+        ] {
+            out.text(text.as_deref());
+        }
+        out.int8(c.customer_group_id);
+        out.timestamptz(Some(c.date_created));
+        out.timestamptz(Some(c.date_modified));
+        out.bool(force_password_reset(c));
+        out.bool(c.accepts_product_review_abandoned_cart_emails);
+        out.int8(c.origin_channel_id);
+        out.int8_array(c.channel_ids.as_deref());
+        let amounts = c.store_credit_amounts.as_ref().map(|credits| {
+            credits
+                .iter()
+                .map(|s| s.amount.and_then(serde_json::Number::from_f64))
+                .collect::<Vec<_>>()
+        });
+        out.numeric_array(amounts.as_deref());
+        out.text(c.shopper_profile_id.as_deref());
+        out.text_array(c.segment_ids.as_deref());
+        let form_fields = c.form_fields.as_ref().and_then(|f| serde_json::to_string(f).ok());
+        out.jsonb(form_fields.as_deref());
+        out.jsonb(Some(r.raw.get()));
+    }
+    out.finish()
+}
+
+/// Writes `customers` (the last of each id) by `COPY`, for a page whose span of ids
+/// holds no row of the store ([`crate::fill::free_spans`]); returns the ids written, for
+/// `change_log`.
+pub(crate) async fn copy_new(
+    conn: &mut PgConnection,
+    store_hash: &str,
+    customers: &[Raw<Customer>],
+) -> Result<Vec<i64>, MirrorError> {
+    let rows = last_per_id(customers, |r| r.value.id);
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    copy_in(
+        conn,
+        ("customers", "copying new rows into bigcommerce.customers"),
+        COPY,
+        copy_rows(store_hash, &rows),
+    )
+    .await?;
+    Ok(rows.iter().map(|r| r.value.id).collect())
+}
 
 /// Rows inserted and rows updated (unchanged rows count in neither).
 pub(crate) async fn upsert(

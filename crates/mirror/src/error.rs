@@ -36,6 +36,12 @@ pub enum MirrorError {
     )]
     LeaseLost { store_hash: String, epoch: i64 },
 
+    /// A customer page's `COPY` met a row another transaction committed after the page
+    /// found its span free ([`crate::fill`]); nothing of the page was written, and
+    /// written again the page takes the upsert. A lost race.
+    #[error("a row of the page appeared in bigcommerce.{table} while the page was being copied in")]
+    FillRaced { table: &'static str },
+
     #[error("finishing sync run {run_id}: no such row in bigcommerce.sync_runs")]
     RunNotFound { run_id: i64 },
 

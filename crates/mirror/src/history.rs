@@ -1,7 +1,10 @@
 //! History mode: which tables of a store keep every version of their rows in
 //! `<table>_history` (`bigcommerce.history_settings`, read by the statement triggers of
 //! migration `20261202170000_history_statement_triggers.sql`, which write the versions
-//! in the same transaction as the change).
+//! in the same transaction as the change). A table has those triggers only while some
+//! store keeps its history: writing `history_settings` creates and drops them
+//! (migration `20261202190000_history_triggers_on_demand.sql`), so the usual case, no
+//! history, costs the writes nothing.
 
 use crate::error::failed;
 use crate::{Mirror, MirrorError};

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::error::failed;
-use crate::{Mirror, MirrorError, Tallies, Tally, addresses, customers, sync_state};
+use crate::{Mirror, MirrorError, Tallies, Tally, addresses, customers, fill, sync_state};
 
 /// What one `write_customer_page` call stores.
 #[derive(Debug, Clone, Copy)]
@@ -49,27 +49,36 @@ impl Mirror {
 
     /// ONE transaction: bulk-upsert customers, upsert addresses, soft-delete the missing addresses of
     /// customers whose complete address set is given, and advance the watermark if Some. Either all or nothing.
+    /// A table whose span of the page's ids holds no row yet takes them by `COPY`
+    /// instead of the upsert ([`crate::fill`]).
     ///
-    /// At most six round trips (begin, three statements, checkpoint, commit) whatever
-    /// the page size. Duplicate ids within the page keep their last occurrence.
+    /// A fixed number of round trips whatever the page size. Duplicate ids within the
+    /// page keep their last occurrence.
     pub async fn write_customer_page(&self, page: &CustomerPage<'_>) -> Result<Tallies, MirrorError> {
         let mut tx = self
             .begin_write("beginning the transaction of a customer page")
             .await?;
         let hashed_customers = self.hashed(page.store_hash, "customers", page.customers)?;
         let hashed_addresses = self.hashed(page.store_hash, "customer_addresses", page.addresses)?;
-        let (customers_inserted, customers_updated) = customers::upsert(
-            &mut tx,
-            page.store_hash,
-            hashed_customers.as_deref().unwrap_or(page.customers),
-        )
-        .await?;
-        let (addresses_inserted, addresses_updated) = addresses::upsert(
-            &mut tx,
-            page.store_hash,
-            hashed_addresses.as_deref().unwrap_or(page.addresses),
-        )
-        .await?;
+        let customers = hashed_customers.as_deref().unwrap_or(page.customers);
+        let addresses = hashed_addresses.as_deref().unwrap_or(page.addresses);
+        let customer_ids: Vec<i64> = customers.iter().map(|c| c.value.id).collect();
+        let address_ids: Vec<i64> = addresses.iter().map(|a| a.value.id).collect();
+        let free = fill::free_spans(&mut tx, page.store_hash, &customer_ids, &address_ids).await?;
+        let (mut customers_copied, mut addresses_copied) = (Vec::new(), Vec::new());
+        let (customers_inserted, customers_updated) = if free.customers {
+            customers_copied = customers::copy_new(&mut tx, page.store_hash, customers).await?;
+            (customers_copied.len() as u64, 0)
+        } else {
+            customers::upsert(&mut tx, page.store_hash, customers).await?
+        };
+        let (addresses_inserted, addresses_updated) = if free.addresses {
+            addresses_copied = addresses::copy_new(&mut tx, page.store_hash, addresses).await?;
+            (addresses_copied.len() as u64, 0)
+        } else {
+            addresses::upsert(&mut tx, page.store_hash, addresses).await?
+        };
+        fill::log_copied(&mut tx, page.store_hash, &customers_copied, &addresses_copied).await?;
         let keep: Vec<i64> = page.addresses.iter().map(|a| a.value.id).collect();
         let addresses_deleted =
             addresses::delete_missing(&mut tx, page.store_hash, page.complete_address_sets_for, &keep)

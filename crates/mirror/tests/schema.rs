@@ -48,6 +48,7 @@ async fn migrating_an_up_to_date_database_is_a_no_op() {
             "customers",
             "customers_history",
             "history_settings",
+            "history_tables",
             "quarantine",
             "replicas",
             "store_leases",

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use crate::CUSTOMERS_RESOURCE;
 use crate::error::PollError;
 use crate::options::PollOptions;
-use crate::page_store::PageStore;
+use crate::page_store::{PageStore, Prepared};
 
 pub(crate) const SORT: &str = "date_modified:asc";
 /// The most changed ids a pass keeps (see [`PassOutcome::changed_ids`]).
@@ -106,6 +106,11 @@ pub(crate) struct Pass<'a> {
 }
 
 impl Pass<'_> {
+    /// The mirror the pass writes to.
+    pub(crate) fn mirror(&self) -> &Mirror {
+        self.pages.mirror()
+    }
+
     /// A full walk's first page announced `total` customers: room for their ids at
     /// once (and a few created meanwhile), so the list never doubles into twice the
     /// memory it needs, nor holds the old and the new buffer at once.
@@ -126,8 +131,17 @@ impl Pass<'_> {
         quarantined: Vec<Quarantined>,
         covered: Option<DateTime<Utc>>,
     ) -> Result<(), PollError> {
-        self.outcome.stats.customers.quarantined += quarantined.len() as u64;
         let page = self.pages.prepare(customers, quarantined).await?;
+        self.commit_prepared(page, covered).await
+    }
+
+    /// [`Pass::commit`] of a page already prepared ([`crate::page_store::prepare_page`]).
+    pub(crate) async fn commit_prepared(
+        &mut self,
+        page: Prepared,
+        covered: Option<DateTime<Utc>>,
+    ) -> Result<(), PollError> {
+        self.outcome.stats.customers.quarantined += page.quarantined() as u64;
         let watermark = covered.map(|c| self.floor.map_or(c, |f| f.max(c)));
         if let Some(w) = watermark {
             self.floor = Some(w);

@@ -3,6 +3,7 @@
 //! during the walk, then what changed meanwhile by a keyset walk.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use bigcommerce::CustomerQuery;
 use bigcommerce::query::CUSTOMER_INCLUDES;
@@ -13,6 +14,7 @@ use crate::customers::Pass;
 use crate::error::PollError;
 use crate::fetch::fetched;
 use crate::options::PollOptions;
+use crate::page_store::prepare_page;
 
 /// The full walk's order: creation never changes, so edits during the walk move no
 /// row, and customers created meanwhile land after the last page.
@@ -38,22 +40,29 @@ impl Pass<'_> {
         let mut last_len = first.ids.len();
         self.commit(first.data, first.rejected, None).await?;
         let client = self.client.clone();
-        let opts = self.opts.clone();
-        // Spawned, so pages keep downloading while this task completes and queues
-        // the previous one; `buffered` keeps at most `concurrency` of them ahead.
+        let opts = Arc::new(self.opts.clone());
+        let mirror = self.mirror().clone();
+        // Spawned, so pages keep downloading and getting ready (address sets completed,
+        // children detached) while this task queues the previous one to the writers;
+        // `buffered` keeps at most `concurrency` of them ahead.
         let mut pages = futures::stream::iter(2..=total_pages)
             .map(|n| {
-                let (client, q) = (client.clone(), created_page(n, &opts));
-                tokio::spawn(async move { client.list_customers_lenient(&q).await })
+                let (client, opts, mirror) = (client.clone(), opts.clone(), mirror.clone());
+                tokio::spawn(async move {
+                    let page = fetched(client.list_customers_lenient(&created_page(n, &opts)).await?)?;
+                    let len = page.ids.len();
+                    let ready = prepare_page(&client, &mirror, &opts, page.data, page.rejected).await?;
+                    Ok::<_, PollError>((len, ready))
+                })
             })
             .buffered(self.opts.concurrency.max(1));
         while let Some(joined) = pages.next().await {
-            let page = fetched(joined.map_err(|e| PollError::Task(e.to_string()))??)?;
-            last_len = page.ids.len();
+            let (len, page) = joined.map_err(|e| PollError::Task(e.to_string()))??;
+            last_len = len;
             if let Some(p) = &progress {
                 p.advanced(last_len as u64);
             }
-            self.commit(page.data, page.rejected, None).await?;
+            self.commit_prepared(page, None).await?;
         }
         // Customers created during the walk come after its last page.
         let mut n = total_pages.max(1);

@@ -39,9 +39,9 @@ pub struct PollOptions {
     /// Pages of a full walk written at once, each on its own database connection
     /// (pages that move a watermark are always written alone, in order). They take
     /// their places from `channel_depth`: memory stays at (concurrency + depth) pages.
-    /// 2 by default: once records stopped being parsed into trees, PostgreSQL became
-    /// the larger share of a resync's CPU, and a second connection lets it use a
-    /// second core (see docs/benchmarks.md).
+    /// 4 by default, at most one less than the pool's connections: a page is a dozen
+    /// round trips, and with two writers PostgreSQL's backends spent about half the
+    /// walk waiting for bcsync's next statement (see docs/benchmarks.md).
     pub writers: usize,
     /// Resources and fields the operator keeps out of the mirror.
     pub exclusions: Exclusions,
@@ -60,7 +60,7 @@ impl Default for PollOptions {
             max_second_rescans: 8,
             channel_depth: 2,
             concurrency: 4,
-            writers: 2,
+            writers: 4,
             exclusions: Exclusions::default(),
             progress: None,
         }

@@ -31,6 +31,13 @@ pub(crate) struct Prepared {
     quarantined: Vec<Quarantined>,
 }
 
+impl Prepared {
+    /// Records of the page that did not fit the model, quarantined with it.
+    pub(crate) fn quarantined(&self) -> usize {
+        self.quarantined.len()
+    }
+}
+
 impl<'a> PageStore<'a> {
     /// Starts the writer task of `client`'s store.
     pub(crate) fn spawn(client: &'a BigCommerceClient, mirror: &Mirror, opts: &'a PollOptions) -> Self {
@@ -51,30 +58,15 @@ impl<'a> PageStore<'a> {
     /// Completes the page's address sets and applies the exclusions.
     pub(crate) async fn prepare(
         &self,
-        mut customers: Vec<Raw<Customer>>,
+        customers: Vec<Raw<Customer>>,
         quarantined: Vec<Quarantined>,
     ) -> Result<Prepared, PollError> {
-        for q in &quarantined {
-            tracing::warn!(customer = q.entity_id, error = %q.error, "customer quarantined: it does not fit the model");
-        }
-        let ex = &self.opts.exclusions;
-        let sets = if ex.skips(Resource::Addresses) {
-            AddressSets::default()
-        } else {
-            let mut sets = complete_address_sets(self.client, &customers, self.opts).await?;
-            prove_set_deletes(self.client, &self.mirror, &mut sets).await?;
-            sets
-        };
-        detach_children(&mut customers);
-        let form_fields =
-            (!ex.skips(Resource::FormFieldValues)).then(|| form_field_records(&customers, &sets.addresses));
-        Ok(Prepared {
-            customers: exclude(ex, Resource::Customers, customers)?,
-            addresses: exclude(ex, Resource::Addresses, sets.addresses)?,
-            complete_for: sets.complete_for,
-            form_fields,
-            quarantined,
-        })
+        prepare_page(self.client, &self.mirror, self.opts, customers, quarantined).await
+    }
+
+    /// The mirror pages are read from (to prove address deletes) and written to.
+    pub(crate) fn mirror(&self) -> &Mirror {
+        &self.mirror
     }
 
     /// Queues a prepared page with the watermark it earns (if any).
@@ -100,6 +92,40 @@ impl<'a> PageStore<'a> {
     pub(crate) async fn finish(self) -> Result<Tallies, PollError> {
         self.writer.finish().await
     }
+}
+
+/// [`PageStore::prepare`] without the writer, so that a task of its own can prepare a
+/// page while earlier ones are written (the full walk's fetch tasks do). It reads the
+/// mirror only to prove address deletes, which a page prepared early can only find
+/// fewer of: an address an earlier page writes meanwhile is not a candidate.
+pub(crate) async fn prepare_page(
+    client: &BigCommerceClient,
+    mirror: &Mirror,
+    opts: &PollOptions,
+    mut customers: Vec<Raw<Customer>>,
+    quarantined: Vec<Quarantined>,
+) -> Result<Prepared, PollError> {
+    for q in &quarantined {
+        tracing::warn!(customer = q.entity_id, error = %q.error, "customer quarantined: it does not fit the model");
+    }
+    let ex = &opts.exclusions;
+    let sets = if ex.skips(Resource::Addresses) {
+        AddressSets::default()
+    } else {
+        let mut sets = complete_address_sets(client, &customers, opts).await?;
+        prove_set_deletes(client, mirror, &mut sets).await?;
+        sets
+    };
+    detach_children(&mut customers);
+    let form_fields =
+        (!ex.skips(Resource::FormFieldValues)).then(|| form_field_records(&customers, &sets.addresses));
+    Ok(Prepared {
+        customers: exclude(ex, Resource::Customers, customers)?,
+        addresses: exclude(ex, Resource::Addresses, sets.addresses)?,
+        complete_for: sets.complete_for,
+        form_fields,
+        quarantined,
+    })
 }
 
 /// Stores customers read outside a pass (the reconciler's probes and slices): their

@@ -57,8 +57,12 @@ impl Writer {
     /// is read again by the walk that follows the full walk, whose pages carry a
     /// watermark); one that deadlocks with another is written again (see
     /// `page_write`).
+    ///
+    /// At most one less than the pool's connections: the pass reads the mirror while
+    /// pages are written (to prove address deletes, to analyze new tables).
     pub fn spawn_parallel(mirror: Mirror, store_hash: String, depth: usize, writers: usize) -> Writer {
-        let writers = writers.max(1);
+        let room = mirror.pool().options().get_max_connections().saturating_sub(1);
+        let writers = writers.min(room as usize).max(1);
         // The running pages are held too: the writer keeps `depth` pages plus the one
         // being written, as with a single writer, so memory does not grow with writers.
         let (tx, rx) = mpsc::channel::<PageWrite>((depth + 1).saturating_sub(writers).max(1));
@@ -147,6 +151,10 @@ async fn run(
         };
         if !analyzed && stats.customers.pages >= ANALYZE_AFTER_PAGES {
             analyzed = true;
+            // The running pages first: while this task awaits the analysis it does
+            // not drive them, and pages holding every connection of a shared pool
+            // would leave the analysis none until the pool's timeout.
+            drain(&mut running, &mut stats).await?;
             // Not worth failing the pass for: without it pages are only slower.
             if let Err(e) = mirror.analyze_new_tables().await {
                 tracing::debug!(error = %e, "could not analyze the mirror tables");

@@ -1,0 +1,161 @@
+//! New rows are written by `COPY` (crates/mirror/src/fill.rs) when no row of the store
+//! lies in the page's span of ids, by the upsert otherwise: both must store the same.
+
+mod common;
+
+use std::time::Duration;
+
+use bcsync_mirror::testing::fresh_database;
+use bcsync_mirror::{CustomerPage, Mirror, Tallies};
+use bigcommerce_models::{Address, Customer, Raw, StoreCredit};
+use common::{address, customer, full_address, full_customer, page_stats, raw};
+use serde_json::Value;
+
+/// Customers 42 (every field) and 44 (awkward arrays and text), with addresses 7 and 9.
+fn page() -> (Vec<Raw<Customer>>, Vec<Raw<Address>>) {
+    let mut awkward = customer(44, 5);
+    awkward.first_name = Some("ünï ☃ \\ \"q\"\ttab\nline".to_owned());
+    awkward.segment_ids = Some(["", "NULL", "a,b", "{x}", " sp "].map(str::to_owned).to_vec());
+    awkward.channel_ids = Some(vec![i64::MAX, -1, 0]);
+    awkward.store_credit_amounts = Some(
+        [
+            Some(0.1),
+            Some(12.0),
+            Some(-0.0),
+            Some(1e21),
+            Some(1.5e-7),
+            None,
+            Some(-3.25),
+        ]
+        .map(|amount| StoreCredit { amount })
+        .to_vec(),
+    );
+    (
+        vec![raw(full_customer()), raw(awkward)],
+        vec![raw(full_address()), raw(address(9, 44))],
+    )
+}
+
+async fn write_to(
+    mirror: &Mirror,
+    store: &str,
+    customers: &[Raw<Customer>],
+    addresses: &[Raw<Address>],
+) -> Tallies {
+    mirror
+        .write_customer_page(&CustomerPage {
+            store_hash: store,
+            customers,
+            addresses,
+            complete_address_sets_for: &[],
+            checkpoint: None,
+        })
+        .await
+        .unwrap()
+}
+
+/// Rows `ids` of `table` in `store` as JSON, without what differs between writes.
+async fn rows(mirror: &Mirror, table: &str, store: &str, ids: &[i64]) -> Vec<Value> {
+    let sql = format!(
+        "SELECT to_jsonb(t) - 'store_hash' - 'synced_at' FROM bigcommerce.{table} AS t \
+         WHERE store_hash = $1 AND id = ANY($2) ORDER BY id"
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(store)
+        .bind(ids)
+        .fetch_all(mirror.pool())
+        .await
+        .unwrap()
+}
+
+/// (entity, entity_id, op) of the store's change_log, in order.
+async fn log(mirror: &Mirror, store: &str) -> Vec<(String, String, String)> {
+    sqlx::query_as(
+        "SELECT entity, entity_id, op FROM bigcommerce.change_log WHERE store_hash = $1 ORDER BY seq",
+    )
+    .bind(store)
+    .fetch_all(mirror.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_page_copied_into_an_empty_span_stores_what_the_upsert_stores() {
+    let db = fresh_database().await;
+    let m = &db.mirror;
+    let (customers, addresses) = page();
+    // "copied": nothing in the span. "upserted": customer 43 and address 8 are, so
+    // the same page takes the upsert.
+    assert_eq!(
+        write_to(m, "copied", &customers, &addresses).await,
+        page_stats((2, 0), (2, 0, 0))
+    );
+    write_to(m, "upserted", &[raw(customer(43, 0))], &[raw(address(8, 43))]).await;
+    assert_eq!(
+        write_to(m, "upserted", &customers, &addresses).await,
+        page_stats((2, 0), (2, 0, 0))
+    );
+    for (table, ids) in [("customers", [42, 44]), ("customer_addresses", [7, 9])] {
+        let copied = rows(m, table, "copied", &ids).await;
+        assert_eq!(copied.len(), 2, "{table}");
+        assert_eq!(copied, rows(m, table, "upserted", &ids).await, "{table}");
+    }
+    let logged = log(m, "copied").await;
+    assert_eq!(logged, log(m, "upserted").await[2..].to_vec());
+    assert!(logged.iter().all(|(_, _, op)| op == "insert"), "{logged:?}");
+
+    // A second write of the same page into "copied" finds its rows: an unchanged
+    // re-read writes nothing, a changed row is updated.
+    let mut changed = customers.clone();
+    changed[1].value.email = Some("new@example.com".to_owned());
+    changed[1] = raw(changed[1].value.clone());
+    assert_eq!(
+        write_to(m, "copied", &changed, &addresses).await,
+        page_stats((0, 1), (0, 0, 0))
+    );
+}
+
+/// A row of the page committed by another transaction while the `COPY` waits on it:
+/// the page fails as a lost race with nothing written, and written again it takes the
+/// upsert.
+#[tokio::test]
+async fn a_row_that_appears_during_the_copy_is_a_lost_race_and_the_retry_upserts() {
+    let db = fresh_database().await;
+    let m = &db.mirror;
+    let (customers, addresses) = page();
+    let mut other = m.pool().begin().await.unwrap();
+    sqlx::query("INSERT INTO bigcommerce.customers (store_hash, id, raw) VALUES ('raced', 44, '{}')")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    let committer = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        other.commit().await.unwrap();
+    });
+    // The probe cannot see the uncommitted row, so the page goes to COPY, which waits
+    // for the other transaction, then meets its committed key.
+    let page = CustomerPage {
+        store_hash: "raced",
+        customers: &customers,
+        addresses: &addresses,
+        complete_address_sets_for: &[],
+        checkpoint: None,
+    };
+    let err = m.write_customer_page(&page).await.unwrap_err();
+    committer.await.unwrap();
+    assert!(err.is_lost_race(), "{err}");
+    assert!(
+        rows(m, "customers", "raced", &[42]).await.is_empty(),
+        "nothing of the page stays"
+    );
+    assert!(log(m, "raced").await.is_empty());
+
+    assert_eq!(
+        m.write_customer_page(&page).await.unwrap(),
+        page_stats((1, 1), (2, 0, 0))
+    );
+    let stored = rows(m, "customers", "raced", &[42, 44]).await;
+    assert_eq!(stored[1]["email"], "c44@example.com");
+    assert_eq!(stored[1]["raw"], customers[1].raw.to_value());
+    assert_eq!(rows(m, "customer_addresses", "raced", &[7, 9]).await.len(), 2);
+}
