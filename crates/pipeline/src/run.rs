@@ -62,7 +62,18 @@ pub async fn run_pass(
         },
         tracing::info_span!("resource", resource = Resource::Customers.as_str()),
     );
-    let (customers, mut steps) = match read_customers.await {
+    // A resync reads the resources that neither feed nor follow the customers' rows
+    // during its walk (see steps::Independent); both end before the deletes of
+    // customers the listing lacked cascade to what they own.
+    let early = async {
+        if kind == PassKind::Resync && opts.reads(Resource::Customers) {
+            Some(steps::independent(client, mirror, opts, true).await)
+        } else {
+            None
+        }
+    };
+    let (read, early) = futures::join!(read_customers, early);
+    let (customers, mut steps) = match read {
         Ok(outcome) => (outcome, Vec::new()),
         // Nothing else of the pass can work: one line that says what to check.
         Err(e) if e.is_auth() => {
@@ -119,7 +130,7 @@ pub async fn run_pass(
     } else {
         None
     };
-    steps.extend(steps::other_resources(client, mirror, kind, opts, changed).await);
+    steps.extend(steps::other_resources(client, mirror, kind, opts, changed, early).await);
     if let Some(reconciled) = reconciled {
         // The customers the full listing lacked, and the requests that proved it.
         outcome.stats.customers += reconciled.map_err(PassError::MarkDeleted)?;

@@ -95,16 +95,85 @@ async fn attribute_values(
     Ok(stats)
 }
 
+/// A step of `resource` with its own request count: `None` when this pass does not
+/// read it (`resync --resource`), skipped when the configuration excludes it.
+macro_rules! run {
+    ($client:expr, $opts:expr, $resource:expr, |$c:ident| $fut:expr) => {
+        async move {
+            let resource: Resource = $resource;
+            if !$opts.reads(resource) {
+                None
+            } else if $opts.poll.exclusions.skips(resource) {
+                Some(skipped(resource.as_str()))
+            } else {
+                let $c = &$client.counted();
+                Some(step(resource.as_str(), $c, $fut).await)
+            }
+        }
+    };
+}
+
+/// The steps no customer's rows feed or are fed by: the complete listings (attribute
+/// definitions, …), the attribute values, the settings and the channel settings. A
+/// resync runs them during the customers' walk, whose pages leave the API and the
+/// database idle between them; a pass that does not runs them after.
+pub struct Independent {
+    listings: Vec<Option<StepReport>>,
+    values: Option<StepReport>,
+    settings: Option<StepReport>,
+    channels: Option<StepReport>,
+}
+
+/// Runs the [`Independent`] steps at once.
+pub async fn independent(
+    client: &BigCommerceClient,
+    mirror: &Mirror,
+    opts: &PassOptions,
+    full: bool,
+) -> Independent {
+    let ex = &opts.poll.exclusions;
+    // Every complete listing (attribute definitions, …) is read generically: a
+    // resource of that kind needs no line here.
+    let listings = futures::future::join_all(Resource::ALL.into_iter().filter_map(|listing| {
+        let Reading::CompleteListing { path } = listing.reading() else {
+            return None;
+        };
+        Some(run!(client, opts, listing, |c| sync_complete_listing(
+            c, mirror, listing, path, &opts.poll
+        )))
+    }));
+    let values = run!(client, opts, Resource::AttributeValues, |c| attribute_values(
+        c, mirror, opts, full
+    ));
+    let settings = run!(client, opts, Resource::Settings, |c| sync_settings(c, mirror, ex));
+    let channels = run!(
+        client,
+        opts,
+        Resource::ChannelSettings,
+        |c| sync_channel_settings(c, mirror, &opts.channels, ex)
+    );
+    let (listings, values, settings, channels) = futures::join!(listings, values, settings, channels);
+    Independent {
+        listings,
+        values,
+        settings,
+        channels,
+    }
+}
+
 /// Every resource after customers, reported in a fixed order. The steps that write
 /// customers (and may cascade a delete to everything a customer owns) run first, one
 /// after the other; the rest write tables of their own and run at once, each with its
 /// own request count, all paced by the store's one limiter.
+///
+/// `early`: the [`Independent`] steps, when they already ran (during a resync's walk).
 pub async fn other_resources(
     client: &BigCommerceClient,
     mirror: &Mirror,
     kind: PassKind,
     opts: &PassOptions,
     changed: &[i64],
+    early: Option<Independent>,
 ) -> Vec<StepReport> {
     let ex = &opts.poll.exclusions;
     let full = kind == PassKind::Resync;
@@ -129,29 +198,15 @@ pub async fn other_resources(
     };
     debug_elapsed("sweeps", clock);
     let plan = &plan;
-    // A step of `resource` with its own request count: `None` when this pass does not
-    // read it (`resync --resource`), skipped when the configuration excludes it.
-    macro_rules! run {
-        ($resource:expr, |$c:ident| $fut:expr) => {
-            async move {
-                let resource: Resource = $resource;
-                if !opts.reads(resource) {
-                    None
-                } else if ex.skips(resource) {
-                    Some(skipped(resource.as_str()))
-                } else {
-                    let $c = &client.counted();
-                    Some(step(resource.as_str(), $c, $fut).await)
-                }
-            }
-        };
-    }
     let customers = opts.reads(Resource::Customers);
     let sync_reconcile = kind == PassKind::Sync && opts.reconcile && customers;
     // First, one after the other: the steps that write customers.
     let addresses = if sync_reconcile {
         // Only with the customers: `--resource addresses` is no pass of its own.
-        run!(Resource::Addresses, |c| sweep_addresses(c, mirror, plan)).await
+        run!(client, opts, Resource::Addresses, |c| sweep_addresses(
+            c, mirror, plan
+        ))
+        .await
     } else {
         None
     };
@@ -177,36 +232,31 @@ pub async fn other_resources(
     } else {
         None
     };
-    // Then the others at once. Every complete listing (attribute definitions, …) is
-    // read generically: a resource of that kind needs no line here.
-    let listings = futures::future::join_all(Resource::ALL.into_iter().filter_map(|listing| {
-        let Reading::CompleteListing { path } = listing.reading() else {
-            return None;
-        };
-        Some(run!(listing, |c| sync_complete_listing(
-            c, mirror, listing, path, &opts.poll
-        )))
-    }));
-    let values = run!(Resource::AttributeValues, |c| attribute_values(
-        c, mirror, opts, full
-    ));
+    // Then the others at once.
+    let independent = async {
+        match early {
+            Some(done) => done,
+            None => independent(client, mirror, opts, full).await,
+        }
+    };
     let metafields = async {
         if opts.reconcile {
-            run!(Resource::Metafields, |c| sweep_metafields(c, mirror, plan, ex)).await
+            run!(client, opts, Resource::Metafields, |c| sweep_metafields(
+                c, mirror, plan, ex
+            ))
+            .await
         } else {
             None
         }
     };
-    let settings = run!(Resource::Settings, |c| sync_settings(c, mirror, ex));
-    let channels = run!(Resource::ChannelSettings, |c| sync_channel_settings(
-        c,
-        mirror,
-        &opts.channels,
-        ex
-    ));
     let per_customer = per_customer::steps(client, mirror, opts, full, changed, plan, kinds);
-    let (listings, values, metafields, settings, channels, per_customer) =
-        futures::join!(listings, values, metafields, settings, channels, per_customer);
+    let (independent, metafields, per_customer) = futures::join!(independent, metafields, per_customer);
+    let Independent {
+        listings,
+        values,
+        settings,
+        channels,
+    } = independent;
     steps.extend(addresses.into_iter().chain(quarantine));
     steps.extend(listings.into_iter().flatten());
     steps.extend(

@@ -70,10 +70,10 @@ pub async fn complete_address_sets(
     Ok(sets)
 }
 
-/// Keeps in `sets.complete_for` only the customers whose complete set may delete: the
+/// Keeps in `sets.complete_for` only the customers whose complete set deletes: the
 /// mirror's live addresses of each that the set lacks are looked up by id, and a
 /// customer with one that still exists (or could not be proven gone) keeps all its
-/// addresses this time. Costs a request only when a set lacks an address.
+/// addresses this time; a customer that lacks none has nothing to delete. Costs a request only when a set lacks an address.
 pub async fn prove_set_deletes(
     client: &BigCommerceClient,
     mirror: &Mirror,
@@ -90,6 +90,12 @@ pub async fn prove_set_deletes(
         .into_iter()
         .filter(|(id, _)| !in_sets.contains(id))
         .collect();
+    // A customer none of whose stored addresses is missing from its set has nothing to
+    // delete: it leaves the list, and an address written meanwhile (by another page) is
+    // not deleted unproven. A first fill, where the mirror holds none, skips the
+    // page's delete statement altogether.
+    let owners: HashSet<i64> = candidates.values().copied().collect();
+    sets.complete_for.retain(|c| owners.contains(c));
     if candidates.is_empty() {
         return Ok(());
     }

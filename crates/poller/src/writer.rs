@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use bcsync_mirror::{Mirror, MirrorError, Quarantined, Tallies};
+use bcsync_mirror::{Mirror, Quarantined, Tallies};
 use bigcommerce::models::{Address, Customer, Raw};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -102,7 +102,7 @@ impl Writer {
 
 /// The pages being written, polled by the writer's own task (not spawned: a page is
 /// built, written and freed on the task that received it).
-type Running = FuturesUnordered<BoxFuture<'static, Result<Tallies, MirrorError>>>;
+type Running = FuturesUnordered<BoxFuture<'static, Result<Tallies, PollError>>>;
 
 /// Pages committed before the writer makes sure the tables it fills have statistics
 /// ([`Mirror::analyze_new_tables`]): enough rows (about 1,000 customers) to say
@@ -174,8 +174,12 @@ async fn run(
             continue;
         }
         let (mirror, store_hash) = (mirror.clone(), store_hash.clone());
+        let task = tokio::spawn(async move { write_page(&mirror, &store_hash, &w, &fixed).await });
         running.push(Box::pin(async move {
-            write_page(&mirror, &store_hash, &w, &fixed).await
+            match task.await {
+                Ok(written) => written.map_err(PollError::from),
+                Err(e) => Err(PollError::Task(e.to_string())),
+            }
         }));
     }
     drain(&mut running, &mut stats).await?;
@@ -198,13 +202,13 @@ async fn join_one(running: &mut Running, stats: &mut Tallies) -> Result<(), Poll
     record(running.next().await, stats)
 }
 
-fn record(done: Option<Result<Tallies, MirrorError>>, stats: &mut Tallies) -> Result<(), PollError> {
+fn record(done: Option<Result<Tallies, PollError>>, stats: &mut Tallies) -> Result<(), PollError> {
     match done {
         Some(Ok(page)) => {
             committed(stats, page);
             Ok(())
         }
-        Some(Err(e)) => Err(e.into()),
+        Some(Err(e)) => Err(e),
         None => Ok(()),
     }
 }

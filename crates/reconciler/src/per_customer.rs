@@ -21,8 +21,10 @@ pub const PER_CUSTOMER_SWEEP_RESOURCE: &str = "per_customer:sweep";
 /// Customers written per transaction.
 const BATCH: usize = 50;
 
-/// Per-customer requests in flight at once (answers are taken in order).
-const IN_FLIGHT: usize = 4;
+/// Per-customer requests in flight at once (answers are taken in order). The rate
+/// limiter paces them against the quota; unthrottled, a first fill of consents is
+/// bound by the round trips, and 8 halve its time against 4.
+const IN_FLIGHT: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PerCustomer {
