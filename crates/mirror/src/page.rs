@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 use crate::error::failed;
-use crate::{Mirror, MirrorError, Tallies, Tally, addresses, customers, fill, sync_state};
+use crate::{Mirror, MirrorError, RecordPage, Tallies, Tally, addresses, customers, fill, sync_state};
 
 /// What one `write_customer_page` call stores.
 #[derive(Debug, Clone, Copy)]
@@ -55,9 +55,27 @@ impl Mirror {
     /// A fixed number of round trips whatever the page size. Duplicate ids within the
     /// page keep their last occurrence.
     pub async fn write_customer_page(&self, page: &CustomerPage<'_>) -> Result<Tallies, MirrorError> {
+        self.write_customer_page_with(page, None)
+            .await
+            .map(|(tallies, _)| tallies)
+    }
+
+    /// [`Mirror::write_customer_page`], with a page of records (the customers' form
+    /// field values) written first in the same transaction: one commit and three round
+    /// trips fewer than two transactions, and the page is whole or absent. Returns
+    /// what the records did too.
+    pub async fn write_customer_page_with(
+        &self,
+        page: &CustomerPage<'_>,
+        records: Option<&RecordPage<'_>>,
+    ) -> Result<(Tallies, Tally), MirrorError> {
         let mut tx = self
             .begin_write("beginning the transaction of a customer page")
             .await?;
+        let records = match records {
+            Some(r) => self.write_records_in(&mut tx, r).await?,
+            None => Tally::default(),
+        };
         let hashed_customers = self.hashed(page.store_hash, "customers", page.customers)?;
         let hashed_addresses = self.hashed(page.store_hash, "customer_addresses", page.addresses)?;
         let customers = hashed_customers.as_deref().unwrap_or(page.customers);
@@ -90,7 +108,7 @@ impl Mirror {
         tx.commit().await.map_err(failed(
             "committing a customer page (customers, addresses, sync_state)",
         ))?;
-        Ok(Tallies {
+        let tallies = Tallies {
             customers: Tally {
                 inserted: customers_inserted,
                 updated: customers_updated,
@@ -102,6 +120,7 @@ impl Mirror {
                 deleted: addresses_deleted,
                 ..Tally::default()
             },
-        })
+        };
+        Ok((tallies, records))
     }
 }

@@ -65,6 +65,22 @@ impl Mirror {
     /// when the page is empty), and store the checkpoint. A record lacking a key
     /// column fails the page with [`MirrorError::MissingKey`] and nothing is written.
     pub async fn write_records(&self, page: &RecordPage<'_>) -> Result<Tally, MirrorError> {
+        let sql = statements(page.resource);
+        let mut tx = self
+            .begin_write("beginning the transaction of a record page")
+            .await?;
+        let stats = self.write_records_in(&mut tx, page).await?;
+        tx.commit().await.map_err(failed(&sql.commit_failed))?;
+        Ok(stats)
+    }
+
+    /// [`Mirror::write_records`] in the caller's transaction (a customer page writes its
+    /// form field values in its own).
+    pub(crate) async fn write_records_in(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        page: &RecordPage<'_>,
+    ) -> Result<Tally, MirrorError> {
         let spec = crate::resources::spec(page.resource).ok_or(MirrorError::NoRecordSpec {
             resource: page.resource,
         })?;
@@ -103,9 +119,6 @@ impl Mirror {
                 .collect()
         });
         let records = hashed.as_deref().unwrap_or(page.records);
-        let mut tx = self
-            .begin_write("beginning the transaction of a record page")
-            .await?;
         let mut stats = Tally::default();
         if !page.records.is_empty() {
             let (missing_at, missing_column, inserted, updated): (Option<i64>, Option<String>, i64, i64) =
@@ -144,9 +157,8 @@ impl Mirror {
             stats.deleted = deleted.unsigned_abs();
         }
         if let Some((resource, watermark, position)) = page.checkpoint {
-            sync_state::set_checkpoint(&mut tx, page.store_hash, resource, watermark, position).await?;
+            sync_state::set_checkpoint(tx, page.store_hash, resource, watermark, position).await?;
         }
-        tx.commit().await.map_err(failed(&sql.commit_failed))?;
         Ok(stats)
     }
 

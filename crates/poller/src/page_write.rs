@@ -41,19 +41,14 @@ async fn write_once(
     mirror
         .quarantine(store_hash, CUSTOMERS_RESOURCE, &w.quarantined)
         .await?;
-    // Before the customers and their checkpoint: if the process dies in between, the
-    // page is simply read again.
-    if let Some(records) = &w.form_fields {
-        mirror
-            .write_records(&RecordPage {
-                store_hash,
-                resource: Resource::FormFieldValues,
-                records,
-                scope: Scope::Customers(&w.form_field_owners),
-                checkpoint: None,
-            })
-            .await?;
-    }
+    // The form field values in the page's own transaction, before its customers.
+    let form_fields = w.form_fields.as_ref().map(|records| RecordPage {
+        store_hash,
+        resource: Resource::FormFieldValues,
+        records,
+        scope: Scope::Customers(&w.form_field_owners),
+        checkpoint: None,
+    });
     let page = CustomerPage {
         store_hash,
         customers: &w.customers,
@@ -61,7 +56,9 @@ async fn write_once(
         complete_address_sets_for: &w.complete_address_sets_for,
         checkpoint: w.watermark.map(|ts| (CUSTOMERS_RESOURCE, ts)),
     };
-    let stats = mirror.write_customer_page(&page).await?;
+    let (stats, _) = mirror
+        .write_customer_page_with(&page, form_fields.as_ref())
+        .await?;
     mirror
         .clear_quarantine(store_hash, CUSTOMERS_RESOURCE, fixed)
         .await?;
