@@ -80,6 +80,32 @@ async fn every_resource_table_equals_the_simulator_and_follows_changes() {
     assert_resources_exact(&app).await;
 }
 
+/// A resync reads the resources that do not depend on customers during its walk: into
+/// an empty mirror it still fills every table, the channel settings (whose channels
+/// are the customers') included, and counts every request once.
+#[tokio::test]
+async fn a_resync_into_an_empty_mirror_fills_every_resource_table_and_counts_each_request_once() {
+    let app = spawn_app(SimConfig::default().with_customers(500).with_seed(22)).await;
+    assert!(
+        !app.sim.channel_settings().is_empty(),
+        "the store has channel settings"
+    );
+    let out = app.run_with(&["resync"], &READ_ALL).await;
+    assert!(out.status.success(), "{}", show(&out));
+    app.assert_mirror_exact().await;
+    assert_resources_exact(&app).await;
+    let counted: i64 =
+        sqlx::query_scalar("SELECT requests FROM bigcommerce.sync_runs ORDER BY id DESC LIMIT 1")
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        counted.unsigned_abs(),
+        app.sim.request_count(),
+        "requests counted vs served"
+    );
+}
+
 #[tokio::test]
 async fn an_idle_pass_costs_one_request_per_date_filterable_resource_its_delete_check_and_the_sweep_slice() {
     // At most 10 addresses each: no customer of the slice needs an address request.

@@ -51,11 +51,14 @@ pub async fn run_pass(
     } else {
         Mode::Incremental
     };
-    let before = client.requests();
+    // The walk counts its own requests: other steps may run beside it.
+    let customers_client = client.counted();
     let read_customers = tracing::Instrument::instrument(
         async {
             if opts.reads(Resource::Customers) {
-                sync_customers(client, mirror, mode, &opts.poll).await.map(Some)
+                sync_customers(&customers_client, mirror, mode, &opts.poll)
+                    .await
+                    .map(Some)
             } else {
                 Ok(None)
             }
@@ -91,7 +94,7 @@ pub async fn run_pass(
             return Err(PassError::Rejected { hint, source: e });
         }
         Err(e) => {
-            let stats = steps::requests_since(client, before);
+            let stats = steps::requests_since(&customers_client, 0);
             (
                 None,
                 vec![StepReport::failed(Resource::Customers.as_str(), stats, &e)],

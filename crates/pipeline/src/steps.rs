@@ -114,14 +114,14 @@ macro_rules! run {
 }
 
 /// The steps no customer's rows feed or are fed by: the complete listings (attribute
-/// definitions, …), the attribute values, the settings and the channel settings. A
-/// resync runs them during the customers' walk, whose pages leave the API and the
-/// database idle between them; a pass that does not runs them after.
+/// definitions, …), the attribute values and the settings. A resync runs them during
+/// the customers' walk, whose pages leave the API and the database idle between them;
+/// a pass that does not runs them after. (Not the channel settings: their channels
+/// are the customers'.)
 pub struct Independent {
     listings: Vec<Option<StepReport>>,
     values: Option<StepReport>,
     settings: Option<StepReport>,
-    channels: Option<StepReport>,
 }
 
 /// Runs the [`Independent`] steps at once.
@@ -146,18 +146,11 @@ pub async fn independent(
         c, mirror, opts, full
     ));
     let settings = run!(client, opts, Resource::Settings, |c| sync_settings(c, mirror, ex));
-    let channels = run!(
-        client,
-        opts,
-        Resource::ChannelSettings,
-        |c| sync_channel_settings(c, mirror, &opts.channels, ex)
-    );
-    let (listings, values, settings, channels) = futures::join!(listings, values, settings, channels);
+    let (listings, values, settings) = futures::join!(listings, values, settings);
     Independent {
         listings,
         values,
         settings,
-        channels,
     }
 }
 
@@ -250,12 +243,18 @@ pub async fn other_resources(
         }
     };
     let per_customer = per_customer::steps(client, mirror, opts, full, changed, plan, kinds);
-    let (independent, metafields, per_customer) = futures::join!(independent, metafields, per_customer);
+    let channels = run!(
+        client,
+        opts,
+        Resource::ChannelSettings,
+        |c| sync_channel_settings(c, mirror, &opts.channels, ex)
+    );
+    let (independent, metafields, channels, per_customer) =
+        futures::join!(independent, metafields, channels, per_customer);
     let Independent {
         listings,
         values,
         settings,
-        channels,
     } = independent;
     steps.extend(addresses.into_iter().chain(quarantine));
     steps.extend(listings.into_iter().flatten());
