@@ -100,8 +100,9 @@ impl Writer {
     }
 }
 
-/// The pages being written, polled by the writer's own task (not spawned: a page is
-/// built, written and freed on the task that received it).
+/// The pages being written: each a task of its own (so that encoding one page's rows
+/// does not hold back another's round trips), joined here in the order they end.
+/// A task outlives a cancelled writer only until its transaction commits or rolls back.
 type Running = FuturesUnordered<BoxFuture<'static, Result<Tallies, PollError>>>;
 
 /// Pages committed before the writer makes sure the tables it fills have statistics
