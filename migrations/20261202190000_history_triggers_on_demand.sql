@@ -54,11 +54,13 @@ BEGIN
                            WHERE tgrelid = format('bigcommerce.%I', t.entity)::regclass
                              AND tgname = t.entity || '_history_insert');
         IF wanted AND NOT present THEN
-            EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER INSERT ON bigcommerce.%I '
+            -- Not CREATE OR REPLACE TRIGGER: that needs PostgreSQL 14.
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON bigcommerce.%I', t.entity || '_history_update', t.entity);
+            EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON bigcommerce.%I '
                            'REFERENCING NEW TABLE AS new_rows '
                            'FOR EACH STATEMENT EXECUTE FUNCTION bigcommerce.record_history_rows(%L, %L)',
                            t.entity || '_history_insert', t.entity, t.keys, t.personal);
-            EXECUTE format('CREATE OR REPLACE TRIGGER %I AFTER UPDATE ON bigcommerce.%I '
+            EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON bigcommerce.%I '
                            'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
                            'FOR EACH STATEMENT EXECUTE FUNCTION bigcommerce.record_history_rows(%L, %L)',
                            t.entity || '_history_update', t.entity, t.keys, t.personal);
