@@ -8,7 +8,7 @@ use crate::MirrorError;
 use crate::copy_rows::CopyRows;
 use crate::dedup::last_per_id;
 use crate::error::failed;
-use crate::fill::copy_in;
+use crate::fill::CopyTarget;
 
 /// The columns of `customer_addresses` (listed in `UPSERT` below) that hold personal
 /// data: erasure sets them to NULL, with `raw`. Country and address type stay.
@@ -100,12 +100,16 @@ SELECT count(*) FROM deleted
 
 /// New rows by `COPY` ([`crate::fill`]): the columns of `UPSERT` but `synced_at`
 /// (its default, `now()`, is the value the upsert writes) and `deleted_at` (NULL).
-const COPY: &str = "COPY bigcommerce.customer_addresses (store_hash, id, customer_id, first_name, last_name, \
+pub(crate) const COPY: CopyTarget = CopyTarget {
+    table: "customer_addresses",
+    statement: "COPY bigcommerce.customer_addresses (store_hash, id, customer_id, first_name, last_name, \
            company, address1, address2, city, state_or_province, postal_code, country_code, country, \
-           phone, address_type, form_fields, raw) FROM STDIN (FORMAT binary)";
+           phone, address_type, form_fields, raw) FROM STDIN (FORMAT binary)",
+    failed: "copying new rows into bigcommerce.customer_addresses",
+};
 
 /// The rows of `COPY`, each field as the upsert binds it.
-fn copy_rows(store_hash: &str, rows: &[&Raw<Address>]) -> Vec<u8> {
+pub(crate) fn copy_rows(store_hash: &str, rows: &[&Raw<Address>]) -> Vec<u8> {
     let mut out = CopyRows::new(17);
     for r in rows {
         let a = &r.value;
@@ -134,31 +138,6 @@ fn copy_rows(store_hash: &str, rows: &[&Raw<Address>]) -> Vec<u8> {
         out.jsonb(Some(r.raw.get()));
     }
     out.finish()
-}
-
-/// Writes `addresses` (the last of each id) by `COPY`, for a page whose span of ids
-/// holds no row of the store ([`crate::fill::free_spans`]); returns the ids written, for
-/// `change_log`.
-pub(crate) async fn copy_new(
-    conn: &mut PgConnection,
-    store_hash: &str,
-    addresses: &[Raw<Address>],
-) -> Result<Vec<i64>, MirrorError> {
-    let rows = last_per_id(addresses, |r| r.value.id);
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    copy_in(
-        conn,
-        (
-            "customer_addresses",
-            "copying new rows into bigcommerce.customer_addresses",
-        ),
-        COPY,
-        copy_rows(store_hash, &rows),
-    )
-    .await?;
-    Ok(rows.iter().map(|r| r.value.id).collect())
 }
 
 /// Rows inserted and rows updated (unchanged rows count in neither).

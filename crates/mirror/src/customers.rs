@@ -14,7 +14,7 @@ use crate::MirrorError;
 use crate::copy_rows::CopyRows;
 use crate::dedup::last_per_id;
 use crate::error::failed;
-use crate::fill::copy_in;
+use crate::fill::CopyTarget;
 
 /// The columns of `customers` (listed in `UPSERT` below) that hold personal data:
 /// erasure sets them to NULL, with `raw`. The rest (ids, dates, group, channels,
@@ -89,14 +89,18 @@ SELECT inserted FROM written
 
 /// New rows by `COPY` ([`crate::fill`]): the columns of `UPSERT` but `synced_at`
 /// (its default, `now()`, is the value the upsert writes) and `deleted_at` (NULL).
-const COPY: &str = "COPY bigcommerce.customers (store_hash, id, email, first_name, last_name, company, phone, \
+pub(crate) const COPY: CopyTarget = CopyTarget {
+    table: "customers",
+    statement: "COPY bigcommerce.customers (store_hash, id, email, first_name, last_name, company, phone, \
            registration_ip_address, notes, tax_exempt_category, customer_group_id, date_created, \
            date_modified, force_password_reset, accepts_product_review_abandoned_cart_emails, \
            origin_channel_id, channel_ids, store_credit_amounts, shopper_profile_id, segment_ids, \
-           form_fields, raw) FROM STDIN (FORMAT binary)";
+           form_fields, raw) FROM STDIN (FORMAT binary)",
+    failed: "copying new rows into bigcommerce.customers",
+};
 
 /// The rows of `COPY`, each field as the upsert binds it.
-fn copy_rows(store_hash: &str, rows: &[&Raw<Customer>]) -> Vec<u8> {
+pub(crate) fn copy_rows(store_hash: &str, rows: &[&Raw<Customer>]) -> Vec<u8> {
     let mut out = CopyRows::new(22);
     for r in rows {
         let c = &r.value;
@@ -136,28 +140,6 @@ fn copy_rows(store_hash: &str, rows: &[&Raw<Customer>]) -> Vec<u8> {
         out.jsonb(Some(r.raw.get()));
     }
     out.finish()
-}
-
-/// Writes `customers` (the last of each id) by `COPY`, for a page whose span of ids
-/// holds no row of the store ([`crate::fill::free_spans`]); returns the ids written, for
-/// `change_log`.
-pub(crate) async fn copy_new(
-    conn: &mut PgConnection,
-    store_hash: &str,
-    customers: &[Raw<Customer>],
-) -> Result<Vec<i64>, MirrorError> {
-    let rows = last_per_id(customers, |r| r.value.id);
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    copy_in(
-        conn,
-        ("customers", "copying new rows into bigcommerce.customers"),
-        COPY,
-        copy_rows(store_hash, &rows),
-    )
-    .await?;
-    Ok(rows.iter().map(|r| r.value.id).collect())
 }
 
 /// Rows inserted and rows updated (unchanged rows count in neither).

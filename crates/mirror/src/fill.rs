@@ -15,9 +15,11 @@
 //! and the page's transaction rolls back: [`MirrorError::FillRaced`], a lost race
 //! that the page writer runs again, and then the upsert takes the page.
 
+use bigcommerce_models::Raw;
 use sqlx::PgConnection;
 
 use crate::MirrorError;
+use crate::dedup::last_per_id;
 use crate::error::failed;
 
 /// `$1` the store; `$2..$3` the span of the customers' ids, `$4..$5` the addresses':
@@ -65,24 +67,46 @@ pub(crate) async fn free_spans(
     Ok(FreeSpans { customers, addresses })
 }
 
-/// Sends `data` (rows in the binary format, see `copy_rows.rs`) to `statement`, a
-/// `COPY bigcommerce.<table> ... FROM STDIN (FORMAT binary)`; `operation` names it in
-/// an error ("copying new rows into bigcommerce.<table>").
-pub(crate) async fn copy_in(
+/// One table a page can `COPY` into.
+pub(crate) struct CopyTarget {
+    /// The table, for [`MirrorError::FillRaced`].
+    pub table: &'static str,
+    /// `COPY bigcommerce.<table> (<columns>) FROM STDIN (FORMAT binary)`.
+    pub statement: &'static str,
+    /// Names the statement in an error ("copying new rows into bigcommerce.<table>").
+    pub failed: &'static str,
+}
+
+/// Writes `records` (the last of each id) by `COPY` into `target`, `encode` turning
+/// them into rows of the binary format (`copy_rows.rs`), for a page whose span of ids
+/// holds no row of the store ([`free_spans`]). Returns the ids written, for
+/// [`log_copied`].
+pub(crate) async fn copy_new<T>(
     conn: &mut PgConnection,
-    (table, operation): (&'static str, &'static str),
-    statement: &'static str,
-    data: Vec<u8>,
-) -> Result<(), MirrorError> {
+    target: &CopyTarget,
+    records: &[Raw<T>],
+    id: fn(&T) -> i64,
+    encode: impl FnOnce(&[&Raw<T>]) -> Vec<u8>,
+) -> Result<Vec<i64>, MirrorError> {
+    let rows = last_per_id(records, |r| id(&r.value));
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let data = encode(&rows);
     let copied = async {
-        let mut copy = conn.copy_in_raw(statement).await?;
+        let mut copy = conn.copy_in_raw(target.statement).await?;
         copy.send(data).await?;
         copy.finish().await
     };
     match copied.await {
-        Ok(_) => Ok(()),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(MirrorError::FillRaced { table }),
-        Err(cause) => Err(MirrorError::Query { operation, cause }),
+        Ok(_) => Ok(rows.iter().map(|r| id(&r.value)).collect()),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(MirrorError::FillRaced { table: target.table })
+        }
+        Err(cause) => Err(MirrorError::Query {
+            operation: target.failed,
+            cause,
+        }),
     }
 }
 

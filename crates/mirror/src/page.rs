@@ -85,22 +85,39 @@ impl Mirror {
         let free = fill::free_spans(&mut tx, page.store_hash, &customer_ids, &address_ids).await?;
         let (mut customers_copied, mut addresses_copied) = (Vec::new(), Vec::new());
         let (customers_inserted, customers_updated) = if free.customers {
-            customers_copied = customers::copy_new(&mut tx, page.store_hash, customers).await?;
+            customers_copied = fill::copy_new(
+                &mut tx,
+                &customers::COPY,
+                customers,
+                |c| c.id,
+                |rows| customers::copy_rows(page.store_hash, rows),
+            )
+            .await?;
             (customers_copied.len() as u64, 0)
         } else {
             customers::upsert(&mut tx, page.store_hash, customers).await?
         };
         let (addresses_inserted, addresses_updated) = if free.addresses {
-            addresses_copied = addresses::copy_new(&mut tx, page.store_hash, addresses).await?;
+            addresses_copied = fill::copy_new(
+                &mut tx,
+                &addresses::COPY,
+                addresses,
+                |a| a.id,
+                |rows| addresses::copy_rows(page.store_hash, rows),
+            )
+            .await?;
             (addresses_copied.len() as u64, 0)
         } else {
             addresses::upsert(&mut tx, page.store_hash, addresses).await?
         };
         fill::log_copied(&mut tx, page.store_hash, &customers_copied, &addresses_copied).await?;
-        let keep: Vec<i64> = page.addresses.iter().map(|a| a.value.id).collect();
-        let addresses_deleted =
-            addresses::delete_missing(&mut tx, page.store_hash, page.complete_address_sets_for, &keep)
-                .await?;
+        let addresses_deleted = addresses::delete_missing(
+            &mut tx,
+            page.store_hash,
+            page.complete_address_sets_for,
+            &address_ids,
+        )
+        .await?;
         if let Some((resource, watermark)) = page.checkpoint {
             sync_state::set_watermark(&mut tx, page.store_hash, resource, watermark).await?;
         }

@@ -4,7 +4,9 @@ mod common;
 
 use bcsync_mirror::testing::fresh_database;
 use chrono::{DateTime, Utc};
-use common::{STORE, customer, full_address, full_customer, page_stats, raw, write};
+use common::{
+    AWKWARD_SEGMENTS, STORE, awkward_customer, customer, full_address, full_customer, page_stats, raw, write,
+};
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -130,34 +132,8 @@ async fn absent_arrays_stay_null_and_empty_ones_stay_empty() {
 #[tokio::test]
 async fn awkward_array_elements_round_trip() {
     let db = fresh_database().await;
-    let segments = [
-        "",
-        "NULL",
-        "a,b",
-        "{x}",
-        " sp ",
-        "back\\slash",
-        "quo\"te",
-        "ünï ☃",
-    ];
-    let amounts = [
-        Some(0.1),
-        Some(12.0),
-        Some(-0.0),
-        Some(1e21),
-        Some(1.5e-7),
-        None,
-        Some(-3.25),
-    ];
-    let mut c = customer(1, 0);
-    c.segment_ids = Some(segments.iter().map(|s| (*s).to_owned()).collect());
-    c.channel_ids = Some(vec![i64::MAX, -1, 0]);
-    c.store_credit_amounts = Some(
-        amounts
-            .iter()
-            .map(|amount| bigcommerce_models::StoreCredit { amount: *amount })
-            .collect(),
-    );
+    let segments = AWKWARD_SEGMENTS;
+    let c = awkward_customer(1);
     write(&db.mirror, &[raw(c)], &[]).await;
     let row = sqlx::query(
         "SELECT channel_ids, segment_ids, store_credit_amounts::text AS credits FROM bigcommerce.customers",

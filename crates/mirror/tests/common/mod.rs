@@ -32,6 +32,42 @@ pub fn customer(id: i64, modified: i64) -> Customer {
     .unwrap()
 }
 
+/// Segment ids that need quoting in an array literal, or read like NULL.
+pub const AWKWARD_SEGMENTS: [&str; 8] = [
+    "",
+    "NULL",
+    "a,b",
+    "{x}",
+    " sp ",
+    "back\\slash",
+    "quo\"te",
+    "ünï ☃",
+];
+
+/// Store credit amounts in every JSON number form, and a null one.
+pub const AWKWARD_AMOUNTS: [Option<f64>; 7] = [
+    Some(0.1),
+    Some(12.0),
+    Some(-0.0),
+    Some(1e21),
+    Some(1.5e-7),
+    None,
+    Some(-3.25),
+];
+
+/// Customer `id` with the awkward segments and amounts, and channel ids at the extremes.
+pub fn awkward_customer(id: i64) -> Customer {
+    let mut c = customer(id, 0);
+    c.segment_ids = Some(AWKWARD_SEGMENTS.map(str::to_owned).to_vec());
+    c.channel_ids = Some(vec![i64::MAX, -1, 0]);
+    c.store_credit_amounts = Some(
+        AWKWARD_AMOUNTS
+            .map(|amount| bigcommerce_models::StoreCredit { amount })
+            .to_vec(),
+    );
+    c
+}
+
 pub fn address(id: i64, customer_id: i64) -> Address {
     serde_json::from_value(serde_json::json!({
         "id": id,
