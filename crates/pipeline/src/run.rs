@@ -124,16 +124,29 @@ pub async fn run_pass(
     } else {
         &[]
     };
+    let mut ahead = steps::Ahead {
+        independent: early,
+        ..Default::default()
+    };
     // Before the other resources: the listing's ids (8 MB a million customers) are
     // freed before their steps hold theirs, so the peaks do not add up. A failure
-    // still fails the pass after them, as it always did.
+    // still fails the pass after them, as it always did. Beside it, what the deletes
+    // it may cascade do not touch: the sweep plan's counts and the channel settings
+    // (each a scan of the store's customers, 1 s at a million).
     let reconciled = if kind == PassKind::Resync && customers_read {
         let listed = std::mem::take(&mut outcome.seen_ids);
-        Some(bcsync_reconciler::reconcile_customer_ids(client, mirror, listed).await)
+        let (reconciled, plan, channels) = futures::join!(
+            bcsync_reconciler::reconcile_customer_ids(client, mirror, listed),
+            steps::sweep_plan(client, mirror, opts),
+            steps::channel_settings(client, mirror, opts),
+        );
+        ahead.plan = Some(plan);
+        ahead.channels = Some(channels);
+        Some(reconciled)
     } else {
         None
     };
-    steps.extend(steps::other_resources(client, mirror, kind, opts, changed, early).await);
+    steps.extend(steps::other_resources(client, mirror, kind, opts, changed, ahead).await);
     if let Some(reconciled) = reconciled {
         // The customers the full listing lacked, and the requests that proved it.
         outcome.stats.customers += reconciled.map_err(PassError::MarkDeleted)?;

@@ -154,42 +154,94 @@ pub async fn independent(
     }
 }
 
+/// The sweep plan of a pass, sized once from the store and the bound, and the failed
+/// "sweeps" step when it could not be (the pass then sweeps nothing). A pass that does
+/// not reconcile sweeps nothing.
+pub struct Planned {
+    plan: SweepPlan,
+    failure: Option<StepReport>,
+}
+
+/// The per-customer kinds this pass reads (consents, stored instruments).
+fn per_customer_kinds(opts: &PassOptions) -> Vec<PerCustomer> {
+    [PerCustomer::Consents, PerCustomer::StoredInstruments]
+        .into_iter()
+        .filter(|k| !opts.poll.exclusions.skips(k.resource()) && opts.reads(k.resource()))
+        .collect()
+}
+
+/// Sizes the pass's sweeps (see [`Planned`]).
+pub async fn sweep_plan(client: &BigCommerceClient, mirror: &Mirror, opts: &PassOptions) -> Planned {
+    if !opts.reconcile {
+        return Planned {
+            plan: SweepPlan::default(),
+            failure: None,
+        };
+    }
+    let clock = Instant::now();
+    let kinds = per_customer_kinds(opts).len() as u64;
+    let planned = match plan_pass(client, mirror, &opts.sweeps, kinds).await {
+        Ok(plan) => Planned { plan, failure: None },
+        Err(e) => Planned {
+            plan: SweepPlan::default(),
+            failure: Some(StepReport::failed("sweeps", Tally::default(), &e)),
+        },
+    };
+    debug_elapsed("sweeps", clock);
+    planned
+}
+
+/// The channel settings, for the channels of the mirror's customers: `None` when this
+/// pass does not read them.
+pub async fn channel_settings(
+    client: &BigCommerceClient,
+    mirror: &Mirror,
+    opts: &PassOptions,
+) -> Option<StepReport> {
+    let ex = &opts.poll.exclusions;
+    run!(
+        client,
+        opts,
+        Resource::ChannelSettings,
+        |c| sync_channel_settings(c, mirror, &opts.channels, ex)
+    )
+    .await
+}
+
+/// Steps of [`other_resources`] a resync has already run: the [`Independent`] ones
+/// during its walk; the sweep plan and the channel settings beside the deletes of the
+/// customers its listing lacked (neither writes what such a delete cascades to).
+#[derive(Default)]
+pub struct Ahead {
+    pub independent: Option<Independent>,
+    pub plan: Option<Planned>,
+    /// `Some(None)`: run, and this pass does not read them.
+    pub channels: Option<Option<StepReport>>,
+}
+
 /// Every resource after customers, reported in a fixed order. The steps that write
 /// customers (and may cascade a delete to everything a customer owns) run first, one
 /// after the other; the rest write tables of their own and run at once, each with its
 /// own request count, all paced by the store's one limiter.
 ///
-/// `early`: the [`Independent`] steps, when they already ran (during a resync's walk).
+/// `ahead`: the steps that already ran (in a resync).
 pub async fn other_resources(
     client: &BigCommerceClient,
     mirror: &Mirror,
     kind: PassKind,
     opts: &PassOptions,
     changed: &[i64],
-    early: Option<Independent>,
+    ahead: Ahead,
 ) -> Vec<StepReport> {
     let ex = &opts.poll.exclusions;
     let full = kind == PassKind::Resync;
     let mut steps = Vec::new();
-    let kinds: Vec<PerCustomer> = [PerCustomer::Consents, PerCustomer::StoredInstruments]
-        .into_iter()
-        .filter(|k| !ex.skips(k.resource()) && opts.reads(k.resource()))
-        .collect();
-    // Sized once per pass from the store and the bound; a pass that does not
-    // reconcile sweeps nothing.
-    let clock = Instant::now();
-    let plan = if opts.reconcile {
-        match plan_pass(client, mirror, &opts.sweeps, kinds.len() as u64).await {
-            Ok(plan) => plan,
-            Err(e) => {
-                steps.push(StepReport::failed("sweeps", Tally::default(), &e));
-                SweepPlan::default()
-            }
-        }
-    } else {
-        SweepPlan::default()
+    let kinds = per_customer_kinds(opts);
+    let Planned { plan, failure } = match ahead.plan {
+        Some(planned) => planned,
+        None => sweep_plan(client, mirror, opts).await,
     };
-    debug_elapsed("sweeps", clock);
+    steps.extend(failure);
     let plan = &plan;
     let customers = opts.reads(Resource::Customers);
     let sync_reconcile = kind == PassKind::Sync && opts.reconcile && customers;
@@ -227,7 +279,7 @@ pub async fn other_resources(
     };
     // Then the others at once.
     let independent = async {
-        match early {
+        match ahead.independent {
             Some(done) => done,
             None => independent(client, mirror, opts, full).await,
         }
@@ -243,12 +295,12 @@ pub async fn other_resources(
         }
     };
     let per_customer = per_customer::steps(client, mirror, opts, full, changed, plan, kinds);
-    let channels = run!(
-        client,
-        opts,
-        Resource::ChannelSettings,
-        |c| sync_channel_settings(c, mirror, &opts.channels, ex)
-    );
+    let channels = async {
+        match ahead.channels {
+            Some(done) => done,
+            None => channel_settings(client, mirror, opts).await,
+        }
+    };
     let (independent, metafields, channels, per_customer) =
         futures::join!(independent, metafields, channels, per_customer);
     let Independent {
