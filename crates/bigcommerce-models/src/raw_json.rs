@@ -47,13 +47,7 @@ impl RawJson {
 
     /// The text of top-level field `name` (the last one, as a parser keeps it).
     fn field_text(&self, name: &str) -> Option<&RawValue> {
-        let fields = Fields::of(self)?;
-        fields
-            .0
-            .into_iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        Fields::of(self)?.last(name)
     }
 
     /// The integer `id` of an object record, if it has one.
@@ -65,29 +59,43 @@ impl RawJson {
     /// children, stored in tables of their own). Anything but an object is returned
     /// as is.
     pub fn without(&self, names: &[&str]) -> RawJson {
+        match Fields::of(self) {
+            Some(fields) => self.kept(&fields, names),
+            None => self.clone(),
+        }
+    }
+
+    /// [`RawJson::without`] `names`, and the elements of the array field `items` (one
+    /// of them) as received: one parse of the object for both.
+    pub fn detach(&self, names: &[&str], items: &str) -> (RawJson, Vec<RawJson>) {
         let Some(fields) = Fields::of(self) else {
-            return self.clone();
+            return (self.clone(), Vec::new());
         };
+        let elements = fields.last(items).map(elements).unwrap_or_default();
+        (self.kept(&fields, names), elements)
+    }
+
+    /// This object's `fields` but `names`; the same text when it has none of them.
+    fn kept(&self, fields: &Fields<'_>, names: &[&str]) -> RawJson {
         if !fields.0.iter().any(|(k, _)| names.contains(&k.as_ref())) {
             return self.clone();
         }
-        let kept = Kept {
-            fields: &fields,
-            names,
-        };
+        let kept = Kept { fields, names };
         RawJson(serde_json::value::to_raw_value(&kept).expect("raw fields always serialise"))
     }
 
     /// The elements of the top-level array field `name`, each as received; empty when
     /// absent or not an array.
     pub fn items_of(&self, name: &str) -> Vec<RawJson> {
-        let Some(value) = self.field_text(name) else {
-            return Vec::new();
-        };
-        serde_json::from_str::<Vec<Box<RawValue>>>(value.get())
-            .map(|items| items.into_iter().map(RawJson).collect())
-            .unwrap_or_default()
+        self.field_text(name).map(elements).unwrap_or_default()
     }
+}
+
+/// The elements of a JSON array, each as received; empty for anything else.
+fn elements(array: &RawValue) -> Vec<RawJson> {
+    serde_json::from_str::<Vec<Box<RawValue>>>(array.get())
+        .map(|items| items.into_iter().map(RawJson).collect())
+        .unwrap_or_default()
 }
 
 impl From<Box<RawValue>> for RawJson {
@@ -139,6 +147,11 @@ struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
 impl<'a> Fields<'a> {
     fn of(raw: &'a RawJson) -> Option<Fields<'a>> {
         serde_json::from_str(raw.get()).ok()
+    }
+
+    /// The value of field `name` (the last one, as a parser keeps it).
+    fn last(&self, name: &str) -> Option<&'a RawValue> {
+        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| *v)
     }
 }
 
@@ -194,13 +207,19 @@ struct Kept<'a> {
     names: &'a [&'a str],
 }
 
+/// The kept fields in `jsonb`'s own key order (shorter keys first, then bytewise):
+/// PostgreSQL sorts every object's keys when it parses `jsonb`, and its sort returns
+/// at once on sorted input, which took a quarter off parsing a customer's `raw`. The
+/// sort is stable, so of repeated keys the last still wins, as in `jsonb`.
 impl Serialize for Kept<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        for (k, v) in &self.fields.0 {
-            if !self.names.contains(&k.as_ref()) {
-                map.serialize_entry(k, v)?;
-            }
+        let mut kept: Vec<_> = (self.fields.0.iter())
+            .filter(|(k, _)| !self.names.contains(&k.as_ref()))
+            .collect();
+        kept.sort_by(|(a, _), (b, _)| (a.len(), a.as_bytes()).cmp(&(b.len(), b.as_bytes())));
+        let mut map = serializer.serialize_map(Some(kept.len()))?;
+        for (k, v) in kept {
+            map.serialize_entry(k, v)?;
         }
         map.end()
     }
@@ -231,14 +250,37 @@ mod tests {
     }
 
     #[test]
+    fn detach_is_without_and_items_of_at_once() {
+        let r = raw(r#"{"id":7,"addresses":[{"id":1}, {"id":2,"x":"y"}],"address_count":2}"#);
+        let (kept, items) = r.detach(&["addresses", "address_count"], "addresses");
+        assert_eq!(kept, r.without(&["addresses", "address_count"]));
+        assert_eq!(kept.get(), r#"{"id":7}"#);
+        assert_eq!(items, r.items_of("addresses"));
+        assert_eq!(items[1].get(), r#"{"id":2,"x":"y"}"#);
+        let (kept, items) = raw(r#"{"id":1,"addresses":null}"#).detach(&["addresses"], "addresses");
+        assert_eq!((kept.get(), items.len()), (r#"{"id":1}"#, 0));
+        let (kept, items) = raw("[1]").detach(&["addresses"], "addresses");
+        assert_eq!((kept.get(), items.len()), ("[1]", 0));
+    }
+
+    #[test]
     fn without_drops_only_the_named_fields_and_keeps_the_text_of_the_rest() {
         let r = raw(r#"{"id":7, "addresses":[{"id":1}],"note":"caf\u00e9 \n","n":1.50}"#);
         let w = r.without(&["addresses", "absent"]);
-        assert_eq!(w.get(), r#"{"id":7,"note":"caf\u00e9 \n","n":1.50}"#);
+        // The text of each value as received, in jsonb's key order.
+        assert_eq!(w.get(), r#"{"n":1.50,"id":7,"note":"caf\u00e9 \n"}"#);
         assert_eq!(w.to_value(), serde_json::json!({"id":7,"note":"café \n","n":1.5}));
         let untouched = r.without(&["absent"]);
         assert_eq!(untouched.get(), r.get());
         assert_eq!(raw("[1,2]").without(&["a"]).get(), "[1,2]");
+    }
+
+    #[test]
+    fn of_repeated_keys_the_last_still_wins_after_the_reorder() {
+        let r = raw(r#"{"bb":1,"a":2,"bb":3,"addresses":[]}"#);
+        let w = r.without(&["addresses"]);
+        assert_eq!(w.get(), r#"{"a":2,"bb":1,"bb":3}"#);
+        assert_eq!(w.to_value(), serde_json::json!({"a":2,"bb":3}));
     }
 
     #[test]

@@ -188,6 +188,19 @@ impl Mirror {
         Ok(done.unwrap_or(false))
     }
 
+    /// Live metafields: what [`Mirror::sweep_sizes`] counts when the customers and
+    /// addresses are known (a resync has just read them all).
+    pub async fn live_metafields(&self, store_hash: &str) -> Result<u64, MirrorError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM bigcommerce.customer_metafields WHERE store_hash = $1 AND deleted_at IS NULL",
+        )
+        .bind(store_hash)
+        .fetch_one(self.pool())
+        .await
+        .map_err(failed("counting the live rows of bigcommerce.customer_metafields"))?;
+        Ok(n.unsigned_abs())
+    }
+
     /// Live rows of what the sweeps cover: customers, addresses, metafields.
     pub async fn sweep_sizes(&self, store_hash: &str) -> Result<(u64, u64, u64), MirrorError> {
         let (c, a, m): (i64, i64, i64) = sqlx::query_as(

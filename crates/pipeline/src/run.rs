@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use bcsync_mirror::{Mirror, RunOutcome, RunSummary};
 use bcsync_poller::{Mode, sync_customers};
+use bcsync_reconciler::Walked;
 use bigcommerce::BigCommerceClient;
 use chrono::Utc;
 
@@ -131,14 +132,20 @@ pub async fn run_pass(
     // Before the other resources: the listing's ids (8 MB a million customers) are
     // freed before their steps hold theirs, so the peaks do not add up. A failure
     // still fails the pass after them, as it always did. Beside it, what the deletes
-    // it may cascade do not touch: the sweep plan's counts and the channel settings
-    // (each a scan of the store's customers, 1 s at a million).
+    // it may cascade do not touch: the sweep plan and the channel settings, both from
+    // what the walk read rather than from scans of the mirror (1 s at a million). A
+    // channel only a customer the listing missed mentions waits for the next pass.
     let reconciled = if kind == PassKind::Resync && customers_read {
         let listed = std::mem::take(&mut outcome.seen_ids);
+        let walked = Walked {
+            customers: listed.len() as u64,
+            addresses: outcome.stats.addresses.read,
+        };
+        let channels = std::mem::take(&mut outcome.seen_channels).into_iter().collect();
         let (reconciled, plan, channels) = futures::join!(
             bcsync_reconciler::reconcile_customer_ids(client, mirror, listed),
-            steps::sweep_plan(client, mirror, opts),
-            steps::channel_settings(client, mirror, opts),
+            steps::sweep_plan(client, mirror, opts, Some(walked)),
+            steps::channel_settings(client, mirror, opts, Some(channels)),
         );
         ahead.plan = Some(plan);
         ahead.channels = Some(channels);

@@ -12,7 +12,9 @@ use bcsync_reconciler::listing_sweeps::sweep_metafields;
 use bcsync_reconciler::per_customer::PerCustomer;
 use bcsync_reconciler::settings::{sync_channel_settings, sync_settings};
 use bcsync_reconciler::sweep_addresses;
-use bcsync_reconciler::{SweepPlan, find_deletes, plan_pass, recheck_quarantine, refresh_customer_slice};
+use bcsync_reconciler::{
+    SweepPlan, Walked, find_deletes, plan_pass, recheck_quarantine, refresh_customer_slice,
+};
 use bigcommerce::BigCommerceClient;
 use bigcommerce::models::Reading;
 
@@ -170,8 +172,14 @@ fn per_customer_kinds(opts: &PassOptions) -> Vec<PerCustomer> {
         .collect()
 }
 
-/// Sizes the pass's sweeps (see [`Planned`]).
-pub async fn sweep_plan(client: &BigCommerceClient, mirror: &Mirror, opts: &PassOptions) -> Planned {
+/// Sizes the pass's sweeps (see [`Planned`]); `walked`: the store's size as a
+/// resync's walk just read it.
+pub async fn sweep_plan(
+    client: &BigCommerceClient,
+    mirror: &Mirror,
+    opts: &PassOptions,
+    walked: Option<Walked>,
+) -> Planned {
     if !opts.reconcile {
         return Planned {
             plan: SweepPlan::default(),
@@ -180,7 +188,7 @@ pub async fn sweep_plan(client: &BigCommerceClient, mirror: &Mirror, opts: &Pass
     }
     let clock = Instant::now();
     let kinds = per_customer_kinds(opts).len() as u64;
-    let planned = match plan_pass(client, mirror, &opts.sweeps, kinds).await {
+    let planned = match plan_pass(client, mirror, &opts.sweeps, kinds, walked).await {
         Ok(plan) => Planned { plan, failure: None },
         Err(e) => Planned {
             plan: SweepPlan::default(),
@@ -191,19 +199,20 @@ pub async fn sweep_plan(client: &BigCommerceClient, mirror: &Mirror, opts: &Pass
     planned
 }
 
-/// The channel settings, for the channels of the mirror's customers: `None` when this
-/// pass does not read them.
+/// The channel settings, for the channels of the customers (`mentioned` when known,
+/// else the mirror's): `None` when this pass does not read them.
 pub async fn channel_settings(
     client: &BigCommerceClient,
     mirror: &Mirror,
     opts: &PassOptions,
+    mentioned: Option<Vec<i64>>,
 ) -> Option<StepReport> {
     let ex = &opts.poll.exclusions;
     run!(
         client,
         opts,
         Resource::ChannelSettings,
-        |c| sync_channel_settings(c, mirror, &opts.channels, ex)
+        |c| sync_channel_settings(c, mirror, &opts.channels, ex, mentioned)
     )
     .await
 }
@@ -239,7 +248,7 @@ pub async fn other_resources(
     let kinds = per_customer_kinds(opts);
     let Planned { plan, failure } = match ahead.plan {
         Some(planned) => planned,
-        None => sweep_plan(client, mirror, opts).await,
+        None => sweep_plan(client, mirror, opts, None).await,
     };
     steps.extend(failure);
     let plan = &plan;
@@ -298,7 +307,7 @@ pub async fn other_resources(
     let channels = async {
         match ahead.channels {
             Some(done) => done,
-            None => channel_settings(client, mirror, opts).await,
+            None => channel_settings(client, mirror, opts, None).await,
         }
     };
     let (independent, metafields, channels, per_customer) =

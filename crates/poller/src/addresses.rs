@@ -29,13 +29,15 @@ pub struct AddressSets {
 
 pub async fn complete_address_sets(
     client: &BigCommerceClient,
-    customers: &[Raw<Customer>],
+    customers: &mut [Raw<Customer>],
+    included_raws: Vec<Vec<RawJson>>,
     opts: &PollOptions,
 ) -> Result<AddressSets, PollError> {
     let mut sets = AddressSets::default();
     let mut need_more = Vec::new();
-    for c in customers {
-        let Some(included) = &c.value.addresses else {
+    for (c, raws) in customers.iter_mut().zip(included_raws) {
+        // Moved out, not cloned: the customer's row does not hold its addresses.
+        let Some(included) = c.value.addresses.take() else {
             continue;
         };
         let count = c.value.address_count.map(|n| n.max(0) as usize);
@@ -48,16 +50,13 @@ pub async fn complete_address_sets(
             continue;
         }
         sets.complete_for.push(c.value.id);
-        let mut raws = c.raw.items_of("addresses").into_iter();
-        for a in included {
+        let mut raws = raws.into_iter();
+        for value in included {
             // The typed list was decoded from this one: same length, same order.
             let raw = raws
                 .next()
                 .unwrap_or_else(|| RawJson::from_value(&serde_json::Value::Null));
-            sets.addresses.push(Raw {
-                value: a.clone(),
-                raw,
-            });
+            sets.addresses.push(Raw { value, raw });
         }
     }
     for batch in need_more.chunks(opts.address_batch.max(1)) {
@@ -171,10 +170,14 @@ async fn fetch_all_for(
 /// customer's `raw` would go stale and make an address edit look like a customer edit.
 const CHILD_FIELDS: [&str; 4] = ["addresses", "address_count", "attributes", "attribute_count"];
 
-/// Removes [`CHILD_FIELDS`] from customers before they are stored (after their
-/// addresses were taken out).
-pub fn detach_children(customers: &mut [Raw<Customer>]) {
-    for c in customers {
-        c.raw = c.raw.without(&CHILD_FIELDS);
-    }
+/// Removes [`CHILD_FIELDS`] from customers before they are stored, and returns each
+/// one's included addresses as received (for [`complete_address_sets`]), in order.
+pub fn detach_children(customers: &mut [Raw<Customer>]) -> Vec<Vec<RawJson>> {
+    (customers.iter_mut())
+        .map(|c| {
+            let (kept, addresses) = c.raw.detach(&CHILD_FIELDS, "addresses");
+            c.raw = kept;
+            addresses
+        })
+        .collect()
 }

@@ -3,6 +3,8 @@
 //! pages by number in parallel, see [`Mode::Full`]); pages are stored through
 //! `page_store`.
 
+use std::collections::BTreeSet;
+
 use bcsync_mirror::{Mirror, Quarantined, Tallies};
 use bigcommerce::BigCommerceClient;
 use bigcommerce::models::{Customer, Raw};
@@ -39,6 +41,10 @@ pub struct PassOutcome {
     /// In [`Mode::Full`], every customer id read (the complete id set, for delete
     /// detection); empty otherwise, so an incremental pass holds no per-row state.
     pub seen_ids: Vec<i64>,
+    /// In [`Mode::Full`], every channel the customers read mention (`channel_ids`,
+    /// `origin_channel_id`), as stored: whose settings to read, without a scan of the
+    /// mirror.
+    pub seen_channels: BTreeSet<i64>,
     /// Customers modified after the previous watermark: what changed since the last
     /// pass (the overlap's re-reads excluded). Empty on a first pass and in
     /// [`Mode::Full`]; at most [`CHANGED_IDS_KEPT`] (a bulk change is left to the
@@ -153,6 +159,15 @@ impl Pass<'_> {
             self.outcome
                 .seen_ids
                 .extend(page.customers.iter().map(|c| c.value.id));
+            for c in &page.customers {
+                let mentioned = c
+                    .value
+                    .channel_ids
+                    .iter()
+                    .flatten()
+                    .chain(&c.value.origin_channel_id);
+                self.outcome.seen_channels.extend(mentioned);
+            }
         } else if let Some(since) = self.previous {
             let room = CHANGED_IDS_KEPT.saturating_sub(self.outcome.changed_ids.len());
             let changed = page.customers.iter().filter(|c| c.value.date_modified > since);

@@ -109,14 +109,14 @@ pub(crate) async fn prepare_page(
         tracing::warn!(customer = q.entity_id, error = %q.error, "customer quarantined: it does not fit the model");
     }
     let ex = &opts.exclusions;
+    let included = detach_children(&mut customers);
     let sets = if ex.skips(Resource::Addresses) {
         AddressSets::default()
     } else {
-        let mut sets = complete_address_sets(client, &customers, opts).await?;
+        let mut sets = complete_address_sets(client, &mut customers, included, opts).await?;
         prove_set_deletes(client, mirror, &mut sets).await?;
         sets
     };
-    detach_children(&mut customers);
     let form_fields =
         (!ex.skips(Resource::FormFieldValues)).then(|| form_field_records(&customers, &sets.addresses));
     Ok(Prepared {

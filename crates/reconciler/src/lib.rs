@@ -41,4 +41,4 @@ pub use cycles::Sweep;
 pub use deletes::reconcile_customer_ids;
 pub use error::ReconcileError;
 pub use plan::{PlanInputs, PlanOverrides, SweepPlan, SweepSettings, plan};
-pub use sizing::plan_pass;
+pub use sizing::{Walked, plan_pass};

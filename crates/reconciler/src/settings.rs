@@ -32,14 +32,20 @@ pub async fn sync_settings(
 }
 
 /// `GET /customers/settings/channels/{id}` for every channel the customers mention
-/// (`channel_ids`, `origin_channel_id`) plus the configured ones.
+/// (`channel_ids`, `origin_channel_id`) plus the configured ones. `mentioned`: those
+/// channels when known (a resync's walk saw every customer), else read from the
+/// mirror (a scan of the store's customers).
 pub async fn sync_channel_settings(
     client: &BigCommerceClient,
     mirror: &Mirror,
     configured: &[i64],
     ex: &Exclusions,
+    mentioned: Option<Vec<i64>>,
 ) -> Result<Tally, ReconcileError> {
-    let mut channels = mirror.channel_ids(client.store_hash()).await?;
+    let mut channels = match mentioned {
+        Some(channels) => channels,
+        None => mirror.channel_ids(client.store_hash()).await?,
+    };
     channels.extend_from_slice(configured);
     channels.sort_unstable();
     channels.dedup();

@@ -12,14 +12,32 @@ use crate::plan::{DEFAULT_RATE, PlanInputs, SweepPlan, SweepSettings, plan};
 
 /// Sizes this pass's sweeps. `per_customer_kinds`: how many of consents and stored
 /// instruments the pass reads (0 to 2).
+/// The customers and addresses a resync's walk has just read: the store's size,
+/// without counting the mirror (two scans, 1 s at a million customers). A sweep is
+/// sized from it, so the few the walk missed or a delete removes change nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Walked {
+    pub customers: u64,
+    pub addresses: u64,
+}
+
 pub async fn plan_pass(
     client: &BigCommerceClient,
     mirror: &Mirror,
     settings: &SweepSettings,
     per_customer_kinds: u64,
+    walked: Option<Walked>,
 ) -> Result<SweepPlan, ReconcileError> {
     // The store's name in log lines comes from the pass's span.
-    let (customers, addresses, metafields) = mirror.sweep_sizes(client.store_hash()).await?;
+    let store_hash = client.store_hash();
+    let (customers, addresses, metafields) = match walked {
+        Some(w) => (
+            w.customers,
+            w.addresses,
+            mirror.live_metafields(store_hash).await?,
+        ),
+        None => mirror.sweep_sizes(store_hash).await?,
+    };
     let filled = mirror
         .sweep_ever_completed(client.store_hash(), Sweep::PerCustomer.as_str())
         .await?;
