@@ -8,10 +8,12 @@
 //! has an id in the span of the page's ids (pages of a full walk follow `date_created`,
 //! and so ids); otherwise the upsert writes them as before. One statement asks for
 //! both tables, and one logs the copied rows in `change_log`, in the page's
-//! transaction with its rows and checkpoint.
+//! transaction with its rows and checkpoint. The same statement asks whether any form
+//! field value of an owner in those spans exists; if none does, the page's values are
+//! inserted without `ON CONFLICT` (`record_sql.rs`, `insert_new`).
 //!
-//! Should a row of the span appear between the question and the `COPY` (a customer
-//! that moved between two pages written at once), the `COPY` fails on the primary key
+//! Should a row of the span appear between the question and the `COPY` or the insert
+//! (a customer that moved between two pages written at once), either fails on the key
 //! and the page's transaction rolls back: [`MirrorError::FillRaced`], a lost race
 //! that the page writer runs again, and then the upsert takes the page.
 
@@ -23,21 +25,28 @@ use crate::dedup::last_per_id;
 use crate::error::failed;
 
 /// `$1` the store; `$2..$3` the span of the customers' ids, `$4..$5` the addresses':
-/// whether each span holds no row of the store.
+/// whether each span holds no row of the store, and no form field value of an owner
+/// in either span.
 const SPANS_FREE: &str = "SELECT \
     NOT EXISTS (SELECT 1 FROM bigcommerce.customers WHERE store_hash = $1 AND id BETWEEN $2 AND $3), \
-    NOT EXISTS (SELECT 1 FROM bigcommerce.customer_addresses WHERE store_hash = $1 AND id BETWEEN $4 AND $5)";
+    NOT EXISTS (SELECT 1 FROM bigcommerce.customer_addresses WHERE store_hash = $1 AND id BETWEEN $4 AND $5), \
+    NOT EXISTS (SELECT 1 FROM bigcommerce.customer_form_field_values WHERE store_hash = $1 \
+        AND owner_type = 'customer' AND owner_id BETWEEN $2 AND $3) \
+    AND NOT EXISTS (SELECT 1 FROM bigcommerce.customer_form_field_values WHERE store_hash = $1 \
+        AND owner_type = 'address' AND owner_id BETWEEN $4 AND $5)";
 
 /// Rows copied are logged as inserts, customers before addresses (as the upserts do).
 const LOG_COPIED: &str = "INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op) \
     SELECT $1, 'customers', unnest($2::bigint[])::text, 'insert' \
     UNION ALL SELECT $1, 'customer_addresses', unnest($3::bigint[])::text, 'insert'";
 
-/// Which of a customer page's two tables may take its rows by `COPY`.
+/// Which of a customer page's two tables may take its rows by `COPY`, and whether
+/// its form field values may be inserted without `ON CONFLICT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FreeSpans {
     pub customers: bool,
     pub addresses: bool,
+    pub form_fields: bool,
 }
 
 /// Whether the spans of `customer_ids` and of `address_ids` hold no row of the store.
@@ -55,7 +64,7 @@ pub(crate) async fn free_spans(
         )
     };
     let ((c_low, c_high), (a_low, a_high)) = (span(customer_ids), span(address_ids));
-    let (customers, addresses): (bool, bool) = sqlx::query_as(SPANS_FREE)
+    let (customers, addresses, form_fields): (bool, bool, bool) = sqlx::query_as(SPANS_FREE)
         .bind(store_hash)
         .bind(c_low)
         .bind(c_high)
@@ -64,7 +73,11 @@ pub(crate) async fn free_spans(
         .fetch_one(conn)
         .await
         .map_err(failed("looking for rows in the span of a page"))?;
-    Ok(FreeSpans { customers, addresses })
+    Ok(FreeSpans {
+        customers,
+        addresses,
+        form_fields,
+    })
 }
 
 /// One table a page can `COPY` into.

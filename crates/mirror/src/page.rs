@@ -61,9 +61,9 @@ impl Mirror {
     }
 
     /// [`Mirror::write_customer_page`], with a page of records (the customers' form
-    /// field values) written first in the same transaction: one commit and three round
-    /// trips fewer than two transactions, and the page is whole or absent. Returns
-    /// what the records did too.
+    /// field values, of the page's customers and addresses only) written first in the
+    /// same transaction: one commit and three round trips fewer than two transactions,
+    /// and the page is whole or absent. Returns what the records did too.
     pub async fn write_customer_page_with(
         &self,
         page: &CustomerPage<'_>,
@@ -72,10 +72,6 @@ impl Mirror {
         let mut tx = self
             .begin_write("beginning the transaction of a customer page")
             .await?;
-        let records = match records {
-            Some(r) => self.write_records_in(&mut tx, r).await?,
-            None => Tally::default(),
-        };
         let hashed_customers = self.hashed(page.store_hash, "customers", page.customers)?;
         let hashed_addresses = self.hashed(page.store_hash, "customer_addresses", page.addresses)?;
         let customers = hashed_customers.as_deref().unwrap_or(page.customers);
@@ -83,6 +79,10 @@ impl Mirror {
         let customer_ids: Vec<i64> = customers.iter().map(|c| c.value.id).collect();
         let address_ids: Vec<i64> = addresses.iter().map(|a| a.value.id).collect();
         let free = fill::free_spans(&mut tx, page.store_hash, &customer_ids, &address_ids).await?;
+        let records = match records {
+            Some(r) => self.write_records_in(&mut tx, r, free.form_fields).await?,
+            None => Tally::default(),
+        };
         let (mut customers_copied, mut addresses_copied) = (Vec::new(), Vec::new());
         let (customers_inserted, customers_updated) = if free.customers {
             customers_copied = fill::copy_new(

@@ -25,6 +25,11 @@ pub(crate) struct Statements {
     /// position and the column; rows inserted; rows updated). When a record lacks a
     /// key nothing is written: the check and the insert are one statement.
     pub(crate) upsert: String,
+    /// [`Statements::upsert`] for rows no row of the table can conflict with (a page
+    /// of customers new to the mirror: [`crate::fill`]): a plain `INSERT`, which
+    /// skips the speculative insertion of `ON CONFLICT`. Same parameters and row; a
+    /// conflict all the same fails on the key.
+    pub(crate) insert_new: String,
     /// Soft-deletes the store's live rows missing from a complete listing.
     pub(crate) delete_everything: String,
     /// The same within some customers' rows (a page of per-customer records).
@@ -54,7 +59,8 @@ pub(crate) fn statements(resource: Resource) -> &'static Statements {
 impl Statements {
     fn new(spec: &Spec) -> Statements {
         Statements {
-            upsert: upsert(spec),
+            upsert: upsert(spec, true),
+            insert_new: upsert(spec, false),
             delete_everything: delete(spec, "TRUE"),
             delete_customers: spec.customers.map(|predicate| delete(spec, predicate)),
             delete_id_range: spec
@@ -133,8 +139,8 @@ fn join(items: impl Iterator<Item = String>, separator: &str) -> String {
 /// nothing (not even `synced_at`); a soft-deleted row that reappears is undeleted.
 /// Duplicate keys keep their last occurrence (`ON CONFLICT` refuses to touch a row
 /// twice in one statement). The page's own columns start with `_` so that no API field
-/// name can collide with them.
-fn upsert(spec: &Spec) -> String {
+/// name can collide with them. `on_conflict: false`: a plain insert (every row new).
+fn upsert(spec: &Spec, on_conflict: bool) -> String {
     let table = spec.table;
     let columns = join(spec.columns.iter().map(|c| ident(c.name)), ", ");
     let extracted = join(
@@ -183,6 +189,16 @@ fn upsert(spec: &Spec) -> String {
             ),
         ",\n        ",
     );
+    let on_conflict = if on_conflict {
+        format!(
+            "ON CONFLICT ({conflict}) DO UPDATE SET
+        {updates}
+    WHERE t.raw IS DISTINCT FROM EXCLUDED.raw OR t.deleted_at IS NOT NULL
+    RETURNING (t.xmax = 0) AS inserted"
+        )
+    } else {
+        "RETURNING TRUE AS inserted".to_owned()
+    };
     format!(
         r#"
 WITH page AS (
@@ -197,10 +213,7 @@ WITH page AS (
     INSERT INTO bigcommerce.{table} AS t (store_hash, {columns}, raw, synced_at, deleted_at)
     SELECT $1, {columns}, _raw, now(), NULL FROM latest
     WHERE NOT EXISTS (SELECT 1 FROM missing)
-    ON CONFLICT ({conflict}) DO UPDATE SET
-        {updates}
-    WHERE t.raw IS DISTINCT FROM EXCLUDED.raw OR t.deleted_at IS NOT NULL
-    RETURNING (t.xmax = 0) AS inserted, {entity_id} AS _entity_id
+    {on_conflict}, {entity_id} AS _entity_id
 ), logged AS (
     INSERT INTO bigcommerce.change_log (store_hash, entity, entity_id, op)
     SELECT $1, '{table}', _entity_id, CASE WHEN inserted THEN 'insert' ELSE 'update' END FROM written

@@ -69,17 +69,23 @@ impl Mirror {
         let mut tx = self
             .begin_write("beginning the transaction of a record page")
             .await?;
-        let stats = self.write_records_in(&mut tx, page).await?;
+        let stats = self.write_records_in(&mut tx, page, false).await?;
         tx.commit().await.map_err(failed(&sql.commit_failed))?;
         Ok(stats)
     }
 
     /// [`Mirror::write_records`] in the caller's transaction (a customer page writes its
     /// form field values in its own).
+    ///
+    /// `new_rows`: no row of the table can have the key of one of the records, nor
+    /// lie in the page's scope (a customer page new to the mirror, [`crate::fill`]):
+    /// a plain insert writes them and no delete runs. A row that is there all the
+    /// same fails the page as a lost race ([`MirrorError::FillRaced`]).
     pub(crate) async fn write_records_in(
         &self,
         tx: &mut sqlx::PgConnection,
         page: &RecordPage<'_>,
+        new_rows: bool,
     ) -> Result<Tally, MirrorError> {
         let spec = crate::resources::spec(page.resource).ok_or(MirrorError::NoRecordSpec {
             resource: page.resource,
@@ -93,6 +99,7 @@ impl Mirror {
         };
         // Checked before anything is sent: a caller's bug must not half-write a page.
         let delete = match page.scope {
+            _ if new_rows => None,
             Scope::Nothing | Scope::Customers([]) => None,
             Scope::IdRange(lo, hi) if lo > hi => None,
             Scope::Everything => Some(sql.delete_everything.as_str()),
@@ -121,13 +128,22 @@ impl Mirror {
         let records = hashed.as_deref().unwrap_or(page.records);
         let mut stats = Tally::default();
         if !page.records.is_empty() {
+            let statement = if new_rows { &sql.insert_new } else { &sql.upsert };
             let (missing_at, missing_column, inserted, updated): (Option<i64>, Option<String>, i64, i64) =
-                sqlx::query_as(sql.upsert.as_str())
+                sqlx::query_as(statement.as_str())
                     .bind(page.store_hash)
                     .bind(records)
                     .fetch_one(&mut *tx)
                     .await
-                    .map_err(failed(&sql.upsert_failed))?;
+                    .map_err(|cause| match cause {
+                        sqlx::Error::Database(e) if new_rows && e.is_unique_violation() => {
+                            MirrorError::FillRaced { table: spec.table }
+                        }
+                        cause => MirrorError::Query {
+                            operation: &sql.upsert_failed,
+                            cause,
+                        },
+                    })?;
             if let (Some(position), Some(name)) = (missing_at, missing_column) {
                 // Nothing was inserted (the statement checks first); dropping `tx`
                 // rolls back anyway.

@@ -6,10 +6,10 @@ mod common;
 use std::time::Duration;
 
 use bcsync_mirror::testing::fresh_database;
-use bcsync_mirror::{CustomerPage, Mirror, Tallies};
+use bcsync_mirror::{CustomerPage, Mirror, MirrorError, RecordPage, Resource, Scope, Tallies, Tally};
 use bigcommerce_models::{Address, Customer, Raw};
 use common::{address, awkward_customer, customer, full_address, full_customer, page_stats, raw};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Customers 42 (every field) and 44 (awkward arrays and text), with addresses 7 and 9.
 fn page() -> (Vec<Raw<Customer>>, Vec<Raw<Address>>) {
@@ -37,6 +37,52 @@ async fn write_to(
         })
         .await
         .unwrap()
+}
+
+/// The page's form field values, as the poller builds them: customer 42's and
+/// address 9's, with awkward text and a JSON value.
+fn form_fields() -> Vec<Value> {
+    vec![
+        json!({"name": "tier", "value": "gold ☃ \"q\"", "customer_id": 42}),
+        json!({"name": "sizes", "value": ["S", "M"], "customer_id": 42}),
+        json!({"name": "gate code", "value": 1234, "address_id": 9}),
+    ]
+}
+
+/// The page with its form field values, in one transaction: the tallies of both.
+async fn write_with_fields(
+    mirror: &Mirror,
+    store: &str,
+    fields: &[Value],
+) -> Result<(Tallies, Tally), MirrorError> {
+    let (customers, addresses) = page();
+    let records = RecordPage {
+        store_hash: store,
+        resource: Resource::FormFieldValues,
+        records: fields,
+        scope: Scope::Customers(&[42, 44]),
+        checkpoint: None,
+    };
+    let page = CustomerPage {
+        store_hash: store,
+        customers: &customers,
+        addresses: &addresses,
+        complete_address_sets_for: &[],
+        checkpoint: None,
+    };
+    mirror.write_customer_page_with(&page, Some(&records)).await
+}
+
+/// The store's form field values as JSON, without what differs between writes.
+async fn field_rows(mirror: &Mirror, store: &str) -> Vec<Value> {
+    sqlx::query_scalar(
+        "SELECT to_jsonb(t) - 'store_hash' - 'synced_at' FROM bigcommerce.customer_form_field_values AS t \
+         WHERE store_hash = $1 ORDER BY owner_type, owner_id, name",
+    )
+    .bind(store)
+    .fetch_all(mirror.pool())
+    .await
+    .unwrap()
 }
 
 /// Rows `ids` of `table` in `store` as JSON, without what differs between writes.
@@ -143,4 +189,49 @@ async fn a_row_that_appears_during_the_copy_is_a_lost_race_and_the_retry_upserts
     assert_eq!(stored[1]["email"], "c44@example.com");
     assert_eq!(stored[1]["raw"], customers[1].raw.to_value());
     assert_eq!(rows(m, "customer_addresses", "raced", &[7, 9]).await.len(), 2);
+}
+
+/// A customer page new to the mirror inserts its form field values without
+/// `ON CONFLICT`: the same rows and log as the upsert's, and a value of the page's
+/// owners that is there after all fails the page as a lost race, then the retry
+/// upserts.
+#[tokio::test]
+async fn form_field_values_of_new_owners_store_what_the_upsert_stores() {
+    let db = fresh_database().await;
+    let m = &db.mirror;
+    let fields = form_fields();
+    let inserted = Tally {
+        inserted: 3,
+        ..Tally::default()
+    };
+    assert_eq!(write_with_fields(m, "new", &fields).await.unwrap().1, inserted);
+    write_to(m, "known", &[raw(customer(43, 0))], &[raw(address(8, 43))]).await;
+    assert_eq!(write_with_fields(m, "known", &fields).await.unwrap().1, inserted);
+    let stored = field_rows(m, "new").await;
+    assert_eq!(stored.len(), 3, "{stored:?}");
+    assert_eq!(stored, field_rows(m, "known").await);
+    assert_eq!(log(m, "new").await, log(m, "known").await[2..].to_vec());
+
+    // Another transaction commits a value of customer 42 while the insert waits on
+    // it: the page fails as a lost race with nothing written, and written again it
+    // finds the value and upserts.
+    let mut other = m.pool().begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO bigcommerce.customer_form_field_values (store_hash, owner_type, owner_id, customer_id, name, raw) \
+         VALUES ('raced', 'customer', 42, 42, 'tier', '{}')",
+    )
+    .execute(&mut *other)
+    .await
+    .unwrap();
+    let committer = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        other.commit().await.unwrap();
+    });
+    let err = write_with_fields(m, "raced", &fields).await.unwrap_err();
+    committer.await.unwrap();
+    assert!(err.is_lost_race(), "{err}");
+    assert!(rows(m, "customers", "raced", &[42, 44]).await.is_empty());
+    let (_, fields_written) = write_with_fields(m, "raced", &fields).await.unwrap();
+    assert_eq!((fields_written.inserted, fields_written.updated), (2, 1));
+    assert_eq!(field_rows(m, "raced").await, stored);
 }

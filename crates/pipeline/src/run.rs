@@ -142,8 +142,10 @@ pub async fn run_pass(
             addresses: outcome.stats.addresses.read,
         };
         let channels = std::mem::take(&mut outcome.seen_channels).into_iter().collect();
+        // Its own count: the channel settings' requests are not its.
+        let ids_client = client.counted();
         let (reconciled, plan, channels) = futures::join!(
-            bcsync_reconciler::reconcile_customer_ids(client, mirror, listed),
+            bcsync_reconciler::reconcile_customer_ids(&ids_client, mirror, listed),
             steps::sweep_plan(client, mirror, opts, Some(walked)),
             steps::channel_settings(client, mirror, opts, Some(channels)),
         );
