@@ -80,7 +80,15 @@ impl Mirror {
         let address_ids: Vec<i64> = addresses.iter().map(|a| a.value.id).collect();
         let free = fill::free_spans(&mut tx, page.store_hash, &customer_ids, &address_ids).await?;
         let records = match records {
-            Some(r) => self.write_records_in(&mut tx, r, free.form_fields).await?,
+            // Owners new to the mirror have no value to delete either.
+            Some(r) if free.form_fields => {
+                let new = RecordPage {
+                    scope: crate::Scope::Nothing,
+                    ..*r
+                };
+                self.write_records_in(&mut tx, &new, true).await?
+            }
+            Some(r) => self.write_records_in(&mut tx, r, false).await?,
             None => Tally::default(),
         };
         let (mut customers_copied, mut addresses_copied) = (Vec::new(), Vec::new());

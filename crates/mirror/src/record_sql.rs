@@ -30,6 +30,9 @@ pub(crate) struct Statements {
     /// skips the speculative insertion of `ON CONFLICT`. Same parameters and row; a
     /// conflict all the same fails on the key.
     pub(crate) insert_new: String,
+    /// Whether no row of the store has an id in `$2..=$3`: the page's records may take
+    /// [`Statements::insert_new`]. `None` for a table not keyed by `id` alone.
+    pub(crate) ids_free: Option<String>,
     /// Soft-deletes the store's live rows missing from a complete listing.
     pub(crate) delete_everything: String,
     /// The same within some customers' rows (a page of per-customer records).
@@ -61,6 +64,12 @@ impl Statements {
         Statements {
             upsert: upsert(spec, true),
             insert_new: upsert(spec, false),
+            ids_free: (spec.key == ["id"]).then(|| {
+                format!(
+                    "SELECT NOT EXISTS (SELECT 1 FROM bigcommerce.{} WHERE store_hash = $1 AND id BETWEEN $2 AND $3)",
+                    spec.table
+                )
+            }),
             delete_everything: delete(spec, "TRUE"),
             delete_customers: spec.customers.map(|predicate| delete(spec, predicate)),
             delete_id_range: spec

@@ -64,12 +64,40 @@ impl Mirror {
     /// occurrence), soft-delete the live rows of `scope` missing from the page (also
     /// when the page is empty), and store the checkpoint. A record lacking a key
     /// column fails the page with [`MirrorError::MissingKey`] and nothing is written.
+    ///
+    /// Records keyed by `id` whose span of ids holds no row of the store yet (a first
+    /// fill) are inserted without `ON CONFLICT`; should a row of the span appear
+    /// meanwhile, the page is written again by the upsert.
     pub async fn write_records(&self, page: &RecordPage<'_>) -> Result<Tally, MirrorError> {
+        match self.write_records_once(page, true).await {
+            Err(MirrorError::FillRaced { .. }) => self.write_records_once(page, false).await,
+            written => written,
+        }
+    }
+
+    /// One transaction of [`Mirror::write_records`]; `may_insert`: ask whether the
+    /// records' ids are new to the table.
+    async fn write_records_once(
+        &self,
+        page: &RecordPage<'_>,
+        may_insert: bool,
+    ) -> Result<Tally, MirrorError> {
         let sql = statements(page.resource);
         let mut tx = self
             .begin_write("beginning the transaction of a record page")
             .await?;
-        let stats = self.write_records_in(&mut tx, page, false).await?;
+        let span = may_insert.then(|| id_span(page.records)).flatten();
+        let new_rows = match (span, &sql.ids_free) {
+            (Some((low, high)), Some(ids_free)) => sqlx::query_scalar(ids_free.as_str())
+                .bind(page.store_hash)
+                .bind(low)
+                .bind(high)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(failed("looking for rows in the span of a page"))?,
+            _ => false,
+        };
+        let stats = self.write_records_in(&mut tx, page, new_rows).await?;
         tx.commit().await.map_err(failed(&sql.commit_failed))?;
         Ok(stats)
     }
@@ -77,10 +105,10 @@ impl Mirror {
     /// [`Mirror::write_records`] in the caller's transaction (a customer page writes its
     /// form field values in its own).
     ///
-    /// `new_rows`: no row of the table can have the key of one of the records, nor
-    /// lie in the page's scope (a customer page new to the mirror, [`crate::fill`]):
-    /// a plain insert writes them and no delete runs. A row that is there all the
-    /// same fails the page as a lost race ([`MirrorError::FillRaced`]).
+    /// `new_rows`: no row of the table can have the key of one of the records (ids
+    /// new to it, or a customer page new to the mirror, [`crate::fill`]): a plain
+    /// insert writes them. A row that is there all the same fails the page as a lost
+    /// race ([`MirrorError::FillRaced`]).
     pub(crate) async fn write_records_in(
         &self,
         tx: &mut sqlx::PgConnection,
@@ -99,7 +127,6 @@ impl Mirror {
         };
         // Checked before anything is sent: a caller's bug must not half-write a page.
         let delete = match page.scope {
-            _ if new_rows => None,
             Scope::Nothing | Scope::Customers([]) => None,
             Scope::IdRange(lo, hi) if lo > hi => None,
             Scope::Everything => Some(sql.delete_everything.as_str()),
@@ -221,4 +248,13 @@ impl Mirror {
         .await
         .map_err(failed("listing the channels of bigcommerce.customers"))
     }
+}
+
+/// The least and greatest `id` of the records, when every one has an integer `id`.
+fn id_span(records: &[Value]) -> Option<(i64, i64)> {
+    let mut ids = records.iter().map(|r| r.get("id").and_then(Value::as_i64));
+    let first = ids.next()??;
+    ids.try_fold((first, first), |(low, high), id| {
+        id.map(|id| (low.min(id), high.max(id)))
+    })
 }

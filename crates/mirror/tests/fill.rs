@@ -235,3 +235,74 @@ async fn form_field_values_of_new_owners_store_what_the_upsert_stores() {
     assert_eq!((fields_written.inserted, fields_written.updated), (2, 1));
     assert_eq!(field_rows(m, "raced").await, stored);
 }
+
+fn attribute_values(ids: &[i64], value: &str) -> Vec<Value> {
+    (ids.iter())
+        .map(|id| {
+            json!({"id": id, "attribute_id": 1, "attribute_value": value, "customer_id": 42,
+                   "date_created": "2024-01-02T03:04:05Z", "date_modified": "2024-01-02T03:04:05Z"})
+        })
+        .collect()
+}
+
+async fn write_values(mirror: &Mirror, store: &str, records: &[Value]) -> Tally {
+    mirror
+        .write_records(&RecordPage {
+            store_hash: store,
+            resource: Resource::AttributeValues,
+            records,
+            scope: Scope::Nothing,
+            checkpoint: None,
+        })
+        .await
+        .unwrap()
+}
+
+/// The store's attribute values as JSON, without what differs between writes.
+async fn value_rows(mirror: &Mirror, store: &str) -> Vec<Value> {
+    sqlx::query_scalar(
+        "SELECT to_jsonb(t) - 'store_hash' - 'synced_at' FROM bigcommerce.customer_attribute_values AS t \
+         WHERE store_hash = $1 ORDER BY id",
+    )
+    .bind(store)
+    .fetch_all(mirror.pool())
+    .await
+    .unwrap()
+}
+
+/// Records keyed by `id` whose span holds no row yet are inserted without
+/// `ON CONFLICT`: the rows and log the upsert writes; a row of the span that commits
+/// while the insert waits on it sends the page to the upsert, which succeeds.
+#[tokio::test]
+async fn records_with_new_ids_store_what_the_upsert_stores_and_a_race_falls_back() {
+    let db = fresh_database().await;
+    let m = &db.mirror;
+    let page = attribute_values(&[1, 2, 3], "gold ☃");
+    let inserted = Tally {
+        inserted: 3,
+        ..Tally::default()
+    };
+    assert_eq!(write_values(m, "new", &page).await, inserted);
+    write_values(m, "known", &attribute_values(&[2], "old")).await;
+    let tally = write_values(m, "known", &page).await;
+    assert_eq!((tally.inserted, tally.updated), (2, 1));
+    assert_eq!(value_rows(m, "new").await, value_rows(m, "known").await);
+    assert_eq!(log(m, "new").await.len(), 3);
+
+    let mut other = m.pool().begin().await.unwrap();
+    sqlx::query(
+        "INSERT INTO bigcommerce.customer_attribute_values (store_hash, id, attribute_id, customer_id, raw) \
+         VALUES ('raced', 2, 1, 42, '{}')",
+    )
+    .execute(&mut *other)
+    .await
+    .unwrap();
+    let committer = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        other.commit().await.unwrap();
+    });
+    let tally = write_values(m, "raced", &page).await;
+    committer.await.unwrap();
+    assert_eq!((tally.inserted, tally.updated), (2, 1));
+    assert_eq!(value_rows(m, "raced").await, value_rows(m, "new").await);
+}
