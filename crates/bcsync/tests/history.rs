@@ -95,3 +95,55 @@ async fn without_the_setting_no_history_is_written() {
     app.run_ok_with(&["sync"], &[]).await;
     assert_eq!(versions(&app).await, 5);
 }
+
+/// Versions of customers named `first_name`, and of customer `id` already scrubbed.
+async fn history_of(app: &App, first_name: &str, id: i64) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE first_name = $1), \
+                count(*) FILTER (WHERE id = $2 AND raw = '{}'::jsonb) \
+         FROM bigcommerce.customers_history",
+    )
+    .bind(first_name)
+    .bind(id)
+    .fetch_one(app.pool())
+    .await
+    .unwrap()
+}
+
+/// Versions written while history was on are scrubbed by an erasure after it was
+/// switched off: by `bcsync erase` (every version of the customer's rows) and by the
+/// erase of long-deleted rows (the versions of the rows it erases).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erasure_scrubs_versions_written_before_history_was_switched_off() {
+    let app = spawn_app(SimConfig::default().with_customers(6).with_seed(33)).await;
+    let (asked, gone) = (app.sim.customers()[1].id, app.sim.customers()[4].id);
+    app.sim
+        .update_customer(asked, |c| c.first_name = Some("Historica".into()));
+    app.sim
+        .update_customer(gone, |c| c.first_name = Some("Vanishia".into()));
+    let email = app.sim.customer(asked).unwrap().email.unwrap();
+    app.run_ok_with(&["sync"], &[HISTORY]).await;
+    app.sim.delete_customers(&[gone]);
+    // History off from here on: no trigger scrubs the versions.
+    app.run_ok_with(&["resync"], &[]).await;
+    assert_eq!(history_of(&app, "Historica", asked).await, (1, 0));
+    assert_eq!(history_of(&app, "Vanishia", gone).await, (1, 0));
+
+    app.run_ok_with(&["erase", "--customer", &asked.to_string()], &[])
+        .await;
+    assert_eq!(history_of(&app, "Historica", asked).await, (0, 1));
+    assert_nowhere(&app, &["Historica".to_owned(), email]).await;
+
+    // The deleted customer, 31 days later, at the end of a reconciling pass.
+    sqlx::query("UPDATE bigcommerce.customers SET deleted_at = now() - interval '31 days' WHERE id = $1")
+        .bind(gone)
+        .execute(app.pool())
+        .await
+        .unwrap();
+    app.run_ok_with(&["sync"], &[]).await;
+    assert_eq!(
+        history_of(&app, "Vanishia", gone).await,
+        (0, 1),
+        "the version stays, scrubbed"
+    );
+}

@@ -36,6 +36,8 @@ struct Part {
     personal: &'static [&'static str],
     entity_id: String,
     of_customer: &'static str,
+    /// The key after `store_hash`: what ties a row to its versions in `<table>_history`.
+    key: &'static [&'static str],
 }
 
 fn parts() -> Vec<Part> {
@@ -47,12 +49,14 @@ fn parts() -> Vec<Part> {
             personal: customers::PERSONAL,
             entity_id: "t.id::text".to_owned(),
             of_customer: "t.id = $2",
+            key: &["id"],
         },
         Part {
             table: "customer_addresses",
             personal: addresses::PERSONAL,
             entity_id: "t.id::text".to_owned(),
             of_customer: by_customer_id,
+            key: &["id"],
         },
     ];
     for (resource, of_customer) in [
@@ -75,6 +79,7 @@ fn parts() -> Vec<Part> {
             personal: s.personal,
             entity_id: entity_id(s, "t"),
             of_customer,
+            key: s.key,
         });
     }
     parts
@@ -89,17 +94,40 @@ pub fn personal_columns() -> Vec<(&'static str, &'static [&'static str])> {
 /// The statement scrubbing, in every table, the rows of store `$1` matching the
 /// predicate (`Some(p)`: the same for every table; `None`: each table's own
 /// `of_customer`). Returns (customers scrubbed, rows scrubbed).
+///
+/// The earlier versions of those rows in `<table>_history` are scrubbed too, whether
+/// or not the store keeps that history now: the history triggers do it only while it
+/// does, and versions written before history was switched off stay. A data-subject
+/// request (`None`) scrubs every version of the customer's rows, also of rows erased
+/// before; the erase of long-deleted rows, the versions of the rows it erases.
 fn statement(predicate: Option<&str>, drop_quarantine: &str) -> String {
     let mut ctes = Vec::new();
     let mut logged = Vec::new();
     for (i, p) in parts().iter().enumerate() {
         let nulls: String = p.personal.iter().map(|c| format!(", \"{c}\" = NULL")).collect();
+        let key = |alias: &str| {
+            let columns: Vec<String> = p.key.iter().map(|k| format!("{alias}.\"{k}\"")).collect();
+            columns.join(", ")
+        };
         ctes.push(format!(
             "e{i} AS (UPDATE bigcommerce.{table} AS t SET raw = '{{}}'::jsonb, synced_at = now(){nulls} \
-             WHERE t.store_hash = $1 AND t.raw <> '{{}}'::jsonb AND ({pred}) RETURNING {id} AS entity_id)",
+             WHERE t.store_hash = $1 AND t.raw <> '{{}}'::jsonb AND ({pred}) \
+             RETURNING {id} AS entity_id, {returned})",
             table = p.table,
             pred = predicate.unwrap_or(p.of_customer),
             id = p.entity_id,
+            returned = key("t"),
+        ));
+        // The versions: by the customer's predicate (the history table has the
+        // table's columns), or by the keys of the rows erased.
+        let versions = match predicate {
+            None => p.of_customer.to_owned(),
+            Some(_) => format!("({}) IN (SELECT {} FROM e{i} AS e)", key("t"), key("e")),
+        };
+        ctes.push(format!(
+            "h{i} AS (UPDATE bigcommerce.{table}_history AS t SET raw = '{{}}'::jsonb{nulls} \
+             WHERE t.store_hash = $1 AND t.raw <> '{{}}'::jsonb AND ({versions}))",
+            table = p.table,
         ));
         logged.push(format!("SELECT '{}' AS entity, entity_id FROM e{i}", p.table));
     }
