@@ -73,16 +73,29 @@ async fn write_with_fields(
     mirror.write_customer_page_with(&page, Some(&records)).await
 }
 
-/// The store's form field values as JSON, without what differs between writes.
+/// Every row of `table` in `store` as JSON in `order`, without what differs between
+/// writes.
+async fn all_rows(mirror: &Mirror, table: &str, store: &str, order: &str) -> Vec<Value> {
+    let sql = format!(
+        "SELECT to_jsonb(t) - 'store_hash' - 'synced_at' FROM bigcommerce.{table} AS t \
+         WHERE store_hash = $1 ORDER BY {order}"
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(store)
+        .fetch_all(mirror.pool())
+        .await
+        .unwrap()
+}
+
+/// The store's form field values ([`all_rows`]).
 async fn field_rows(mirror: &Mirror, store: &str) -> Vec<Value> {
-    sqlx::query_scalar(
-        "SELECT to_jsonb(t) - 'store_hash' - 'synced_at' FROM bigcommerce.customer_form_field_values AS t \
-         WHERE store_hash = $1 ORDER BY owner_type, owner_id, name",
+    all_rows(
+        mirror,
+        "customer_form_field_values",
+        store,
+        "owner_type, owner_id, name",
     )
-    .bind(store)
-    .fetch_all(mirror.pool())
     .await
-    .unwrap()
 }
 
 /// Rows `ids` of `table` in `store` as JSON, without what differs between writes.
@@ -108,6 +121,18 @@ async fn log(mirror: &Mirror, store: &str) -> Vec<(String, String, String)> {
     .fetch_all(mirror.pool())
     .await
     .unwrap()
+}
+
+/// Inserts a row with `sql` in a transaction of its own, before returning, and
+/// commits it half a second later: a page written meanwhile cannot see it, then
+/// waits on its key.
+async fn commit_later(mirror: &Mirror, sql: &'static str) -> tokio::task::JoinHandle<()> {
+    let mut other = mirror.pool().begin().await.unwrap();
+    sqlx::query(sql).execute(&mut *other).await.unwrap();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        other.commit().await.unwrap();
+    })
 }
 
 #[tokio::test]
@@ -154,15 +179,11 @@ async fn a_row_that_appears_during_the_copy_is_a_lost_race_and_the_retry_upserts
     let db = fresh_database().await;
     let m = &db.mirror;
     let (customers, addresses) = page();
-    let mut other = m.pool().begin().await.unwrap();
-    sqlx::query("INSERT INTO bigcommerce.customers (store_hash, id, raw) VALUES ('raced', 44, '{}')")
-        .execute(&mut *other)
-        .await
-        .unwrap();
-    let committer = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        other.commit().await.unwrap();
-    });
+    let committer = commit_later(
+        m,
+        "INSERT INTO bigcommerce.customers (store_hash, id, raw) VALUES ('raced', 44, '{}')",
+    )
+    .await;
     // The probe cannot see the uncommitted row, so the page goes to COPY, which waits
     // for the other transaction, then meets its committed key.
     let page = CustomerPage {
@@ -215,18 +236,12 @@ async fn form_field_values_of_new_owners_store_what_the_upsert_stores() {
     // Another transaction commits a value of customer 42 while the insert waits on
     // it: the page fails as a lost race with nothing written, and written again it
     // finds the value and upserts.
-    let mut other = m.pool().begin().await.unwrap();
-    sqlx::query(
+    let committer = commit_later(
+        m,
         "INSERT INTO bigcommerce.customer_form_field_values (store_hash, owner_type, owner_id, customer_id, name, raw) \
          VALUES ('raced', 'customer', 42, 42, 'tier', '{}')",
     )
-    .execute(&mut *other)
-    .await
-    .unwrap();
-    let committer = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        other.commit().await.unwrap();
-    });
+    .await;
     let err = write_with_fields(m, "raced", &fields).await.unwrap_err();
     committer.await.unwrap();
     assert!(err.is_lost_race(), "{err}");
@@ -258,16 +273,9 @@ async fn write_values(mirror: &Mirror, store: &str, records: &[Value]) -> Tally 
         .unwrap()
 }
 
-/// The store's attribute values as JSON, without what differs between writes.
+/// The store's attribute values ([`all_rows`]).
 async fn value_rows(mirror: &Mirror, store: &str) -> Vec<Value> {
-    sqlx::query_scalar(
-        "SELECT to_jsonb(t) - 'store_hash' - 'synced_at' FROM bigcommerce.customer_attribute_values AS t \
-         WHERE store_hash = $1 ORDER BY id",
-    )
-    .bind(store)
-    .fetch_all(mirror.pool())
-    .await
-    .unwrap()
+    all_rows(mirror, "customer_attribute_values", store, "id").await
 }
 
 /// Records keyed by `id` whose span holds no row yet are inserted without
@@ -289,18 +297,12 @@ async fn records_with_new_ids_store_what_the_upsert_stores_and_a_race_falls_back
     assert_eq!(value_rows(m, "new").await, value_rows(m, "known").await);
     assert_eq!(log(m, "new").await.len(), 3);
 
-    let mut other = m.pool().begin().await.unwrap();
-    sqlx::query(
+    let committer = commit_later(
+        m,
         "INSERT INTO bigcommerce.customer_attribute_values (store_hash, id, attribute_id, customer_id, raw) \
          VALUES ('raced', 2, 1, 42, '{}')",
     )
-    .execute(&mut *other)
-    .await
-    .unwrap();
-    let committer = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        other.commit().await.unwrap();
-    });
+    .await;
     let tally = write_values(m, "raced", &page).await;
     committer.await.unwrap();
     assert_eq!((tally.inserted, tally.updated), (2, 1));
