@@ -10,5 +10,5 @@ source scripts/lib/ensure-postgres.sh
 ensure_postgres
 export BCSYNC_FAULT_POINTS="${1:-30}" BCSYNC_FAULT_CUSTOMERS="${2:-10000}" BCSYNC_FAULT_MAX_DELAY_MS=6000
 start=$(date +%s)
-cargo test -p bcsync --test faults -- --test-threads 1
+cargo test -p bcsync --test integration faults:: -- --test-threads 1
 echo "fault suite, long variant: $BCSYNC_FAULT_POINTS kill points, $BCSYNC_FAULT_CUSTOMERS customers: passed in $(( $(date +%s) - start )) s"

@@ -2,7 +2,7 @@
 //! mirror's columns, hashed ones as hashes, but is refused `raw`, stored instruments
 //! and quarantined records.
 
-mod common;
+use crate::common;
 
 use bcsync_simulator::SimConfig;
 use common::{show, spawn_app};

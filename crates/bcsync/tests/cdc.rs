@@ -2,7 +2,7 @@
 //! on a server with `wal_level=logical`, a logical slot (pgoutput, the protocol Debezium
 //! and supabase/etl speak), a real sync, and the customers' changes read from the slot.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -3,7 +3,7 @@
 //! polls `bigcommerce.changes_after` every few milliseconds. The loader's set of seq must
 //! equal the final `change_log`: no change missed, none twice.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! database settings, every documented knob through the file and the environment,
 //! and a bad configuration exiting 78 with one line.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! cleanly on SIGTERM, shares stores between replicas through leases, and applies
 //! webhooks within seconds.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

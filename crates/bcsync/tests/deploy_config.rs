@@ -4,7 +4,7 @@
 //!
 //! No database, no network: these read files.
 
-mod deploy;
+use crate::deploy;
 
 use std::collections::BTreeSet;
 

@@ -5,7 +5,7 @@
 //!
 //! No database, no network: these read files (and run `kubectl kustomize` when present).
 
-mod deploy;
+use crate::deploy;
 
 use std::path::Path;
 use std::process::Command;

@@ -4,7 +4,7 @@
 //!
 //! No database, no network: these read files (and run `systemd-analyze` when present).
 
-mod deploy;
+use crate::deploy;
 
 use std::collections::BTreeSet;
 use std::fs;

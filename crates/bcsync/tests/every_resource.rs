@@ -1,6 +1,6 @@
 //! Issue "every readable resource": each table of the mirror equals the simulator.
 
-mod common;
+use crate::common;
 
 use common::resources::assert_resources_exact;
 

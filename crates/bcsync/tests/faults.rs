@@ -2,7 +2,7 @@
 //! database connections dropped mid-pass (what a PostgreSQL restart does to a client).
 //! The mirror must end exact, with no row inserted twice.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! and `bcsync webhooks register` never creates a hook twice when a create's answer
 //! is lost.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! What a user checks: equal values have equal hashes, no value is in the database
 //! (pg_dump), a re-read writes nothing, and bad settings are refused by name.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::Hashing;
 use bcsync_simulator::SimConfig;

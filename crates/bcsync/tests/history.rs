@@ -2,7 +2,7 @@
 //! One version per real change, none for an unchanged re-read, the as-of function
 //! returns the earlier version, and erasure scrubs the versions too.
 
-mod common;
+use crate::common;
 
 use bcsync_simulator::SimConfig;
 use chrono::{DateTime, Utc};

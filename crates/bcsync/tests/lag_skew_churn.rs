@@ -2,7 +2,7 @@
 //! a real PostgreSQL): a crowded second edited on every read of it, a row stamped
 //! ahead of the API's clock, and listings that lag.
 
-mod common;
+use crate::common;
 
 use bcsync_simulator::SimConfig;
 use chrono::{DateTime, TimeDelta, Utc};

@@ -3,7 +3,7 @@
 //! replica call the API; a lease taken away stops the pass at its next page; 3
 //! replicas split 60 stores evenly and take over a dead one's within the ttl.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

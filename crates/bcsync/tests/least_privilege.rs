@@ -2,7 +2,7 @@
 //! migrates and syncs as a role that owns only schema `bigcommerce`, and the
 //! warehouse's reader role can read the mirror but not change it.
 
-mod common;
+use crate::common;
 
 use bcsync_simulator::SimConfig;
 use common::{show, spawn_app};

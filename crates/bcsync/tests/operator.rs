@@ -1,7 +1,7 @@
 //! Issue "the daemon", operator side: `bcsync check`, `status`, `webhooks register`,
 //! and a daemon whose database is down.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

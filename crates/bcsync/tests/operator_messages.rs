@@ -4,7 +4,7 @@
 //! summaries name the store; a closed pipe ends quietly; impossible schedules are
 //! refused.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};

@@ -3,7 +3,7 @@
 //! resumes; the next pass leaves an exact mirror. A server of its own, so restarting
 //! it disturbs no other test.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -4,7 +4,7 @@
 //! the database any more (every table, change_log included), while keys, `deleted_at`
 //! and the non-personal columns stay.
 
-mod common;
+use crate::common;
 
 use bcsync_simulator::SimConfig;
 use common::privacy::{assert_nowhere, everything};

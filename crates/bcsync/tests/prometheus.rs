@@ -7,7 +7,7 @@
 //!   deploy/monitoring/alerts.yaml, and every expression of those rules and of the
 //!   Grafana dashboard parses and returns series through its query API.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::process::Stdio;

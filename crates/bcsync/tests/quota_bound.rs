@@ -2,7 +2,7 @@
 //! never runs faster than the quota allows. How close it comes to the bound is a timing
 //! goal, measured by `bench/quota.sh`, not asserted here.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

@@ -1,7 +1,7 @@
 //! Issue "reconciler": deletes found cheaply by routine passes, changes without a date
 //! filter caught by bounded sweeps, the change log, and rate-limit discipline.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Instant;

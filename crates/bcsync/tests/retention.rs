@@ -2,7 +2,7 @@
 //! recent ones, and a loader whose cursor fell behind the pruned horizon is told to
 //! reload from the tables.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

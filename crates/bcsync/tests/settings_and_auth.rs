@@ -1,6 +1,6 @@
 //! What the operator sees when settings or the token are wrong.
 
-mod common;
+use crate::common;
 
 use bcsync_simulator::SimConfig;
 use common::{show, spawn_app};

@@ -1,7 +1,7 @@
 //! `bcsync status`: the lag column, `--json` and `--max-lag` as an orchestrator's gate,
 //! driving the real binary against a synced simulator mirror.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::{RunOutcome, RunSummary};
 use bcsync_simulator::SimConfig;

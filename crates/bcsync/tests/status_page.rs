@@ -5,7 +5,7 @@
 //! resources, passes and lag chart (an SVG line), and no customer data. The screenshot
 //! is kept under target/tmp/status-page as a test artifact.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

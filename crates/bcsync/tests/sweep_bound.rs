@@ -3,7 +3,7 @@
 //! the incremental reads cannot see is caught within the bound, coverage is reported,
 //! and the sweeps' requests stay within `sweep_quota_share` of the quota.
 
-mod common;
+use crate::common;
 
 use bcsync_simulator::SimConfig;
 use common::{App, show, spawn_app};

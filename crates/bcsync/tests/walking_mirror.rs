@@ -1,6 +1,6 @@
 //! End to end: the simulator → the real `bcsync` binary → a real PostgreSQL.
 
-mod common;
+use crate::common;
 
 use bcsync_simulator::{SimConfig, burst_size};
 use common::{Api, App, show, spawn_app};

@@ -1,6 +1,6 @@
 //! `[change_log] retention_days`: default, override by file and environment, range.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

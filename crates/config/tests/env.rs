@@ -1,7 +1,7 @@
 //! Environment layers: `BCSYNC__` overrides beat the file, the legacy single-store
 //! variables still configure a store, `RUST_LOG` beats `log.level`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Each bad input gives one error that names the file and key, or the variable, and
 //! never quotes a secret (`common::error` checks that for every case).
 
-mod common;
+use crate::common;
 
 use bcsync_config::{Config, ConfigError};
 use common::*;

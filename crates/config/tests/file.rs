@@ -1,6 +1,6 @@
 //! Loading from a file: every key, inheritance from `[defaults]`, secrets from files.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

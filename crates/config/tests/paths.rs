@@ -3,7 +3,7 @@
 //! `migrate`, the legacy tuning variables beside a file, and where each value came
 //! from (for "check …" hints).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! `hash_secret`/`hash_secret_file`. Bad values are refused naming the key; the secret
 //! is never shown.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

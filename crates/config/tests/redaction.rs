@@ -1,7 +1,7 @@
 //! `redacted()` and `Debug` show the settings but never a token, the webhook secret or
 //! the database password.
 
-mod common;
+use crate::common;
 
 use bcsync_config::{Config, REDACTED};
 use common::*;

@@ -1,7 +1,7 @@
 //! Issue 10, part 5: per-store webhook secrets, `allow_insecure_http`, and a warning
 //! for a secret file that every user of the machine can read.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 

@@ -1,6 +1,6 @@
 //! `/healthz`, `/readyz`, and `serve`'s shutdown.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

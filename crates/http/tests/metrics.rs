@@ -1,7 +1,7 @@
 //! `/metrics` after recording some of everything: a real parser reads it, and the
 //! samples have the names, labels and values recorded.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! says so, and without a status source `/` is not served at all. The page against a
 //! real daemon and database, in Chromium: crates/bcsync/tests/status_page.rs.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

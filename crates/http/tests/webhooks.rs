@@ -1,7 +1,7 @@
 //! `POST /webhooks/bigcommerce` over real HTTP: what is delivered on the channel,
 //! what is refused with which status, and how each is counted.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! `bigcommerce.changes_after`: the gap-free feed, its bad-input errors, retention and
 //! the cursor-too-old signal, against a real server with transactions really in flight.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! `bigcommerce.change_log`: one row per real change, committed with it.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{AddressSweepPage, CustomerPage, Mirror, RecordPage, Resource, Scope};

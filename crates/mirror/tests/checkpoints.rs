@@ -1,6 +1,6 @@
 //! Watermarks committed with their page, atomicity, and the run journal.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{CustomerPage, MirrorError, RunOutcome, RunSummary, Table};

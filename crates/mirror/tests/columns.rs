@@ -1,6 +1,6 @@
 //! Every typed column as stored, next to `raw`.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use chrono::{DateTime, Utc};

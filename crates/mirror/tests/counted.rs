@@ -1,6 +1,6 @@
 //! Counts and ids of live rows by date_created range, and `mark_deleted`.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{Counted, Mirror, Resource, Scope};

@@ -1,6 +1,6 @@
 //! Soft deletes: complete address sets and resyncs.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{CustomerPage, Table, Tallies};

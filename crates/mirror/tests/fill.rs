@@ -1,7 +1,7 @@
 //! New rows are written by `COPY` (crates/mirror/src/fill.rs) when no row of the store
 //! lies in the page's span of ids, by the upsert otherwise: both must store the same.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Store leases between daemon replicas.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

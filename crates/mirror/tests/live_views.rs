@@ -1,7 +1,7 @@
 //! Schema `bigcommerce_live`: one view per mirror table, same columns in the same order
 //! and types, live rows only.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use common::{STORE, address, customer, raw, write};

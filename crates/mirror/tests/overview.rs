@@ -1,8 +1,6 @@
 //! `Mirror::store_overview` and `Mirror::quarantine_count`: what the status page and the
 //! quarantine gauge read, against a real database.
 
-mod common;
-
 use std::time::Duration;
 
 use bcsync_mirror::testing::fresh_database;

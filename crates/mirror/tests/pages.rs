@@ -1,6 +1,6 @@
 //! Upserting pages: content comparison, duplicates, stores.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{Table, Tallies};

@@ -1,6 +1,6 @@
 //! Every resource's typed columns as stored, next to `raw`, and the column types.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{Resource, Scope};

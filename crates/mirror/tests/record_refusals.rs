@@ -1,7 +1,7 @@
 //! Pages the generic writer refuses whole: a record without its key, a scope the
 //! resource cannot judge.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{MirrorError, RecordPage, Resource, Scope};

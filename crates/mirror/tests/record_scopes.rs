@@ -1,6 +1,6 @@
 //! Soft deletes by scope: complete sets of a store, of customers, of an id range.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{Resource, Scope, Tally};

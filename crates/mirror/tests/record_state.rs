@@ -1,6 +1,6 @@
 //! Checkpoints of record pages, the reads the sweeps need, and a full page's transaction.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{RecordPage, Resource, Scope, Tally};

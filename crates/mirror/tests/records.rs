@@ -1,6 +1,6 @@
 //! The generic writer: content comparison, duplicates, stores.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{Resource, Scope, Tally};

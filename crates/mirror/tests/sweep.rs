@@ -1,6 +1,6 @@
 //! The address sweep: rows, deletions within the page's id range, and the position.
 
-mod common;
+use crate::common;
 
 use bcsync_mirror::testing::fresh_database;
 use bcsync_mirror::{AddressSweepPage, Table};
