@@ -149,7 +149,13 @@ async fn print_mirror(mirror: &Mirror, sim: &Simulator) -> anyhow::Result<()> {
         counts.addresses_live,
         sim.addresses().len()
     );
-    println!("   addresses in Springfield: {springfield}");
+    // Fewer than were moved when a moved address's customer was deleted since.
+    let springfield_at_source = sim
+        .addresses()
+        .iter()
+        .filter(|a| a.city.as_deref() == Some("Springfield"))
+        .count();
+    println!("   addresses in Springfield: {springfield} (simulator has {springfield_at_source})");
     println!("\n   customers with the most addresses:");
     for c in mirror.customers_with_most_addresses(DEMO_STORE, 5).await? {
         let name = format!(
