@@ -5,6 +5,10 @@
 # (cc-debian12). Keep the Rust version at the workspace's rust-version (Cargo.toml).
 FROM rust:1.94-slim-bookworm AS builder
 WORKDIR /src
+# jemalloc, the binary's allocator, is built from C by configure and make; the slim
+# image has gcc but no make.
+RUN apt-get update && apt-get install -y --no-install-recommends make \
+    && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
